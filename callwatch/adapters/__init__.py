@@ -1,0 +1,78 @@
+"""Adapters: one module per *kind* of source (an API or a page layout), not per funder.
+
+Each module offers
+    async def crawl(ctx: CrawlContext) -> CrawlResult   # fetch every page, parse, return calls
+    def parse(spec, body: bytes, now: datetime, url: str = "") -> list[Call]  # one saved response
+and optionally check_options(spec) to validate its part of the source file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from callwatch.errors import ParseError
+from callwatch.http import Http, Response
+from callwatch.models import Call
+from callwatch.sources import SourceSpec
+
+
+@dataclass
+class CrawlResult:
+    calls: list[Call]
+    complete: bool  # every page of the listing was read without error
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CrawlContext:
+    spec: SourceSpec
+    http: Http
+    now: datetime  # the real time: decides open/closed
+    as_of: date  # the date used to build date-relative URLs (the recording's date on replay)
+    responses: list[Response] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    async def fetch(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Response:
+        r = await self.http.request(
+            self.spec.id, method, url, headers=headers, content=content, now=self.now
+        )
+        self.responses.append(r)
+        return r
+
+
+def load_json(source: str, body: bytes, what: str) -> object:
+    """Decode JSON or fail naming the source; an HTML page where JSON was expected says so."""
+    head = body.lstrip()[:200].lower()
+    if head.startswith(b"<"):
+        raise ParseError(
+            source,
+            f"{what}: expected JSON but the server answered with an HTML page",
+        )
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ParseError(source, f"{what}: invalid JSON ({e.__class__.__name__}: {e})") from None
+
+
+def need(source: str, obj: object, key: str, typ: type | tuple[type, ...], where: str) -> object:
+    """obj[key] of the expected type, or a ParseError naming what is missing and where."""
+    if not isinstance(obj, dict):
+        raise ParseError(source, f"{where}: expected an object, got {type(obj).__name__}")
+    if key not in obj:
+        raise ParseError(source, f"{where}: field '{key}' is missing")
+    value = obj[key]
+    if not isinstance(value, typ):
+        raise ParseError(
+            source, f"{where}: field '{key}' has type {type(value).__name__}, expected {typ}"
+        )
+    return value

@@ -1,0 +1,167 @@
+"""The command line: thin commands that call the library and turn its errors into one line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from callwatch.errors import CallwatchError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Track research and innovation funding calls for Swedish municipalities.",
+)
+sources_app = typer.Typer(no_args_is_help=False, help="List sources and check their health.")
+app.add_typer(sources_app, name="sources")
+
+
+class State:
+    db_path: Path | None = None
+    sources_dir: Path | None = None
+    rules_dir: Path | None = None
+
+    def db(self, *, readonly: bool = False) -> Any:
+        from callwatch import paths, store
+
+        return store.open_db(self.db_path or paths.default_db(), readonly=readonly)
+
+    def specs(self) -> list:
+        from callwatch import paths, sources
+
+        return sources.load_all(paths.sources_dir(self.sources_dir))
+
+
+state = State()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Expected failures print one line on stderr and exit non-zero; bugs keep their traceback."""
+    try:
+        yield
+    except CallwatchError as e:
+        typer.echo(f"Error: {e}", err=True)
+        raise typer.Exit(e.exit_code) from None
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", envvar="CALLWATCH_DB", help="SQLite database (default: user data dir)."
+        ),
+    ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", envvar="CALLWATCH_SOURCES", help="Folder of source files."),
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", envvar="CALLWATCH_RULES", help="Folder of rules.")
+    ] = None,
+) -> None:
+    state.db_path, state.sources_dir, state.rules_dir = db, sources, rules
+
+
+@app.command()
+def fetch(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="Save every response into this folder.")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="Replay a folder made by --record; no network.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Replay the recordings shipped with callwatch.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
+) -> None:
+    """Fetch open and forthcoming calls from every enabled source into the database.
+
+    Example: callwatch fetch --offline
+    """
+    from callwatch import commands
+
+    with user_errors():
+        code = commands.fetch(state, source, record, replay, offline, quiet)
+    raise typer.Exit(code)
+
+
+@app.command()
+def calls(
+    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="forthcoming, open or closed.")
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Text in title or body.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """List stored calls, soonest deadline first.  Example: callwatch calls --status open"""
+    from callwatch import commands
+
+    with user_errors():
+        commands.list_calls(state, source, status, search, fmt.value)
+
+
+@app.command()
+def show(
+    call_id: Annotated[str, typer.Argument(metavar="ID")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Show every field of one call, its deadlines and its change history."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.show_call(state, call_id, fmt.value)
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources_list(
+    ctx: typer.Context,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Each source: kind, enabled, calls held, last success, last error."""
+    if ctx.invoked_subcommand:
+        return
+    from callwatch import commands
+
+    with user_errors():
+        commands.list_sources(state, fmt.value)
+
+
+@app.command()
+def parse(
+    source: Annotated[str, typer.Argument(help="Source id, e.g. eu-ft or vinnova.")],
+    file: Annotated[Path, typer.Argument(help="A saved response body.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.json,
+) -> None:
+    """Print the calls a source's parser makes from one saved response (for debugging)."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.parse_file(state, source, file, fmt.value)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)

@@ -1,0 +1,38 @@
+"""Typed errors. A CallwatchError carries a message written for the user and is printed as one
+line by the CLI; anything else is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+
+class CallwatchError(Exception):
+    """An expected failure with a one-line message for the user."""
+
+    exit_code = 1
+
+
+class SourceError(CallwatchError):
+    """A source could not be fetched or its response could not be understood."""
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}")
+
+
+class ParseError(SourceError):
+    """A response did not have the structure the source's parser expects."""
+
+
+class ConfigError(CallwatchError):
+    """A sources/ or rules/ file is missing or invalid; the message names file and key."""
+
+
+class StoreError(CallwatchError):
+    """The database cannot be opened or written."""
+
+
+class NotFoundError(CallwatchError):
+    """An id or name given by the user does not exist."""
+
+
+class ImportDataError(CallwatchError):
+    """An import file has an invalid line; nothing was written."""

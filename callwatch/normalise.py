@@ -1,0 +1,191 @@
+"""Pure helpers that turn the strings funders publish into callwatch values: text, dates, money.
+
+Nothing here touches the network or the database, so every rule is cheap to test."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = "Europe/Stockholm"
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def clean(text: str | None) -> str:
+    """Collapse any Unicode whitespace, drop soft hyphens and zero-width characters."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment, paragraphs separated by blank lines."""
+    if not html:
+        return ""
+    if "<" not in html:
+        return clean(html)
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    tree = HTMLParser(html)
+    for node in tree.css("script, style"):
+        node.decompose()
+    blocks = []
+    for node in tree.css("p, li, h1, h2, h3, h4, h5, td, div"):
+        if node.css_first("p, li, div, h1, h2, h3, h4, h5"):
+            continue  # only leaf blocks, so text is not repeated
+        t = clean(node.text(separator=" "))
+        if t:
+            blocks.append(t)
+    if not blocks:
+        body = tree.body or tree.root
+        return clean(body.text(separator=" ")) if body else ""
+    return "\n\n".join(blocks)
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+_OFFSET_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def parse_datetime(value: str, tz: str) -> datetime:
+    """Parse an ISO-ish timestamp; naive values are read in `tz` (e.g. Europe/Stockholm).
+
+    Accepts '2026-09-15T00:00:00.000+0000', '2017-03-02T14:00:00', '2026-05-21 14:00',
+    '2026-04-24T21:59:59Z' and plain dates. Raises ValueError on anything else.
+    """
+    s = value.strip()
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    s = _OFFSET_NO_COLON.sub(r"\1:\2", s)
+    dt = datetime.fromisoformat(s)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=zone(tz))
+    return dt
+
+
+def end_of_day(d: date, tz: str) -> datetime:
+    """A deadline given as a bare date is open until the end of that day, local time."""
+    return datetime.combine(d, time(23, 59), tzinfo=zone(tz))
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Money
+
+_NUM = r"(\d{1,3}(?:[ \u00a0.,]\d{3})+|\d+(?:[.,]\d+)?)"
+_MILLION_SV = r"(?:miljoner|miljon|milj\.?|mn|mkr|mnkr|msek)"
+_MONEY_PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
+    # "50 miljoner kronor", "2 mkr", "20 MSEK", "1.5 miljoner kronor", "60 million"
+    (re.compile(_NUM + r"\s*(?:miljarder|mdkr)\b", re.I), 1e9, "SEK"),
+    (re.compile(_NUM + r"\s*" + _MILLION_SV + r"\b(?:\s*(?:kronor|kr|sek))?", re.I), 1e6, "SEK"),
+    (re.compile(r"\bSEK\s*" + _NUM + r"\s*(?:million|m)\b", re.I), 1e6, "SEK"),
+    (re.compile(_NUM + r"\s*million\s*(?:SEK|kronor)", re.I), 1e6, "SEK"),
+    (re.compile(r"(?:€|\bEUR)\s*" + _NUM + r"\s*(?:million|m)\b", re.I), 1e6, "EUR"),
+    (re.compile(_NUM + r"\s*(?:million|m)\s*(?:EUR|euro)\b", re.I), 1e6, "EUR"),
+    (re.compile(_NUM + r"\s*MEUR\b", re.I), 1e6, "EUR"),
+    (re.compile(r"\bSEK\s*" + _NUM + r"(?!\s*(?:million|m)\b)", re.I), 1.0, "SEK"),
+    (re.compile(_NUM + r"\s*(?:kronor|kr|sek)\b", re.I), 1.0, "SEK"),
+    (re.compile(r"(?:€|\bEUR)\s*" + _NUM, re.I), 1.0, "EUR"),
+    (re.compile(_NUM + r"\s*(?:EUR|euro)\b", re.I), 1.0, "EUR"),
+    (
+        re.compile(_NUM + r"\s*million\b", re.I),
+        1e6,
+        "SEK",
+    ),  # "Total budget approximately 60 million"
+]
+
+# Words that mark a sentence as stating the call's total budget rather than a per-project cap.
+_TOTAL_WORDS = re.compile(
+    r"budget|totalt|total|utlysta medel|utlyser|avsätts|avsatt|sammanlagt|omfattar|"
+    r"funds announced|announced funds|allocated|available|till förfogande",
+    re.I,
+)
+_CAP_WORDS = re.compile(
+    r"per projekt|per project|maximalt|max\b|högst|maximum|up to|upp till|per etapp|per part|"
+    r"per internship|per month|per år|per year|per company|ett företag",
+    re.I,
+)
+
+
+def _to_number(s: str) -> float:
+    s = s.replace("\u00a0", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", s):
+        return float(re.sub(r"[ .,]", "", s))
+    return float(s.replace(",", "."))
+
+
+def money_mentions(text: str) -> list[tuple[float, str, int, int]]:
+    """All amounts in a text as (amount, currency, start, end), longest match first wins."""
+    found: list[tuple[float, str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, factor, currency in _MONEY_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            try:
+                amount = _to_number(m.group(1)) * factor
+            except ValueError:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((amount, currency, m.start(), m.end()))
+    found.sort(key=lambda f: f[2])
+    return found
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start))
+    # a decimal point inside a number is not a sentence end
+    while left > 0 and left + 1 < len(text) and text[left + 1].isdigit():
+        left = max(text.rfind(".", 0, left), text.rfind("\n", 0, left))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left + 1 : right]
+
+
+def parse_budget(text: str) -> tuple[float | None, str | None, float | None]:
+    """(total budget, currency, largest per-project cap) from free text, or Nones.
+
+    Total budget comes from a sentence that talks about the budget as a whole ("Budget för hela
+    erbjudandet är 50 miljoner kronor", "Funds announced approximately SEK 20 million"); amounts
+    in sentences about caps ("maximalt 4 miljoner per företag") are reported as the cap instead.
+    """
+    text = clean(text)
+    total: tuple[float, str] | None = None
+    cap: float | None = None
+    for amount, currency, start, end in money_mentions(text):
+        sentence = _sentence_around(text, start, end)
+        if _CAP_WORDS.search(sentence) and not re.search(
+            r"budget|totalt|total budget|utlysta", sentence, re.I
+        ):
+            cap = max(cap or 0.0, amount)
+        elif _TOTAL_WORDS.search(sentence):
+            if total is None or amount > total[0]:
+                total = (amount, currency)
+        elif _CAP_WORDS.search(sentence):
+            cap = max(cap or 0.0, amount)
+    if total:
+        return total[0], total[1], cap
+    return None, None, cap
+
+
+# ---------------------------------------------------------------------------------------------
+# Swedish and English dates written in words
+
+MONTHS = {
+    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "okt": 10, "nov": 11, "dec": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10,
+}  # fmt: skip

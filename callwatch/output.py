@@ -1,0 +1,56 @@
+"""Rendering for the CLI: rich tables for people, JSON and CSV for scripts. No logic here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def console(stderr: bool = False):  # noqa: ANN201 - rich imported lazily
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def local_time(value: str | None, *, with_time: bool = True) -> str:
+    """An ISO timestamp shown in Swedish local time, e.g. '2026-09-15 02:00'."""
+    if not value:
+        return ""
+    dt = datetime.fromisoformat(value).astimezone(STOCKHOLM)
+    return dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_csv(rows: Sequence[dict], columns: Sequence[str], *, delimiter: str = ",") -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), delimiter=delimiter, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for k, v in r.items()
+            }
+        )
+    sys.stdout.write(buf.getvalue())
+
+
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[object]]):  # noqa: ANN201
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, expand=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*("" if v is None else str(v) for v in r))
+    return t

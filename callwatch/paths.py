@@ -1,0 +1,40 @@
+"""Where callwatch finds its deployment data (sources/, rules/), its shipped recordings and the
+default database. Explicit options win, then environment variables, then the working directory,
+then the copy next to (or inside) the installed package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+RECORDINGS_DIR = PACKAGE_DIR / "recordings"
+
+
+def _find(name: str, explicit: str | Path | None, env: str) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    for candidate in (Path.cwd() / name, REPO_DIR / name, PACKAGE_DIR / "_data" / name):
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd() / name
+
+
+def sources_dir(explicit: str | Path | None = None) -> Path:
+    return _find("sources", explicit, "CALLWATCH_SOURCES")
+
+
+def rules_dir(explicit: str | Path | None = None) -> Path:
+    return _find("rules", explicit, "CALLWATCH_RULES")
+
+
+def default_db() -> Path:
+    """$CALLWATCH_DB, else callwatch.db in the user's data directory (platformdirs)."""
+    if os.environ.get("CALLWATCH_DB"):
+        return Path(os.environ["CALLWATCH_DB"])
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("callwatch", appauthor=False)) / "callwatch.db"

@@ -1,0 +1,436 @@
+"""SQLite storage: calls, their field-level history, fetch runs and the raw response archive.
+
+Only this module writes SQL. Schema changes are numbered migrations applied on open, tracked in
+PRAGMA user_version, so a database made by any earlier release is brought up to date in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from callwatch.errors import NotFoundError, StoreError
+from callwatch.models import TRACKED_FIELDS, Call
+
+JSON_FIELDS = ("deadlines", "keywords", "extra")
+CALL_COLUMNS = (
+    "id", "source", "native_id", "funder", "programme", "title", "summary", "description", "url",
+    "language", "status", "opens", "deadlines", "next_deadline", "budget_amount",
+    "budget_currency", "eligibility", "keywords", "extra", "content_hash", "first_seen",
+    "last_seen", "closed_at", "closed_reason",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Migrations: append only. Each takes the database and brings it one version forward.
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE calls (
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, native_id TEXT NOT NULL,
+            funder TEXT, programme TEXT, title TEXT NOT NULL, summary TEXT, description TEXT,
+            url TEXT, language TEXT, status TEXT NOT NULL, opens TEXT, deadlines TEXT,
+            next_deadline TEXT, budget_amount REAL, budget_currency TEXT, eligibility TEXT,
+            keywords TEXT, extra TEXT, content_hash TEXT, first_seen TEXT, last_seen TEXT,
+            closed_at TEXT, closed_reason TEXT)"""
+    )
+    db.execute("CREATE INDEX idx_calls_source ON calls(source)")
+    db.execute("CREATE INDEX idx_calls_status ON calls(status)")
+    db.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, source TEXT NOT NULL, mode TEXT, started TEXT, finished TEXT,
+            status TEXT, complete INTEGER, seen INTEGER, new INTEGER, updated INTEGER,
+            closed INTEGER, errors INTEGER, error TEXT, duration_s REAL)"""
+    )
+    db.execute("CREATE INDEX idx_runs_source ON runs(source, id)")
+    db.execute(
+        """CREATE TABLE call_history (
+            id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, run_id INTEGER, changed_at TEXT,
+            field TEXT NOT NULL, old TEXT, new TEXT)"""
+    )
+    db.execute("CREATE INDEX idx_history_call ON call_history(call_id)")
+    db.execute(
+        """CREATE TABLE raw_responses (
+            sha256 TEXT PRIMARY KEY, encoding TEXT, size INTEGER, data BLOB, first_seen TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY, run_id INTEGER, source TEXT, method TEXT, url TEXT,
+            status INTEGER, content_type TEXT, sha256 TEXT, fetched_at TEXT)"""
+    )
+    db.execute("CREATE INDEX idx_fetch_log_run ON fetch_log(run_id)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the database; returns the number applied."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {current} is newer than this callwatch "
+            f"({SCHEMA_VERSION}); upgrade callwatch"
+        )
+    applied = 0
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with transaction(db):
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+        applied += 1
+    return applied
+
+
+def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate a callwatch database. Errors are one line."""
+    p = Path(path)
+    try:
+        if not readonly:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        elif not p.exists():
+            raise StoreError(f"{p}: no such database; run `callwatch fetch` first")
+        # autocommit mode; transaction() below opens explicit BEGIN IMMEDIATE blocks
+        conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal" and not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+        return db
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{p}: cannot use this database ({e})") from None
+    except OSError as e:
+        raise StoreError(f"{p}: {e.strerror or e}") from None
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """All-or-nothing write: a failure leaves the database as it was.
+
+    BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead
+    of failing half-way."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        raise StoreError(f"database is busy or read-only: {e}") from None
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        raise StoreError(f"database write failed: {e}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+def call_to_row(call: Call, now: datetime) -> dict:
+    row = {k: getattr(call, k) for k in TRACKED_FIELDS}
+    for k in JSON_FIELDS:
+        row[k] = json.dumps(row[k], ensure_ascii=False, sort_keys=True)
+    row.update(
+        id=call.id,
+        source=call.source,
+        native_id=call.native_id,
+        next_deadline=call.next_deadline(now),
+        content_hash=call.content_hash(),
+    )
+    return row
+
+
+def row_to_dict(row: sqlite3.Row | dict) -> dict:
+    d = dict(row)
+    for k in JSON_FIELDS:
+        if isinstance(d.get(k), str):
+            d[k] = json.loads(d[k])
+    return d
+
+
+def row_to_call(row: dict) -> Call:
+    d = row_to_dict(row)
+    return Call(**{k: d[k] for k in ("source", "native_id", *TRACKED_FIELDS)})
+
+
+@dataclass
+class Counts:
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+
+
+def _dump(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def apply_crawl(
+    db: sqlite_utils.Database,
+    source: str,
+    calls: Iterable[Call],
+    *,
+    complete: bool,
+    now: datetime,
+    run_id: int | None,
+) -> Counts:
+    """Upsert one source's calls, recording every field change; close what a complete crawl lost.
+
+    Never deletes. A call missing from the crawl is closed only when `complete` is true (the caller
+    sets it only for a successful, non-empty crawl of every page); otherwise it is left alone.
+    """
+    now_s = now.isoformat()
+    counts = Counts()
+    existing = {
+        r[0]: (r[1], r[2])
+        for r in db.execute("SELECT id, content_hash, status FROM calls WHERE source = ?", [source])
+    }
+    by_id: dict[str, Call] = {}
+    for call in calls:
+        if call.source != source:
+            raise ValueError(f"call {call.id} does not belong to source {source}")
+        by_id[call.id] = call
+    counts.seen = len(by_id)
+    inserts: list[tuple] = []
+    touches: list[tuple] = []
+    updates: list[tuple[dict, dict]] = []
+    for cid, call in by_id.items():
+        row = call_to_row(call, now)
+        if cid not in existing:
+            row.update(first_seen=now_s, last_seen=now_s, closed_at=None, closed_reason=None)
+            if call.status == "closed":
+                row.update(closed_at=now_s, closed_reason="closed at source")
+            inserts.append(tuple(row[c] for c in CALL_COLUMNS))
+        elif existing[cid][0] == row["content_hash"]:
+            touches.append((now_s, row["next_deadline"], cid))
+        else:
+            updates.append((row, {}))
+    with transaction(db):
+        conn = db.conn
+        if inserts:
+            conn.executemany(
+                f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(CALL_COLUMNS))})",
+                inserts,
+            )
+        if touches:
+            conn.executemany(
+                "UPDATE calls SET last_seen = ?, next_deadline = ? WHERE id = ?", touches
+            )
+        history: list[tuple] = []
+        for row, _ in updates:
+            cur = conn.execute(
+                f"SELECT {', '.join(TRACKED_FIELDS)} FROM calls WHERE id = ?", [row["id"]]
+            )
+            old = dict(zip(TRACKED_FIELDS, cur.fetchone(), strict=True))
+            changed = [f for f in TRACKED_FIELDS if _dump(old[f]) != _dump(row[f])]
+            if not changed:  # hash differed only through formatting; just refresh it
+                conn.execute(
+                    "UPDATE calls SET content_hash = ?, last_seen = ? WHERE id = ?",
+                    [row["content_hash"], now_s, row["id"]],
+                )
+                counts.unchanged += 1
+                continue
+            for f in changed:
+                history.append((row["id"], run_id, now_s, f, _dump(old[f]), _dump(row[f])))
+            sets = {f: row[f] for f in changed}
+            sets.update(
+                content_hash=row["content_hash"],
+                last_seen=now_s,
+                next_deadline=row["next_deadline"],
+            )
+            if "status" in changed and row["status"] == "closed":
+                sets.update(closed_at=now_s, closed_reason="closed at source or deadline passed")
+                counts.closed += 1
+            elif "status" in changed and old["status"] == "closed":
+                sets.update(closed_at=None, closed_reason=None)
+            conn.execute(
+                f"UPDATE calls SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+                [*sets.values(), row["id"]],
+            )
+            counts.updated += 1
+        if complete and by_id:
+            gone = [
+                cid
+                for cid, (_, status) in existing.items()
+                if cid not in by_id and status != "closed"
+            ]
+            for cid in gone:
+                history.append((cid, run_id, now_s, "status", existing[cid][1], "closed"))
+            conn.executemany(
+                # content_hash is cleared so the call is re-evaluated if it is listed again
+                "UPDATE calls SET status = 'closed', closed_at = ?, content_hash = NULL, "
+                "closed_reason = 'no longer listed by a complete crawl' WHERE id = ?",
+                [(now_s, cid) for cid in gone],
+            )
+            counts.closed += len(gone)
+        if history:
+            conn.executemany(
+                "INSERT INTO call_history (call_id, run_id, changed_at, field, old, new) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                history,
+            )
+    counts.new = len(inserts)
+    counts.unchanged += len(touches)
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs and the raw archive
+
+
+def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) -> int:
+    with transaction(db):
+        cur = db.conn.execute(
+            "INSERT INTO runs (source, mode, started, status) VALUES (?, ?, ?, 'running')",
+            [source, mode, now.isoformat()],
+        )
+    return int(cur.lastrowid or 0)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, **fields: object) -> None:
+    with transaction(db):
+        db.conn.execute(
+            f"UPDATE runs SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
+            [*fields.values(), run_id],
+        )
+
+
+def archive_response(
+    db: sqlite_utils.Database,
+    *,
+    run_id: int | None,
+    source: str,
+    method: str,
+    url: str,
+    status: int,
+    content_type: str,
+    body: bytes,
+    fetched_at: datetime,
+) -> str:
+    """Store a response body compressed and content-addressed; log the fetch. Returns sha256."""
+    digest = hashlib.sha256(body).hexdigest()
+    with transaction(db):
+        db.conn.execute(
+            "INSERT OR IGNORE INTO raw_responses (sha256, encoding, size, data, first_seen) "
+            "VALUES (?, 'zlib', ?, ?, ?)",
+            [digest, len(body), zlib.compress(body, 6), fetched_at.isoformat()],
+        )
+        db.conn.execute(
+            "INSERT INTO fetch_log (run_id, source, method, url, status, content_type, sha256, "
+            "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, source, method, url, status, content_type, digest, fetched_at.isoformat()],
+        )
+    return digest
+
+
+def raw_body(db: sqlite_utils.Database, sha256: str) -> bytes:
+    row = db.execute("SELECT encoding, data FROM raw_responses WHERE sha256 = ?", [sha256])
+    found = row.fetchone()
+    if not found:
+        raise NotFoundError(f"no archived response {sha256}")
+    return zlib.decompress(found[1]) if found[0] == "zlib" else found[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+
+def query_calls(
+    db: sqlite_utils.Database,
+    *,
+    sources: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+) -> list[dict]:
+    where, params = [], []
+    if sources:
+        where.append(f"source IN ({', '.join('?' * len(sources))})")
+        params += sources
+    if statuses:
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    if search:
+        where.append("(title LIKE ? OR summary LIKE ? OR description LIKE ? OR id LIKE ?)")
+        params += [f"%{search}%"] * 4
+    sql = "SELECT * FROM calls"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY next_deadline IS NULL, next_deadline, id"
+    cur = db.execute(sql, params)
+    cols = [c[0] for c in cur.description]
+    return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+
+
+def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
+    cur = db.execute("SELECT * FROM calls WHERE id = ?", [call_id])
+    r = cur.fetchone()
+    if r is None:
+        raise NotFoundError(f"no call with id {call_id!r} (see `callwatch calls`)")
+    return row_to_dict(dict(zip([c[0] for c in cur.description], r, strict=True)))
+
+
+def call_history(db: sqlite_utils.Database, call_id: str) -> list[dict]:
+    cur = db.execute(
+        "SELECT changed_at, field, old, new, run_id FROM call_history WHERE call_id = ? "
+        "ORDER BY id",
+        [call_id],
+    )
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
+    """Per source: calls held (by status), last run, last success, last error."""
+    stats: dict[str, dict] = {}
+    for source, status, n in db.execute(
+        "SELECT source, status, count(*) FROM calls GROUP BY source, status"
+    ):
+        s = stats.setdefault(source, {"calls": 0, "by_status": {}})
+        s["calls"] += n
+        s["by_status"][status] = n
+    for source, finished, status, error in db.execute(
+        "SELECT source, finished, status, error FROM runs WHERE id IN "
+        "(SELECT max(id) FROM runs GROUP BY source)"
+    ):
+        s = stats.setdefault(source, {"calls": 0, "by_status": {}})
+        s.update(last_run=finished, last_status=status, last_error=error)
+    for source, finished in db.execute(
+        "SELECT source, max(finished) FROM runs WHERE status = 'ok' GROUP BY source"
+    ):
+        stats.setdefault(source, {"calls": 0, "by_status": {}})["last_success"] = finished
+    for source, n in db.execute(
+        """SELECT r.source, count(*) FROM runs r WHERE r.status = 'failed' AND r.id > coalesce(
+             (SELECT max(id) FROM runs o WHERE o.source = r.source AND o.status = 'ok'), 0)
+           GROUP BY r.source"""
+    ):
+        stats.setdefault(source, {"calls": 0, "by_status": {}})["consecutive_failures"] = n
+    return stats
+
+
+def call_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM calls").fetchone()[0])

@@ -1,0 +1,79 @@
+"""Rebuild callwatch/recordings/ (the data behind `callwatch fetch --offline`) from the fixture
+files, by running the real fetch pipeline with --record against a transport that answers each
+request with the fixture meant for it. Run after changing a source's requests or its fixtures:
+
+    python scripts/build_offline_recordings.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from callwatch import sources, store  # noqa: E402
+from callwatch.fetch import FetchOptions, run_fetch  # noqa: E402
+from callwatch.http import HttpConfig  # noqa: E402
+
+FIX = ROOT / "tests" / "fixtures"
+# When the recordings were made; date-relative URLs (Vinnova's window) are built from this.
+RECORDED_AT = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+
+
+def answer(request: httpx.Request) -> httpx.Response:
+    url = str(request.url)
+    body = request.content or b""
+    if "search-api" in url:
+        name = (
+            "search_cascade_type8_fundhunt_fixture.json"
+            if b'"8"' in body
+            else ("search_topics_open_fundhunt_fixture.json")
+        )
+        return httpx.Response(
+            200,
+            content=(FIX / "eu_sedia" / name).read_bytes(),
+            headers={"content-type": "application/json"},
+        )
+    if "data.vinnova.se/api/ansokningsomgangar/" in url:
+        return httpx.Response(
+            200,
+            content=(FIX / "vinnova" / "ansokningsomgangar_constructed.json").read_bytes(),
+            headers={"content-type": "application/json; charset=utf-8"},
+        )
+    # No real topicDetails response exists here: fail the request so nothing is recorded and
+    # the offline fetch keeps the search-result data (a warning, not an error).
+    raise httpx.ConnectError("no fixture for this request", request=request)
+
+
+def main() -> None:
+    out = ROOT / "callwatch" / "recordings"
+    specs = sources.load_all(ROOT / "sources")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open_db(Path(tmp) / "build.db")
+        staging = Path(tmp) / "rec"
+        options = FetchOptions(
+            mode="live",
+            record_dir=staging,
+            transport=httpx.MockTransport(answer),
+            http=HttpConfig(delay=0, retries=0),
+        )
+        reports = run_fetch(db, specs, options, now=RECORDED_AT)
+        for r in reports:
+            print(f"{r.source}: {r.status} seen={r.seen} {r.message}")
+        for folder in staging.iterdir():
+            target = out / folder.name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(folder, target)
+    print(f"recordings written to {out}")
+
+
+if __name__ == "__main__":
+    main()
