@@ -43,6 +43,7 @@ class FetchOptions:
     http: HttpConfig = field(default_factory=HttpConfig)
     max_shrink: float = 0.5  # a complete crawl seeing under half the open calls closes nothing
     transport: object = None  # tests inject an httpx transport here
+    sleep: object = None  # and a fake sleep, so retry tests take no time
 
 
 def _now() -> datetime:
@@ -77,7 +78,13 @@ async def _run(
     config = options.http
     if replay is not None:
         config = HttpConfig(**{**config.__dict__, "delay": 0.0, "retries": 0})
-    async with Http(config, replay=replay, record=record, transport=options.transport) as http:  # type: ignore[arg-type]
+    async with Http(
+        config,
+        replay=replay,
+        record=record,
+        transport=options.transport,
+        sleep=options.sleep,  # type: ignore[arg-type]
+    ) as http:
 
         async def one(spec: SourceSpec) -> SourceReport:
             report = await _fetch_source(db, spec, http, replay, options, now)

@@ -71,11 +71,13 @@ class Call:
         return self.deadlines[-1]
 
     def tracked(self) -> dict:
-        d = asdict(self)
-        return {k: d[k] for k in TRACKED_FIELDS}
+        # plain getattr, not dataclasses.asdict: asdict deep-copies and dominated ingest time
+        return {k: getattr(self, k) for k in TRACKED_FIELDS}
 
-    def content_hash(self) -> str:
-        blob = json.dumps(self.tracked(), sort_keys=True, ensure_ascii=False, default=str)
+    def content_hash(self, tracked: dict | None = None) -> str:
+        blob = json.dumps(
+            tracked or self.tracked(), sort_keys=True, ensure_ascii=False, default=str
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict:

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 
 STOCKHOLM = "Europe/Stockholm"
 
-_WS = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def clean(text: str | None) -> str:
     """Collapse any Unicode whitespace, drop soft hyphens and zero-width characters."""
     if not text:
         return ""
-    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+    # str.split() splits on every Unicode space (NBSP included) and is far faster than a regex
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def html_to_text(html: str | None) -> str:
@@ -34,9 +34,15 @@ def html_to_text(html: str | None) -> str:
     for node in tree.css("script, style"):
         node.decompose()
     blocks = []
+    block_tags = {"p", "li", "div", "h1", "h2", "h3", "h4", "h5", "td"}
     for node in tree.css("p, li, h1, h2, h3, h4, h5, td, div"):
-        if node.css_first("p, li, div, h1, h2, h3, h4, h5"):
-            continue  # only leaf blocks, so text is not repeated
+        # only leaf blocks, so text is not repeated (traverse() includes the node itself)
+        if any(
+            c.tag in block_tags
+            for c in node.traverse(include_text=False)
+            if c is not node and c.mem_id != node.mem_id
+        ):
+            continue
         t = clean(node.text(separator=" "))
         if t:
             blocks.append(t)
@@ -82,28 +88,20 @@ def iso(dt: datetime | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Money
 
-_NUM = r"(\d{1,3}(?:[ \u00a0.,]\d{3})+|\d+(?:[.,]\d+)?)"
-_MILLION_SV = r"(?:miljoner|miljon|milj\.?|mn|mkr|mnkr|msek)"
-_MONEY_PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
-    # "50 miljoner kronor", "2 mkr", "20 MSEK", "1.5 miljoner kronor", "60 million"
-    (re.compile(_NUM + r"\s*(?:miljarder|mdkr)\b", re.I), 1e9, "SEK"),
-    (re.compile(_NUM + r"\s*" + _MILLION_SV + r"\b(?:\s*(?:kronor|kr|sek))?", re.I), 1e6, "SEK"),
-    (re.compile(r"\bSEK\s*" + _NUM + r"\s*(?:million|m)\b", re.I), 1e6, "SEK"),
-    (re.compile(_NUM + r"\s*million\s*(?:SEK|kronor)", re.I), 1e6, "SEK"),
-    (re.compile(r"(?:€|\bEUR)\s*" + _NUM + r"\s*(?:million|m)\b", re.I), 1e6, "EUR"),
-    (re.compile(_NUM + r"\s*(?:million|m)\s*(?:EUR|euro)\b", re.I), 1e6, "EUR"),
-    (re.compile(_NUM + r"\s*MEUR\b", re.I), 1e6, "EUR"),
-    (re.compile(r"\bSEK\s*" + _NUM + r"(?!\s*(?:million|m)\b)", re.I), 1.0, "SEK"),
-    (re.compile(_NUM + r"\s*(?:kronor|kr|sek)\b", re.I), 1.0, "SEK"),
-    (re.compile(r"(?:€|\bEUR)\s*" + _NUM, re.I), 1.0, "EUR"),
-    (re.compile(_NUM + r"\s*(?:EUR|euro)\b", re.I), 1.0, "EUR"),
-    (
-        re.compile(_NUM + r"\s*million\b", re.I),
-        1e6,
-        "SEK",
-    ),  # "Total budget approximately 60 million"
-]
-
+_NUM = r"\d{1,3}(?:[ \u00a0.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?"
+_SCALE = {
+    "miljarder": 1e9, "miljard": 1e9, "mdkr": 1e9, "billion": 1e9,
+    "miljoner": 1e6, "miljon": 1e6, "milj": 1e6, "mn": 1e6, "mkr": 1e6, "mnkr": 1e6,
+    "msek": 1e6, "million": 1e6, "meur": 1e6,
+}  # fmt: skip
+# One pass finds every amount: optional currency before, number, optional scale word, optional
+# currency after. An amount needs at least one currency or scale word to count as money.
+_MONEY = re.compile(
+    r"(?:(?P<pre>sek|eur|€)\s*)?(?P<num>" + _NUM + r")\s*"
+    r"(?P<scale>miljarder|miljard|mdkr|billion|miljoner|miljon|milj\.?|mnkr|mkr|msek|meur|mn|million)?"
+    r"(?:\s*(?P<post>kronor|kr|sek|eur|euro))?\b",
+    re.I,
+)
 # Words that mark a sentence as stating the call's total budget rather than a per-project cap.
 _TOTAL_WORDS = re.compile(
     r"budget|totalt|total|utlysta medel|utlyser|avsätts|avsatt|sammanlagt|omfattar|"
@@ -125,20 +123,21 @@ def _to_number(s: str) -> float:
 
 
 def money_mentions(text: str) -> list[tuple[float, str, int, int]]:
-    """All amounts in a text as (amount, currency, start, end), longest match first wins."""
+    """All amounts in a text as (amount, currency, start, end)."""
     found: list[tuple[float, str, int, int]] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, factor, currency in _MONEY_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            try:
-                amount = _to_number(m.group(1)) * factor
-            except ValueError:
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((amount, currency, m.start(), m.end()))
-    found.sort(key=lambda f: f[2])
+    for m in _MONEY.finditer(text):
+        pre, scale, post = m.group("pre"), m.group("scale"), m.group("post")
+        if not (pre or scale or post):
+            continue
+        try:
+            amount = _to_number(m.group("num"))
+        except ValueError:
+            continue
+        if scale:
+            amount *= _SCALE[scale.lower().rstrip(".")]
+        unit = (pre or post or scale or "").lower()
+        currency = "EUR" if unit in ("eur", "€", "euro", "meur") else "SEK"
+        found.append((amount, currency, m.start(), m.end()))
     return found
 
 

@@ -146,7 +146,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def call_to_row(call: Call, now: datetime) -> dict:
-    row = {k: getattr(call, k) for k in TRACKED_FIELDS}
+    tracked = call.tracked()
+    row = dict(tracked)
     for k in JSON_FIELDS:
         row[k] = json.dumps(row[k], ensure_ascii=False, sort_keys=True)
     row.update(
@@ -154,7 +155,7 @@ def call_to_row(call: Call, now: datetime) -> dict:
         source=call.source,
         native_id=call.native_id,
         next_deadline=call.next_deadline(now),
-        content_hash=call.content_hash(),
+        content_hash=call.content_hash(tracked),
     )
     return row
 

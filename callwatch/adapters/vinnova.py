@@ -73,13 +73,19 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
     if str(rec.get("Publik")) != "1":
         return None
     where = f"{where} ({dnr})"
-    texts = {str(t.get("TextID")): t for t in rec.get("WebTextLista") or [] if isinstance(t, dict)}
+    # WebTextLista: 1 what, 2 who, 3 how, 4 why; Swedish preferred, English when that is all
+    texts = {
+        str(t.get("TextID")): _text(t.get("TextSv")) or _text(t.get("TextEn"))
+        for t in rec.get("WebTextLista") or []
+        if isinstance(t, dict)
+    }
 
     def web(text_id: str) -> str:
-        t = texts.get(text_id) or {}
-        return _text(t.get("TextSv")) or _text(t.get("TextEn"))
+        return texts.get(text_id, "")
 
-    title = _text(rec.get("Titel")) or _text(rec.get("TitelEngelska"))
+    beskrivning = _text(rec.get("Beskrivning"))
+    title_en = _text(rec.get("TitelEngelska"))
+    title = _text(rec.get("Titel")) or title_en
     if not title:
         raise ParseError(src, f"{where}: field 'Titel' is empty")
     opens = _dt(spec, rec.get("Oppningsdatum"), "Oppningsdatum", where)
@@ -98,14 +104,14 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
     else:
         status = "open"
     description_parts = [
-        _text(rec.get("Beskrivning")),
+        beskrivning,
         web(TEXT_WHAT),
         _text(rec.get("BeskrivningEngelska")),
         web("4"),
         web(TEXT_HOW),
     ]
     description = "\n\n".join(dict.fromkeys(p for p in description_parts if p and p != title))
-    amount, currency, cap = parse_budget(" \n".join([web(TEXT_HOW), _text(rec.get("Beskrivning"))]))
+    amount, currency, cap = parse_budget(web(TEXT_HOW) + " \n" + beskrivning)
     links = [lnk for lnk in rec.get("LankLista") or [] if isinstance(lnk, dict)]
     apply_url = next((str(lnk.get("URL")) for lnk in links if lnk.get("URL")), "")
     parent = str(rec.get("DiarienummerUtlysning") or "")
@@ -114,7 +120,7 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
         for k, v in {
             "diarienummer": dnr,
             "call_diarienummer": parent,
-            "title_en": _text(rec.get("TitelEngelska")),
+            "title_en": title_en,
             "apply_url": apply_url,
             "rolling_intake": rec.get("DagligAvlasning") == 1,
             "external": rec.get("Extern") == 1,
@@ -134,7 +140,7 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
         funder=spec.funder,
         status=status,
         programme=spec.options.get("programme", ""),
-        summary=web(TEXT_WHAT) or _text(rec.get("Beskrivning")),
+        summary=web(TEXT_WHAT) or beskrivning,
         description=description,
         language=spec.language or "sv",
         opens=opens.isoformat() if opens else None,

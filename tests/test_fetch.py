@@ -1,0 +1,205 @@
+import json
+import shutil
+
+import httpx
+import pytest
+
+from callwatch import store
+from callwatch.fetch import FetchOptions, run_fetch
+from callwatch.http import HttpConfig
+from tests.conftest import NOW, RECORDINGS, fixture_bytes
+
+FAST = HttpConfig(delay=0, retries=0, backoff=0)
+
+
+def offline(db, specs, **kw):
+    return {
+        r.source: r
+        for r in run_fetch(
+            db,
+            list(specs.values()),
+            FetchOptions(mode="offline", replay_dir=RECORDINGS, http=FAST),
+            now=kw.get("now", NOW),
+        )
+    }
+
+
+def test_offline_fetch_then_again_changes_nothing(db, specs):
+    first = offline(db, specs)
+    assert {k: (r.status, r.new) for k, r in first.items()} == {
+        "eu-ft": ("ok", 8),
+        "vinnova": ("ok", 2),
+    }
+    rows = store.call_count(db)
+    hist = db.execute("SELECT count(*) FROM call_history").fetchone()[0]
+    second = offline(db, specs)
+    assert all(r.new == 0 and r.updated == 0 and r.closed == 0 for r in second.values())
+    assert store.call_count(db) == rows == 10
+    assert db.execute("SELECT count(*) FROM call_history").fetchone()[0] == hist
+    for row in store.query_calls(db):
+        assert row["title"] and row["url"].startswith("https://") and row["status"]
+        assert row["deadlines"]
+    runs = db.execute("SELECT source, status, seen FROM runs ORDER BY id").fetchall()
+    assert len(runs) == 4 and {r[1] for r in runs} == {"ok"}
+
+
+def _broken_copy(tmp_path, source, status=200, body=None, content_type=None):
+    rec = tmp_path / "rec"
+    shutil.copytree(RECORDINGS, rec)
+    index_path = rec / source / "index.json"
+    index = json.loads(index_path.read_text())
+    for entry in index["entries"].values():
+        entry["status"] = status
+        if content_type:
+            entry["content_type"] = content_type
+        if body is not None:
+            (rec / source / entry["file"]).write_bytes(body)
+    index_path.write_text(json.dumps(index))
+    return rec
+
+
+@pytest.mark.parametrize(
+    "failing, kwargs, message",
+    [
+        ("vinnova", dict(status=500), "HTTP 500"),
+        (
+            "vinnova",
+            dict(
+                body=fixture_bytes("vinnova", "api_ansokningsomgangar_docpage.html"),
+                content_type="text/html",
+            ),
+            "HTML page",
+        ),
+        ("eu-ft", dict(body=b'{"totalResults": 3, "pageNumber": 1, "res'), "invalid JSON"),
+        (
+            "eu-ft",
+            dict(body=b'{"totalResults": 0, "pageNumber": 1, "results": []}'),
+            "returned 0 calls",
+        ),
+    ],
+)
+def test_failing_source_leaves_its_calls_alone(db, specs, tmp_path, failing, kwargs, message):
+    offline(db, specs)
+    before = {r["id"]: r for r in store.query_calls(db, sources=[failing])}
+    rec = _broken_copy(tmp_path, failing, **kwargs)
+    reports = {
+        r.source: r
+        for r in run_fetch(
+            db,
+            list(specs.values()),
+            FetchOptions(mode="replay", replay_dir=rec, http=FAST),
+            now=NOW,
+        )
+    }
+    assert reports[failing].status == "failed"
+    assert message in reports[failing].message and reports[failing].message.startswith(failing)
+    other = next(s for s in specs if s != failing)
+    assert reports[other].status == "ok"
+    after = {r["id"]: r for r in store.query_calls(db, sources=[failing])}
+    assert before.keys() == after.keys()
+    for cid in before:
+        assert {k: v for k, v in before[cid].items() if k != "last_seen"} == {
+            k: v for k, v in after[cid].items() if k != "last_seen"
+        }
+    run = db.execute(
+        "SELECT status, error FROM runs WHERE source = ? ORDER BY id DESC", [failing]
+    ).fetchone()
+    assert run[0] == "failed" and message in run[1]
+
+
+def test_record_then_replay_roundtrip(db, specs, tmp_path):
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        assert request.headers["user-agent"].startswith("callwatch/")
+        if "search-api" in str(request.url):
+            name = (
+                "search_cascade_type8_fundhunt_fixture.json"
+                if b'"8"' in request.content
+                else "search_topics_open_fundhunt_fixture.json"
+            )
+            return httpx.Response(
+                200,
+                content=fixture_bytes("eu_sedia", name),
+                headers={"content-type": "application/json"},
+            )
+        if "topicDetails" in str(request.url):
+            return httpx.Response(404)
+        return httpx.Response(
+            200,
+            content=fixture_bytes("vinnova", "ansokningsomgangar_constructed.json"),
+            headers={"content-type": "application/json"},
+        )
+
+    rec = tmp_path / "rec"
+    live = FetchOptions(
+        mode="live", record_dir=rec, transport=httpx.MockTransport(handler), http=FAST
+    )
+    reports = run_fetch(db, list(specs.values()), live, now=NOW)
+    assert {r.status for r in reports} == {"ok"}
+    assert any("ansokningsomgangar/2025-10-23" in u for u in calls)  # 400-day window
+    assert (rec / "eu-ft" / "index.json").exists() and (rec / "vinnova" / "index.json").exists()
+    db2 = store.open_db(tmp_path / "replayed.db")
+    replayed = run_fetch(
+        db2, list(specs.values()), FetchOptions(mode="replay", replay_dir=rec, http=FAST), now=NOW
+    )
+    assert {r.status for r in replayed} == {"ok"}
+    assert store.call_count(db2) == store.call_count(db) == 10
+    # every response is archived and can be re-parsed without the network
+    n = db.execute("SELECT count(DISTINCT sha256) FROM fetch_log WHERE status = 200").fetchone()[0]
+    assert n == 3
+
+
+def test_retry_after_is_honoured(db, specs):
+    attempts, slept = [], []
+
+    def handler(request):
+        attempts.append(1)
+        if len(attempts) == 1:
+            return httpx.Response(429, headers={"Retry-After": "7"})
+        return httpx.Response(
+            200,
+            content=fixture_bytes("vinnova", "ansokningsomgangar_constructed.json"),
+            headers={"content-type": "application/json"},
+        )
+
+    async def fake_sleep(s):
+        slept.append(s)
+
+    opts = FetchOptions(
+        mode="live",
+        transport=httpx.MockTransport(handler),
+        http=HttpConfig(delay=0, retries=2, backoff=0),
+        sleep=fake_sleep,
+    )
+    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    assert r.status == "ok" and len(attempts) == 2 and 7 in slept
+
+
+def test_response_size_cap(db, specs):
+    def handler(request):
+        return httpx.Response(
+            200, content=b"[" + b" " * 5000 + b"]", headers={"content-type": "application/json"}
+        )
+
+    opts = FetchOptions(
+        mode="live",
+        transport=httpx.MockTransport(handler),
+        http=HttpConfig(delay=0, retries=0, max_bytes=1000),
+    )
+    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    assert r.status == "failed" and "larger than" in r.message
+
+
+def test_connection_refused_is_reported(db, specs):
+    def handler(request):
+        raise httpx.ConnectError("connection refused", request=request)
+
+    opts = FetchOptions(
+        mode="live",
+        transport=httpx.MockTransport(handler),
+        http=HttpConfig(delay=0, retries=1, backoff=0),
+    )
+    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    assert r.status == "failed" and "ConnectError" in r.message and "2 attempts" in r.message
