@@ -165,3 +165,83 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
+
+
+class RankFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="Rank as of this date (YYYY-MM-DD).")
+]
+
+
+@app.command()
+def rank(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Municipality name.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme id or name.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N (0 = all).")] = 20,
+    within: Annotated[
+        int | None, typer.Option("--within", help="Only deadlines within DAYS.")
+    ] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also calls judged not eligible or excluded.")
+    ] = False,
+    fmt: Annotated[RankFormat, typer.Option("--format", "-f")] = RankFormat.table,
+    today: TodayOption = None,
+) -> None:
+    """Rank calls for a municipality or a theme, best first, with the reasons.
+
+    Example: callwatch rank --kommun Umeå
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.rank(
+            state, kommun, theme, limit, within, include_closed, show_all, fmt.value, today
+        )
+
+
+@app.command()
+def explain(
+    call_id: Annotated[str, typer.Argument(metavar="ID")],
+    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Municipality name.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    today: TodayOption = None,
+) -> None:
+    """The full score breakdown of one call for one municipality."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.explain(state, call_id, kommun, today, fmt.value)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file, one call per line.")],
+) -> None:
+    """Add calls from a JSON Lines file; an invalid line imports nothing.
+
+    Example: callwatch import calls.jsonl
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.import_calls(state, file)
+
+
+rules_app = typer.Typer(help="Check the theme, eligibility and municipality rules.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+def rules_check() -> None:
+    """Validate every rules file; errors name the file and key."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.rules_check(state)

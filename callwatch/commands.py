@@ -53,6 +53,7 @@ def fetch(
     else:
         reports = run_fetch(db, specs, options, on_done=done)
     failed = [r for r in reports if r.status == "failed"]
+    _score_after_fetch(state, db, err, quiet)
     if not quiet or failed:
         rows = [
             (r.source, r.status, r.seen, r.new, r.updated, r.closed, r.errors, f"{r.duration:.1f}s")
@@ -70,6 +71,21 @@ def fetch(
                 if not quiet:
                     err.print(f"{r.source}: warning: {w.splitlines()[-1]}", markup=False)
     return 1 if failed else 0
+
+
+def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
+    """Score new and changed calls now, so rank and report start fast. A broken rules file does
+    not fail the fetch (the data is safe); commands that need rules report it."""
+    from callwatch import scoring
+
+    try:
+        rules = load_rules(state)
+    except CallwatchError as e:
+        err.print(f"warning: calls not scored: {e}", markup=False)
+        return
+    stats = scoring.refresh(db, rules)
+    if stats.scored and not quiet:
+        err.print(f"scored {stats.scored} of {stats.total} calls", markup=False)
 
 
 def list_calls(
@@ -229,3 +245,206 @@ def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
                 [(r["id"], r["status"], len(r["deadlines"]), r["title"][:70]) for r in rows],
             )
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching and ranking
+
+
+def load_rules(state: Any):  # noqa: ANN201
+    from callwatch import rules as rules_mod
+
+    return rules_mod.load(paths.rules_dir(state.rules_dir))
+
+
+def parse_today(value: str | None):  # noqa: ANN201
+    from datetime import date
+
+    if not value:
+        return datetime.now().astimezone().date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CallwatchError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def rank(
+    state: Any,
+    kommun: str | None,
+    theme: str | None,
+    limit: int,
+    within: int | None,
+    include_closed: bool,
+    show_all: bool,
+    fmt: str,
+    today_s: str | None,
+) -> None:
+    from callwatch import rank as rank_mod
+    from callwatch import scoring
+
+    if bool(kommun) == bool(theme):
+        raise CallwatchError("give exactly one of --kommun NAME or --theme ID")
+    rules = load_rules(state)
+    target = rules.profile(kommun) if kommun else rules.theme(theme or "")
+    today = parse_today(today_s)
+    db = state.db()
+    scoring.refresh(db, rules)
+    kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=limit)
+    if kommun:
+        ranked = rank_mod.rank_for_profile(db, rules, target, today, **kwargs)
+        heading = f"Where {target.name} should engage"
+    else:
+        ranked = rank_mod.rank_for_theme(db, rules, target, today, **kwargs)
+        heading = f"Calls for theme {target.id}"
+    render_ranked(ranked, fmt, heading, today)
+
+
+def short_reason(r: Any) -> str:
+    first = r.reasons[0] if r.reasons else ""
+    return f"{first}; {r.eligibility}"
+
+
+def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
+    from callwatch.rank import format_money
+
+    if fmt == "json":
+        output.print_json([r.to_dict() for r in ranked])
+        return
+    rows = [
+        {
+            "rank": i,
+            "score": f"{r.score:.3f}",
+            "deadline": output.local_time(r.deadline, with_time=False),
+            "days_left": "" if r.days_left is None else r.days_left,
+            "status": r.status,
+            "funder": r.funder,
+            "title": r.title,
+            "budget": format_money(r.budget_amount, r.budget_currency),
+            "top_themes": ", ".join(f"{t} {s:.2f}" for t, s in list(r.themes.items())[:2] if s > 0),
+            "eligibility": r.eligibility,
+            "reason": short_reason(r),
+            "id": r.id,
+            "url": r.url,
+        }
+        for i, r in enumerate(ranked, start=1)
+    ]
+    if fmt == "csv":
+        output.print_csv(rows, list(rows[0]) if rows else ["rank"])
+        return
+    if fmt == "md":
+        print(f"## {heading} ({today.isoformat()})\n")
+        print("| # | score | deadline | days | funder | call | themes | why |")
+        print("|---|---|---|---|---|---|---|---|")
+        for row in rows:
+            title = row["title"].replace("|", "\\|")
+            print(
+                f"| {row['rank']} | {row['score']} | {row['deadline']} | {row['days_left']} | "
+                f"{row['funder']} | [{title}]({row['url']}) | {row['top_themes']} | "
+                f"{row['reason'].replace('|', '/')} |"
+            )
+        return
+    con = output.console()
+    if not rows:
+        con.print(f"{heading}: no matching calls (try --include-closed or --all).", markup=False)
+        return
+    con.print(
+        output.table(
+            f"{heading} ({today.isoformat()})",
+            ["#", "score", "deadline", "days", "funder", "title", "themes", "why"],
+            [
+                (
+                    r["rank"],
+                    r["score"],
+                    r["deadline"],
+                    r["days_left"],
+                    r["funder"],
+                    r["title"][:70],
+                    r["top_themes"],
+                    r["reason"],
+                )
+                for r in rows
+            ],
+        )
+    )
+
+
+def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str) -> None:
+    from callwatch import rank as rank_mod
+    from callwatch import scoring
+
+    rules = load_rules(state)
+    profile = rules.profile(kommun)
+    today = parse_today(today_s)
+    db = state.db()
+    store.get_call(db, call_id)  # a clear error for an unknown id
+    scoring.refresh(db, rules)
+    ranked = rank_mod.rank_for_profile(
+        db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
+    )
+    found = ranked[0] if ranked else None
+    if found is None:
+        raise CallwatchError(
+            f"{call_id} matches none of {profile.name}'s themes (relevance below "
+            f"{rank_mod.MIN_RELEVANCE}); see `callwatch show {call_id}`"
+        )
+    if fmt == "json":
+        d = found.to_dict()
+        d["evidence"] = found.evidence
+        d["eligibility_evidence"] = found.eligibility_evidence
+        d["profile_weights"] = profile.weights
+        output.print_json(d)
+        return
+    con = output.console()
+    con.print(f"[bold]{found.title}[/bold]  ({found.id})", markup=True)
+    con.print(f"{found.url}\n", markup=False)
+    con.print(
+        f"priority {found.score:.3f} = relevance {found.factors['relevance']:.3f} x eligibility "
+        f"{found.factors['eligibility']} x deadline {found.factors['deadline']} x size "
+        f"{found.factors['size']}",
+        markup=False,
+    )
+    rows = []
+    for t, s in found.themes.items():
+        w = profile.weights.get(t, 0.0)
+        terms = ", ".join(f"{e[0]} ({e[1]}, {e[2]})" for e in found.evidence.get(t, []))
+        rows.append((t, f"{s:.3f}", f"{w:.1f}", f"{s * w:.3f}", terms))
+    con.print(
+        output.table(
+            f"Themes for {profile.name}",
+            ["theme", "score", "weight", "weighted", "evidence (field, points)"],
+            rows,
+        )
+    )
+    con.print(f"Eligibility: {found.eligibility}", markup=False)
+    for e in found.eligibility_evidence:
+        con.print(f"  {e}", markup=False)
+    con.print("Reasons:", markup=False)
+    for reason in found.reasons:
+        con.print(f"  - {reason}", markup=False)
+
+
+def import_calls(state: Any, file: Path) -> None:
+    from callwatch import importer, scoring
+
+    now = datetime.now(UTC)
+    calls = importer.read(file, now)  # validates every line before anything is written
+    db = state.db()
+    counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
+    try:
+        rules = load_rules(state)
+    except CallwatchError as e:
+        output.console(stderr=True).print(f"warning: not scored yet: {e}", markup=False)
+    else:
+        scoring.refresh(db, rules)
+    print(f"imported {counts.seen} calls from {file} ({counts.new} new, {counts.updated} updated)")
+
+
+def rules_check(state: Any) -> None:
+    rules = load_rules(state)
+    print(
+        f"rules OK: {len(rules.themes)} themes "
+        f"({sum(len(t.terms) for t in rules.themes.values())} terms), "
+        f"{len(rules.eligibility.positive) + len(rules.eligibility.negative)} eligibility phrases, "
+        f"{len(rules.profiles)} municipalities ({', '.join(p.name for p in rules.profiles.values())}); "
+        f"hash {rules.hash}"
+    )

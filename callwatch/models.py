@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 STATUSES = ("forthcoming", "open", "closed")
+IMPORT_SOURCE = "import"  # calls added with `callwatch import` keep the id they were given
 
 # Fields whose changes are tracked in call_history and which make up the content hash.
 TRACKED_FIELDS = (
@@ -59,6 +60,8 @@ class Call:
 
     @property
     def id(self) -> str:
+        if self.source == IMPORT_SOURCE:
+            return self.native_id
         return f"{self.source}:{self.native_id}"
 
     def next_deadline(self, now: datetime) -> str | None:

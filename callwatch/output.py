@@ -14,9 +14,15 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def console(stderr: bool = False):  # noqa: ANN201 - rich imported lazily
+    import shutil
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped or captured output (cron mail, CI logs, files) gets a wide, stable layout instead
+    # of rich's 80-column default, so tables stay readable.
+    width = None if stream.isatty() else max(shutil.get_terminal_size((160, 24)).columns, 160)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def local_time(value: str | None, *, with_time: bool = True) -> str:

@@ -71,7 +71,46 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_run ON fetch_log(run_id)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+def _m002_scores(db: sqlite_utils.Database) -> None:
+    """Precomputed theme scores and eligibility per call version and rules version."""
+    db.execute(
+        """CREATE TABLE call_scores (
+            call_id TEXT PRIMARY KEY, content_hash TEXT, rules_hash TEXT, themes TEXT,
+            evidence TEXT, eligibility TEXT, eligibility_evidence TEXT, terms TEXT,
+            excluded TEXT, scored_at TEXT)"""
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
+def _m003_profile_hits(db: sqlite_utils.Database) -> None:
+    """Per-municipality keyword, exclusion and region facts, so ranking never re-reads text."""
+    db.execute("ALTER TABLE call_scores ADD COLUMN profiles TEXT")
+    db.execute("ALTER TABLE call_scores ADD COLUMN size_factor REAL")
+    db.execute("UPDATE call_scores SET rules_hash = NULL")  # re-score with the new columns
+
+
+def _m004_score_indexes(db: sqlite_utils.Database) -> None:
+    """Relevance per (municipality, call) and score per (theme, call), indexed best first, so
+    ranking reads the best calls first and stops early instead of sorting every call."""
+    db.execute(
+        "CREATE TABLE profile_scores (profile TEXT NOT NULL, call_id TEXT NOT NULL, "
+        "relevance REAL NOT NULL, PRIMARY KEY (profile, call_id))"
+    )
+    db.execute("CREATE INDEX idx_profile_scores ON profile_scores(profile, relevance DESC)")
+    db.execute(
+        "CREATE TABLE theme_scores (theme TEXT NOT NULL, call_id TEXT NOT NULL, "
+        "score REAL NOT NULL, PRIMARY KEY (theme, call_id))"
+    )
+    db.execute("CREATE INDEX idx_theme_scores ON theme_scores(theme, score DESC)")
+    db.execute("UPDATE call_scores SET rules_hash = NULL")  # fill the new tables
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_initial,
+    _m002_scores,
+    _m003_profile_hits,
+    _m004_score_indexes,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -295,6 +334,8 @@ def apply_crawl(
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 history,
             )
+        if inserts or history or updates:
+            bump_data_version(db)
     counts.new = len(inserts)
     counts.unchanged += len(touches)
     return counts
@@ -431,6 +472,24 @@ def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
     ):
         stats.setdefault(source, {"calls": 0, "by_status": {}})["consecutive_failures"] = n
     return stats
+
+
+def bump_data_version(db: sqlite_utils.Database) -> None:
+    """Mark the calls as changed, so derived data (scores) knows to refresh."""
+    db.conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with transaction(db):
+        db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
 
 def call_count(db: sqlite_utils.Database) -> int:

@@ -1,0 +1,194 @@
+"""The matcher: how strongly a call is about each theme, and whether a municipality may apply.
+
+Pure functions over call text and the rules; the store keeps the results per call version and
+rules hash (see scoring.py). Every score carries its evidence: which term, in which field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from callwatch.rules import Rules
+from callwatch.text import Hit, Vocabulary, tokens
+
+# How much a term counts by where it is found: a theme word in the title says more than one in
+# the fine print.
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "summary": 2.0,
+    "keywords": 2.0,
+    "description": 1.0,
+    "eligibility": 1.0,
+}
+HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
+SATURATION = 12.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
+REPEAT_BONUS = 0.25  # each further occurrence of a term adds this share, up to MAX_REPEATS
+MAX_REPEATS = 4
+EXCLUDE_FACTOR = 0.25  # a theme's exclusion phrase in the call cuts its score to this share
+COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
+MIN_CORPUS = 30  # ... but only when there are enough calls to tell
+
+
+@dataclass
+class ThemeScore:
+    score: float
+    evidence: list[tuple[str, str, float]]  # (term, field, contribution), strongest first
+
+
+@dataclass
+class Analysis:
+    """What the matcher found in one call, before corpus statistics are applied."""
+
+    hits: dict[str, dict[str, dict]]  # theme -> term -> {"weight", "fields": {field: count}, "how"}
+    excluded: dict[str, str]  # theme -> exclusion phrase found
+    eligibility: str  # eligible | unclear | not eligible
+    eligibility_evidence: list[str]
+    profiles: dict[str, dict] = field(
+        default_factory=dict
+    )  # pid -> {k: keywords, x: excluded, o: outside}
+
+    def terms(self) -> list[str]:
+        return sorted({f"{t}|{term}" for t, terms in self.hits.items() for term in terms})
+
+
+@dataclass
+class Matcher:
+    rules: Rules
+    themes: Vocabulary = field(default_factory=Vocabulary)
+    excludes: Vocabulary = field(default_factory=Vocabulary)
+    positive: Vocabulary = field(default_factory=Vocabulary)
+    negative: Vocabulary = field(default_factory=Vocabulary)
+    local: Vocabulary = field(default_factory=Vocabulary)  # municipalities' keywords/exclusions
+
+    def __post_init__(self) -> None:
+        for theme in self.rules.themes.values():
+            for term, weight in theme.terms.items():
+                self.themes.add(term, theme.id, weight)
+            for phrase in theme.exclude:
+                self.excludes.add(phrase, theme.id, 1.0)
+        el = self.rules.eligibility
+        for term, weight in el.positive.items():
+            self.positive.add(term, "positive", weight)
+        strong = {s.casefold() for s in el.strong}
+        for term, weight in el.negative.items():
+            self.negative.add(term, "strong" if term.casefold() in strong else "negative", weight)
+        for pid, profile in self.rules.profiles.items():
+            for kw in profile.keywords:
+                self.local.add(kw, f"{pid}|k", 1.0)
+            for kw in profile.exclude:
+                self.local.add(kw, f"{pid}|x", 1.0)
+
+    def analyse(self, fields: dict[str, str]) -> Analysis:
+        """Theme term hits and an eligibility verdict for one call's text fields."""
+        hits: dict[str, dict[str, dict]] = defaultdict(dict)
+        excluded: dict[str, str] = {}
+        toks = {name: tokens(text) for name, text in fields.items() if text}
+        for name, tk in toks.items():
+            for h in self.themes.find(tk, name):
+                entry = hits[h.term.owner].setdefault(
+                    h.term.text, {"weight": h.term.weight, "fields": {}, "how": h.how}
+                )
+                entry["fields"][name] = entry["fields"].get(name, 0) + 1
+                if HOW_WEIGHTS[h.how] > HOW_WEIGHTS[entry["how"]]:
+                    entry["how"] = h.how
+            for h in self.excludes.find(tk, name):
+                excluded.setdefault(h.term.owner, h.term.text)
+        verdict, evidence = self._eligibility(toks)
+        profiles: dict[str, dict] = {}
+        text = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
+        for h in self.local.find(text, "text"):
+            pid, kind = h.term.owner.split("|")
+            bucket = profiles.setdefault(pid, {}).setdefault(kind, [])
+            if h.term.text not in bucket:
+                bucket.append(h.term.text)
+        return Analysis(dict(hits), excluded, verdict, evidence, profiles)
+
+    def _eligibility(self, toks: dict[str, list[str]]) -> tuple[str, list[str]]:
+        pos = neg = 0.0
+        strong: list[Hit] = []
+        evidence: list[str] = []
+        seen: set[tuple[str, str]] = set()
+        for name, tk in toks.items():
+            if name == "title":
+                continue
+            w = 2.0 if name == "eligibility" else 1.0
+            for h in self.positive.find(tk, name):
+                if ("+", h.term.text) not in seen:
+                    seen.add(("+", h.term.text))
+                    pos += h.term.weight * w
+                    evidence.append(f"+ '{h.term.text}' ({name})")
+            for h in self.negative.find(tk, name):
+                if ("-", h.term.text) not in seen:
+                    seen.add(("-", h.term.text))
+                    neg += h.term.weight * w
+                    evidence.append(f"- '{h.term.text}' ({name})")
+                    if h.term.owner == "strong":
+                        strong.append(h)
+        if strong:
+            verdict = "not eligible"
+        elif pos >= 3 and pos > neg:
+            verdict = "eligible"
+        elif neg >= 3 and pos < 2:
+            verdict = "not eligible"
+        else:
+            verdict = "unclear"
+        return verdict, evidence
+
+
+def common_factors(doc_freq: dict[str, int], n_calls: int) -> dict[str, float]:
+    """Down-weighting for terms that hit a large share of all calls (an IDF-like damping)."""
+    if n_calls < MIN_CORPUS:
+        return {}
+    out = {}
+    for term, df in doc_freq.items():
+        share = df / n_calls
+        if share > COMMON_SHARE:
+            out[term] = round(max(0.3, 1 - (share - COMMON_SHARE) * 1.5), 1)
+    return out
+
+
+def score(analysis: Analysis, factors: dict[str, float]) -> dict[str, ThemeScore]:
+    """Theme scores 0..1 from an analysis and the corpus down-weighting factors."""
+    out: dict[str, ThemeScore] = {}
+    for theme, terms in analysis.hits.items():
+        raw = 0.0
+        evidence = []
+        for term, entry in terms.items():
+            fields = entry["fields"]
+            best = max(fields, key=lambda f: FIELD_WEIGHTS.get(f, 1.0))
+            repeats = min(sum(fields.values()) - 1, MAX_REPEATS)
+            contribution = (
+                entry["weight"]
+                * FIELD_WEIGHTS.get(best, 1.0)
+                * HOW_WEIGHTS[entry["how"]]
+                * (1 + REPEAT_BONUS * repeats)
+                * factors.get(f"{theme}|{term}", 1.0)
+            )
+            raw += contribution
+            evidence.append((term, best, round(contribution, 2)))
+        value = 1 - math.exp(-raw / SATURATION)
+        if theme in analysis.excluded:
+            value *= EXCLUDE_FACTOR
+            evidence.append((f"not: {analysis.excluded[theme]}", "exclude", 0.0))
+        evidence.sort(key=lambda e: -e[2])
+        out[theme] = ThemeScore(round(value, 4), evidence[:8])
+    return out
+
+
+def call_fields(call: dict) -> dict[str, str]:
+    """The text fields of a stored call that the matcher reads."""
+    keywords = call.get("keywords") or []
+    extra = call.get("extra") or {}
+    return {
+        "title": call.get("title") or "",
+        "summary": call.get("summary") or "",
+        "description": call.get("description") or "",
+        "eligibility": " ".join(
+            filter(None, [call.get("eligibility") or "", *(extra.get("target_audience") or [])])
+        ),
+        "keywords": " ; ".join(
+            [*keywords, *(extra.get("themes") or []), *(extra.get("types_of_action") or [])]
+        ),
+    }

@@ -1,0 +1,405 @@
+"""Priority of a call for a municipality (or a theme), with every factor visible.
+
+priority = relevance x eligibility x deadline x size
+
+- relevance: theme scores weighted by the municipality's profile, combined as a probabilistic
+  OR (the strongest theme dominates, further themes add less), plus a small bonus for the
+  municipality's own keywords;
+- eligibility: eligible 1.0, unclear 0.75, not eligible 0.3 (hidden unless --all);
+- deadline: closed calls excluded unless --include-closed; very close deadlines penalised;
+  forthcoming and rolling calls kept;
+- size: larger calls preferred, as the network asked; unknown budgets sit in the middle.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from callwatch.rules import Profile, Rules, Theme, fold
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
+EUR_SEK = 11.0  # rough conversion for comparing sizes; shown budgets keep their own currency
+MIN_RELEVANCE = 0.05  # below this a call is not about the municipality's themes at all
+KEYWORD_BONUS = 0.1
+MAX_KEYWORD_BONUS = 0.2
+
+
+@dataclass
+class Ranked:
+    id: str
+    title: str
+    url: str
+    funder: str
+    programme: str
+    status: str
+    deadline: str | None
+    days_left: int | None
+    opens: str | None
+    budget_amount: float | None
+    budget_currency: str | None
+    score: float
+    relevance: float
+    themes: dict[str, float]
+    eligibility: str
+    factors: dict[str, float]
+    reasons: list[str]
+    hidden: str = ""  # why it would be hidden without --all / --include-closed
+    evidence: dict = field(default_factory=dict)
+    eligibility_evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden")
+        return d
+
+
+@lru_cache(maxsize=65536)
+def _local_date(value: str) -> date:
+    return datetime.fromisoformat(value).astimezone(STOCKHOLM).date()
+
+
+def next_deadline(deadlines: list[str], today: date) -> str | None:
+    for d in deadlines:
+        if _local_date(d) >= today:
+            return d
+    return None
+
+
+def effective_status(row: dict, today: date) -> str:
+    """Status as of `today`, so a report for an earlier date shows what was open then."""
+    deadlines = row["deadlines"]
+    if row.get("opens") and _local_date(row["opens"]) > today and row["status"] != "closed":
+        return "forthcoming"
+    if deadlines:
+        return "open" if next_deadline(deadlines, today) else "closed"
+    return row["status"]
+
+
+def deadline_factor(status: str, days_left: int | None) -> tuple[float, str]:
+    if status == "closed":
+        return 0.2, "closed"
+    if status == "forthcoming":
+        return 0.9, "forthcoming: time to prepare"
+    if days_left is None:
+        return 0.9, "no fixed deadline"
+    if days_left < 7:
+        return 0.4, f"only {days_left} days left"
+    if days_left < 14:
+        return 0.7, f"{days_left} days left: tight"
+    if days_left < 21:
+        return 0.85, f"{days_left} days left"
+    return 1.0, f"{days_left} days left"
+
+
+def size_factor(
+    amount: float | None, currency: str | None, min_budget: float | None
+) -> tuple[float, str]:
+    if not amount:
+        return 0.9, "budget unknown"
+    sek = amount * (EUR_SEK if currency == "EUR" else 1.0)
+    if min_budget and sek < min_budget:
+        return 0.6, f"budget {format_money(amount, currency)} below the profile's minimum"
+    scaled = min(max(math.log10(max(sek, 1) / 1e6) / 3, 0.0), 1.0)  # 1 MSEK .. 1 BSEK
+    return round(0.85 + 0.15 * scaled, 3), f"budget {format_money(amount, currency)}"
+
+
+def format_money(amount: float | None, currency: str | None) -> str:
+    if not amount:
+        return ""
+    cur = currency or ""
+    if amount >= 1e6:
+        value = f"{amount / 1e6:,.1f}".rstrip("0").rstrip(".")
+        return f"{value} M{cur}" if cur else f"{value} M"
+    return f"{amount:,.0f} {cur}".replace(",", " ").strip()
+
+
+def region_check(extra: dict, profile: Profile) -> str | None:
+    """None if the call is open to the municipality's region, else the reason it is not."""
+    nuts = [str(n) for n in extra.get("nuts") or []]
+    regions = [str(r) for r in extra.get("regions") or []]
+    if not nuts and not regions:
+        return None
+    if any(fold(r) in ("hela sverige", "sverige", "sweden", "all of sweden") for r in regions):
+        return None
+    if nuts and any(profile.nuts.startswith(n) or n.startswith(profile.nuts) for n in nuts):
+        return None
+    lan = fold(profile.lan).removesuffix(" lan").rstrip("s")
+    if regions and any(lan and lan in fold(r) for r in regions):
+        return None
+    shown = ", ".join(regions or nuts)
+    return f"only for {shown}"
+
+
+def profile_relevance(themes: dict[str, float], weights: dict[str, float], facts: dict) -> float:
+    """Theme scores weighted by a profile (probabilistic OR), plus the keyword bonus, cut when
+    one of the municipality's excluded terms appears."""
+    relevance = _or([s * weights.get(t, 0.0) for t, s in themes.items()])
+    if facts.get("k"):
+        relevance = min(1.0, relevance + min(KEYWORD_BONUS * len(facts["k"]), MAX_KEYWORD_BONUS))
+    if facts.get("x"):
+        relevance *= 0.2
+    return round(relevance, 6)
+
+
+def _or(values: list[float]) -> float:
+    p = 1.0
+    for v in values:
+        p *= 1 - max(0.0, min(v, 1.0))
+    return 1 - p
+
+
+def top_terms(evidence: dict, theme: str, n: int = 3) -> list[str]:
+    return [e[0] for e in evidence.get(theme, []) if not e[0].startswith("not:")][:n]
+
+
+def _base(row: dict, today: date) -> tuple[str | None, int | None]:
+    """The deadline to show (next one, else the last one) and the days left until it."""
+    nd = next_deadline(row["deadlines"], today)
+    if nd is None and row["deadlines"]:
+        nd = row["deadlines"][-1]
+    days = (_local_date(nd) - today).days if nd else None
+    return nd, days
+
+
+def _candidates(
+    db: sqlite_utils.Database,
+    profile: Profile | None,
+    theme: Theme | None,
+    include_closed: bool,
+    today: date,
+    call_id: str | None = None,
+):  # noqa: ANN202
+    """Calls in order of their best possible score (relevance), read from an index."""
+    if profile is not None:
+        src = "profile_scores ps"
+        upper = "ps.relevance"
+        where = ["ps.profile = ?", "ps.relevance >= ?"]
+        args: list = [profile.id, MIN_RELEVANCE]
+    else:
+        assert theme is not None
+        src = "theme_scores ps"
+        upper = "ps.score"
+        where = ["ps.theme = ?", "ps.score >= ?"]
+        args = [theme.id, MIN_RELEVANCE]
+    if not include_closed:
+        # cheap pre-filter with a day of slack; effective_status() decides exactly
+        where.append(
+            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
+        )
+        args.append(today.isoformat())
+    if call_id is not None:
+        where.append("c.id = ?")
+        args.append(call_id)
+    sql = (
+        f"SELECT {upper} AS upper, c.id, c.title, c.url, c.funder, c.programme, c.status, "
+        "c.opens, c.deadlines, c.budget_amount, c.budget_currency, s.themes, "
+        "s.eligibility AS verdict, s.profiles, s.size_factor "
+        f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
+        f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
+    )
+    cur = db.execute(sql, args)
+    cols = [c[0] for c in cur.description]
+    for r in cur:
+        yield dict(zip(cols, r, strict=True))
+
+
+def _rank(
+    db: sqlite_utils.Database,
+    weights: dict[str, float],
+    profile: Profile | None,
+    theme: Theme | None,
+    today: date,
+    *,
+    include_closed: bool,
+    show_all: bool,
+    within: int | None,
+    limit: int,
+    call_id: str | None = None,
+) -> list[Ranked]:
+    """Best first. Rows come ordered by their upper bound (relevance), so once `limit` results
+    beat the next row's relevance, nothing further can enter the list and reading stops."""
+    results: list[Ranked] = []
+    heap: list[tuple[float, int]] = []  # the `limit` best scores so far (min-heap)
+    for row in _candidates(db, profile, theme, include_closed, today, call_id):
+        if limit > 0 and len(heap) >= limit and row["upper"] < heap[0][0]:
+            break
+        if limit > 0 and len(heap) >= limit and _quick_bound(row, today) <= heap[0][0]:
+            continue  # cannot enter the list: skip building it
+        r = _evaluate(row, weights, profile, today)
+        if r is None or r.relevance < MIN_RELEVANCE:
+            continue
+        if r.status == "closed" and not include_closed:
+            continue
+        if within is not None and (r.days_left is None or r.days_left > within):
+            continue
+        if r.hidden and r.hidden != "closed" and not show_all:
+            continue
+        results.append(r)
+        if limit > 0:
+            if len(heap) < limit:
+                heapq.heappush(heap, (r.score, len(results)))
+            elif r.score > heap[0][0]:
+                heapq.heapreplace(heap, (r.score, len(results)))
+    results.sort(key=_order)
+    return results[:limit] if limit > 0 else results
+
+
+def _quick_bound(row: dict, today: date) -> float:
+    """A cheap upper bound on the final score: relevance x deadline x stored size factor."""
+    deadlines = row["deadlines"]
+    if deadlines and deadlines != "[]":
+        last = deadlines.rsplit('"', 2)[-2] if '"' in deadlines else ""
+        if last and _local_date(last) < today:
+            return row["upper"] * 0.2
+    size = row["size_factor"] if row["size_factor"] is not None else 0.9
+    return row["upper"] * size * ELIGIBILITY_FACTORS.get(row["verdict"], 1.0)
+
+
+def _order(r: Ranked) -> tuple:
+    return (-r.score, r.deadline or "9999", r.id)
+
+
+def _evaluate(
+    row: dict, weights: dict[str, float], profile: Profile | None, today: date
+) -> Ranked | None:
+    row["deadlines"] = json.loads(row["deadlines"] or "[]")
+    profiles = row["profiles"]
+    facts = json.loads(profiles).get(profile.id, {}) if profile and profiles != "{}" else {}
+    relevance = row["upper"]  # precomputed: profile relevance or theme score
+    status = effective_status(row, today)
+    deadline, days = _base(row, today)
+    verdict = row["verdict"]
+    hidden = ""
+    if facts.get("o"):
+        verdict = "not eligible"
+    if verdict == "not eligible":
+        hidden = "not eligible"
+    if facts.get("x"):
+        hidden = hidden or "excluded"
+    if status == "closed":
+        hidden = hidden or "closed"
+    d_factor, _ = deadline_factor(status, days)
+    s_factor = row["size_factor"] if row["size_factor"] is not None else 0.9
+    if profile and profile.min_budget_sek:
+        s_factor, _ = size_factor(
+            row["budget_amount"], row["budget_currency"], profile.min_budget_sek
+        )
+    e_factor = ELIGIBILITY_FACTORS[verdict]
+    return Ranked(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        funder=row["funder"],
+        programme=row["programme"] or "",
+        status=status,
+        deadline=deadline,
+        days_left=days,
+        opens=row["opens"],
+        budget_amount=row["budget_amount"],
+        budget_currency=row["budget_currency"],
+        score=round(relevance * e_factor * d_factor * s_factor, 4),
+        relevance=round(relevance, 4),
+        themes={},  # filled by explain_reasons() for the calls that are shown
+        eligibility=verdict,
+        factors={
+            "relevance": round(relevance, 3),
+            "eligibility": e_factor,
+            "deadline": d_factor,
+            "size": s_factor,
+        },
+        reasons=[],
+        hidden=hidden,
+        evidence={"_themes": row["themes"], "_facts": facts},
+    )
+
+
+def explain_reasons(
+    db: sqlite_utils.Database, r: Ranked, profile: Profile | None, theme: Theme | None
+) -> Ranked:
+    """Fill the human-readable reasons (read evidence only for the calls that are shown)."""
+    row = db.execute(
+        "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?", [r.id]
+    ).fetchone()
+    evidence = json.loads(row[0] or "{}")
+    el_evidence = json.loads(row[1] or "[]")
+    themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
+    r.themes = {t: round(v, 3) for t, v in sorted(themes.items(), key=lambda kv: -kv[1])}
+    weights = profile.weights if profile else {}
+    weighted = {t: s * weights.get(t, 0.0) for t, s in themes.items()}
+    facts = r.evidence.get("_facts", {})
+    reasons = []
+    if profile is not None:
+        for t in sorted(weighted, key=lambda t: -weighted[t])[:2]:
+            if weighted[t] > 0.02:
+                terms = ", ".join(f"'{x}'" for x in top_terms(evidence, t))
+                reasons.append(
+                    f"{t} {r.themes.get(t, 0):.2f} x weight {profile.weights.get(t, 0):.1f} ({terms})"
+                )
+        if facts.get("k"):
+            reasons.append("mentions " + ", ".join(f"'{k}'" for k in facts["k"]))
+        if facts.get("o"):
+            reasons.append(facts["o"])
+        if facts.get("x"):
+            reasons.append("excluded term " + ", ".join(f"'{x}'" for x in facts["x"]))
+    elif theme is not None and r.themes.get(theme.id):
+        terms = ", ".join(f"'{x}'" for x in top_terms(evidence, theme.id))
+        reasons.append(f"{theme.id} {r.themes[theme.id]:.2f} ({terms})")
+    why = "; ".join(el_evidence[:2])
+    reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
+    reasons.append(deadline_factor(r.status, r.days_left)[1])
+    reasons.append(
+        size_factor(
+            r.budget_amount, r.budget_currency, profile.min_budget_sek if profile else None
+        )[1]
+    )
+    r.reasons = reasons
+    r.evidence = evidence
+    r.eligibility_evidence = el_evidence
+    return r
+
+
+def rank_for_profile(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    profile: Profile,
+    today: date,
+    *,
+    include_closed: bool = False,
+    show_all: bool = False,
+    within: int | None = None,
+    limit: int = 0,
+    call_id: str | None = None,
+) -> list[Ranked]:
+    ranked = _rank(
+        db, profile.weights, profile, None, today, include_closed=include_closed,
+        show_all=show_all, within=within, limit=limit, call_id=call_id,
+    )  # fmt: skip
+    return [explain_reasons(db, r, profile, None) for r in ranked]
+
+
+def rank_for_theme(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    theme: Theme,
+    today: date,
+    *,
+    include_closed: bool = False,
+    show_all: bool = False,
+    within: int | None = None,
+    limit: int = 0,
+) -> list[Ranked]:
+    ranked = _rank(
+        db, {theme.id: 1.0}, None, theme, today, include_closed=include_closed,
+        show_all=show_all, within=within, limit=limit,
+    )  # fmt: skip
+    return [explain_reasons(db, r, None, theme) for r in ranked]

@@ -1,0 +1,228 @@
+"""rules/: themes, eligibility phrases and municipality profiles, validated on load.
+
+Every error names the file and the key, so a coordinator editing TOML can fix it without reading
+Python. `rules_hash` changes whenever any rules file changes; stored scores carry it, so a rules
+edit makes callwatch re-score instead of serving stale scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from callwatch.errors import ConfigError, NotFoundError
+
+THEME_IDS_REQUIRED = (
+    "digitalisering", "bostadsbyggande", "social-hallbarhet", "medborgardialog", "mobilitet",
+    "klimat", "konsumtion",
+)  # fmt: skip
+
+
+@dataclass
+class Theme:
+    id: str
+    label_sv: str
+    label_en: str
+    terms: dict[str, float]
+    exclude: list[str] = field(default_factory=list)
+    description: str = ""
+
+    def label(self, lang: str = "sv") -> str:
+        return self.label_sv if lang == "sv" else self.label_en
+
+
+@dataclass
+class Eligibility:
+    positive: dict[str, float]
+    negative: dict[str, float]
+    strong: list[str]
+
+
+@dataclass
+class Profile:
+    id: str
+    name: str
+    aliases: list[str]
+    lan: str
+    nuts: str
+    weights: dict[str, float]
+    keywords: list[str]
+    exclude: list[str]
+    min_budget_sek: float | None = None
+
+
+@dataclass
+class Rules:
+    themes: dict[str, Theme]
+    eligibility: Eligibility
+    profiles: dict[str, Profile]
+    hash: str
+    folder: Path
+
+    def profile(self, name: str) -> Profile:
+        return find_profile(self, name)
+
+    def theme(self, name: str) -> Theme:
+        return find_theme(self, name)
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML ({e})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read ({e})") from None
+
+
+def _terms(path: Path, key: str, value: object) -> dict[str, float]:
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(f"{path}: key '{key}' must be a non-empty table of \"term\" = weight")
+    out: dict[str, float] = {}
+    for term, weight in value.items():
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 5:
+            raise ConfigError(
+                f"{path}: key '{key}.\"{term}\"' must be a number above 0 and at most 5"
+            )
+        if not term.strip():
+            raise ConfigError(f"{path}: key '{key}' has an empty term")
+        out[term.strip()] = float(weight)
+    return out
+
+
+def _str_list(path: Path, key: str, value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{path}: key '{key}' must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def load_themes(path: Path) -> dict[str, Theme]:
+    data = _load_toml(path)
+    themes: dict[str, Theme] = {}
+    for tid, t in data.items():
+        if not isinstance(t, dict):
+            raise ConfigError(f"{path}: key '{tid}' must be a table")
+        label = t.get("label")
+        if not isinstance(label, dict) or not all(
+            isinstance(label.get(k), str) for k in ("sv", "en")
+        ):
+            raise ConfigError(f"{path}: key '{tid}.label' needs sv and en strings")
+        unknown = set(t) - {"label", "terms", "exclude", "description"}
+        if unknown:
+            raise ConfigError(f"{path}: unknown key '{tid}.{sorted(unknown)[0]}'")
+        themes[tid] = Theme(
+            id=tid,
+            label_sv=label["sv"],
+            label_en=label["en"],
+            terms=_terms(path, f"{tid}.terms", t.get("terms")),
+            exclude=_str_list(path, f"{tid}.exclude", t.get("exclude")),
+            description=str(t.get("description", "")),
+        )
+    missing = [t for t in THEME_IDS_REQUIRED if t not in themes]
+    if missing:
+        raise ConfigError(f"{path}: theme '{missing[0]}' is missing")
+    return themes
+
+
+def load_eligibility(path: Path) -> Eligibility:
+    data = _load_toml(path)
+    strong = data.get("strong", {})
+    if not isinstance(strong, dict):
+        raise ConfigError(f"{path}: key 'strong' must be a table with 'phrases'")
+    return Eligibility(
+        positive=_terms(path, "positive", data.get("positive")),
+        negative=_terms(path, "negative", data.get("negative")),
+        strong=_str_list(path, "strong.phrases", strong.get("phrases")),
+    )
+
+
+def load_profile(path: Path, themes: dict[str, Theme]) -> Profile:
+    data = _load_toml(path)
+    for key in ("name", "lan", "nuts"):
+        if not isinstance(data.get(key), str):
+            raise ConfigError(f"{path}: key '{key}' is missing or not a string")
+    weights = data.get("themes")
+    if not isinstance(weights, dict) or not weights:
+        raise ConfigError(f"{path}: key 'themes' must be a table of theme = weight")
+    for tid, w in weights.items():
+        if tid not in themes:
+            raise ConfigError(f"{path}: key 'themes.{tid}' is not a theme in themes.toml")
+        if not isinstance(w, int | float) or isinstance(w, bool) or not 0 <= w <= 1:
+            raise ConfigError(f"{path}: key 'themes.{tid}' must be a number from 0 to 1")
+    min_budget = data.get("min_budget_sek")
+    if min_budget is not None and (not isinstance(min_budget, int | float) or min_budget < 0):
+        raise ConfigError(f"{path}: key 'min_budget_sek' must be a non-negative number")
+    kw = data.get("keywords", {})
+    ex = data.get("exclude", {})
+    if not isinstance(kw, dict) or not isinstance(ex, dict):
+        raise ConfigError(f"{path}: keys 'keywords' and 'exclude' must be tables with 'terms'")
+    return Profile(
+        id=path.stem,
+        name=data["name"],
+        aliases=_str_list(path, "aliases", data.get("aliases")),
+        lan=data["lan"],
+        nuts=data["nuts"],
+        weights={k: float(v) for k, v in weights.items()},
+        keywords=_str_list(path, "keywords.terms", kw.get("terms")),
+        exclude=_str_list(path, "exclude.terms", ex.get("terms")),
+        min_budget_sek=float(min_budget) if min_budget is not None else None,
+    )
+
+
+def load(folder: Path) -> Rules:
+    """Load and validate every rules file; raises ConfigError naming file and key."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: rules folder not found (use --rules or CALLWATCH_RULES)")
+    themes = load_themes(folder / "themes.toml")
+    eligibility = load_eligibility(folder / "eligibility.toml")
+    profile_files = sorted((folder / "kommuner").glob("*.toml"))
+    if not profile_files:
+        raise ConfigError(f"{folder / 'kommuner'}: no municipality profiles (*.toml)")
+    profiles = {p.stem: load_profile(p, themes) for p in profile_files}
+    digest = hashlib.sha256()
+    for p in [folder / "themes.toml", folder / "eligibility.toml", *profile_files]:
+        digest.update(p.name.encode() + b"\0" + p.read_bytes())
+    return Rules(themes, eligibility, profiles, digest.hexdigest()[:16], folder)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'Umeå' and 'umea' compare equal."""
+    nfkd = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in nfkd if not unicodedata.combining(c)).replace("-", " ").strip()
+
+
+def _lookup(name: str, candidates: dict[str, str], what: str, shown: dict[str, str]) -> str:
+    key = fold(name)
+    if key in candidates:
+        return candidates[key]
+    from rapidfuzz import process
+
+    best = process.extractOne(key, list(candidates))
+    hint = f"; did you mean {shown[candidates[best[0]]]!r}?" if best and best[1] >= 60 else ""
+    known = ", ".join(sorted(shown.values()))
+    raise NotFoundError(f"unknown {what} {name!r}{hint} (known: {known})")
+
+
+def find_profile(rules: Rules, name: str) -> Profile:
+    candidates: dict[str, str] = {}
+    for pid, p in rules.profiles.items():
+        for alias in [pid, p.name, *p.aliases, p.name + " kommun"]:
+            candidates[fold(alias)] = pid
+    shown = {pid: p.name for pid, p in rules.profiles.items()}
+    return rules.profiles[_lookup(name, candidates, "municipality", shown)]
+
+
+def find_theme(rules: Rules, name: str) -> Theme:
+    candidates: dict[str, str] = {}
+    for tid, t in rules.themes.items():
+        for alias in [tid, t.label_sv, t.label_en]:
+            candidates[fold(alias)] = tid
+    return rules.themes[_lookup(name, candidates, "theme", {t: t for t in rules.themes})]

@@ -1,0 +1,89 @@
+import pytest
+
+from callwatch import rules as rules_mod
+from callwatch.match import Matcher, score
+from tests.conftest import RULES
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(rules_mod.load(RULES))
+
+
+def themes_of(matcher, **fields):
+    return {t: s.score for t, s in score(matcher.analyse(fields), {}).items()}
+
+
+def test_swedish_climate_call(matcher):
+    t = themes_of(
+        matcher,
+        title="Nu kan kommuner söka pengar för klimatanpassningsåtgärder",
+        description="Skyfall och översvämningar kräver förebyggande åtgärder i kommunen.",
+    )
+    assert t["klimat"] > 0.7
+    assert max(v for k, v in t.items() if k != "klimat") < 0.3
+
+
+def test_english_mobility_and_dialogue(matcher):
+    t = themes_of(
+        matcher,
+        title="Call for Proposals: Citizen Engagement in urban mobility",
+        description="Public transport and cycling solutions co-created with citizens.",
+    )
+    assert t["mobilitet"] > 0.6 and t["medborgardialog"] > 0.6
+
+
+def test_title_counts_more_than_description(matcher):
+    in_title = themes_of(matcher, title="Cirkulär ekonomi i kommunen", description="Ett projekt.")
+    in_text = themes_of(matcher, title="Ett projekt", description="Cirkulär ekonomi i kommunen.")
+    assert in_title["konsumtion"] > in_text["konsumtion"] > 0
+
+
+def test_long_texts_saturate(matcher):
+    short = themes_of(matcher, title="Klimatneutrala städer", description="")
+    long = themes_of(
+        matcher,
+        title="Klimatneutrala städer",
+        description=" ".join(["klimat energi utsläpp"] * 200),
+    )
+    assert long["klimat"] <= 1.0 and long["klimat"] - short["klimat"] < 0.6
+
+
+def test_exclusion_phrase_cuts_theme(matcher):
+    t = themes_of(
+        matcher,
+        title="Individual mobility within 6G",
+        description="Individual mobility (staff exchange) for 6G research collaborations.",
+    )
+    assert t.get("mobilitet", 0) < 0.2 and t["digitalisering"] > 0.2
+
+
+def test_evidence_names_term_and_field(matcher):
+    ev = score(matcher.analyse({"title": "Smart stad och öppna data", "description": ""}), {})
+    terms = {(e[0], e[1]) for e in ev["digitalisering"].evidence}
+    assert ("smart stad", "title") in terms and ("öppna data", "title") in terms
+
+
+@pytest.mark.parametrize(
+    "eligibility, verdict",
+    [
+        ("Kommuner och regioner kan söka stödet.", "eligible"),
+        ("Public authorities, local authorities and NGOs may apply.", "eligible"),
+        (
+            "Innovationsdrivna svenska aktiebolag. Huvudsökande ska vara ett företag.",
+            "not eligible",
+        ),
+        ("Du som enskild forskare med svensk doktorsexamen kan söka.", "not eligible"),
+        ("Projektet ska ha minst två parter.", "unclear"),
+    ],
+)
+def test_eligibility(matcher, eligibility, verdict):
+    a = matcher.analyse({"title": "Utlysning", "eligibility": eligibility})
+    assert a.eligibility == verdict, a.eligibility_evidence
+
+
+def test_municipality_keywords_are_found(matcher):
+    a = matcher.analyse(
+        {"title": "Klimatpositiva Rosendal", "description": "Uppsala kommun bygger."}
+    )
+    assert "Rosendal" in a.profiles["uppsala"]["k"]

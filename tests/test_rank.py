@@ -1,0 +1,244 @@
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from callwatch.cli import app
+from tests.conftest import RULES
+
+runner = CliRunner()
+
+CALLS = [
+    {
+        "id": "klimat-1",
+        "title": "Klimatanpassning i kommuner",
+        "url": "https://example.org/1",
+        "funder": "Länsstyrelsen",
+        "description": "Kommuner kan söka medel för klimatanpassningsåtgärder mot skyfall.",
+        "deadline": "2027-03-01",
+        "budget": 20000000,
+    },
+    {
+        "id": "klimat-2",
+        "title": "Energieffektivisering i flerbostadshus",
+        "url": "https://example.org/2",
+        "funder": "Boverket",
+        "description": "Stöd till fastighetsägare och kommunala bostadsföretag.",
+        "deadline": "2024-01-31",
+    },
+    {
+        "id": "digital-1",
+        "title": "Digitala tjänster för invånare",
+        "url": "https://example.org/3",
+        "funder": "Vinnova",
+        "description": "Offentlig sektor utvecklar e-tjänster med öppna data.",
+        "deadline": "2027-05-01",
+        "budget": 5000000,
+    },
+    {
+        "id": "company-1",
+        "title": "Klimatsmarta produkter för företag",
+        "url": "https://example.org/4",
+        "funder": "Vinnova",
+        "description": "Utsläpp ska minska.",
+        "eligibility": "Huvudsökande ska vara ett företag.",
+        "deadline": "2027-02-01",
+    },
+]
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def db(tmp_path):
+    f = tmp_path / "calls.jsonl"
+    f.write_text(
+        "\n".join(json.dumps(c, ensure_ascii=False) for c in CALLS) + "\n", encoding="utf-8"
+    )
+    path = tmp_path / "t.db"
+    r = run("--db", path, "import", f)
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def test_import_then_rank_theme_json(db):
+    r = run(
+        "--db",
+        db,
+        "rank",
+        "--theme",
+        "klimat",
+        "--include-closed",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-27",
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    ids = [c["id"] for c in data]
+    assert ids[0] == "klimat-1"
+    assert "klimat-2" in ids  # closed, but included
+    assert "company-1" not in ids  # not eligible: hidden without --all
+    first = data[0]
+    for key in (
+        "id",
+        "title",
+        "url",
+        "funder",
+        "deadline",
+        "score",
+        "themes",
+        "eligibility",
+        "reasons",
+    ):
+        assert key in first
+    assert first["themes"]["klimat"] > 0.5 and first["eligibility"] == "eligible"
+    assert any("klimatanpassning" in reason for reason in first["reasons"])
+    assert first["factors"]["deadline"] == 1.0
+
+
+def test_closed_hidden_by_default_and_all_shows_ineligible(db):
+    data = json.loads(
+        run(
+            "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2026-11-27"
+        ).stdout
+    )
+    assert "klimat-2" not in [c["id"] for c in data]
+    everything = json.loads(
+        run(
+            "--db",
+            db,
+            "rank",
+            "--theme",
+            "klimat",
+            "--all",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-27",
+        ).stdout
+    )
+    company = next(c for c in everything if c["id"] == "company-1")
+    assert company["eligibility"] == "not eligible" and company["factors"]["eligibility"] == 0.3
+
+
+def test_as_of_date_reopens_old_calls(db):
+    data = json.loads(
+        run(
+            "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2024-01-10"
+        ).stdout
+    )
+    row = next(c for c in data if c["id"] == "klimat-2")
+    assert row["days_left"] == 21 and row["status"] == "open"
+
+
+def test_within_days(db):
+    data = json.loads(
+        run(
+            "--db",
+            db,
+            "rank",
+            "--theme",
+            "digitalisering",
+            "--within",
+            "30",
+            "--format",
+            "json",
+            "--today",
+            "2027-04-15",
+        ).stdout
+    )
+    assert [c["id"] for c in data] == ["digital-1"]
+    assert data[0]["factors"]["deadline"] == 0.85 and data[0]["days_left"] == 16
+
+
+def test_kommun_rank_table_and_csv(db):
+    r = run("--db", db, "rank", "--kommun", "Stockholm", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "digital-1" not in r.stdout  # table shows titles
+    assert "Digitala tjänster för invånare" in r.stdout and "days" in r.stdout
+    csv_out = run(
+        "--db", db, "rank", "--kommun", "stockholm", "--format", "csv", "--today", "2026-11-27"
+    ).stdout
+    assert csv_out.splitlines()[0].startswith("rank,score,deadline,days_left")
+    md = run(
+        "--db", db, "rank", "--kommun", "stockholm", "--format", "md", "--today", "2026-11-27"
+    ).stdout
+    assert "| 1 |" in md and "[Digitala tjänster för invånare](https://example.org/3)" in md
+
+
+def test_explain(db):
+    r = run("--db", db, "explain", "klimat-1", "--kommun", "uppsala", "--today", "2026-11-27")
+    assert r.exit_code == 0
+    assert (
+        "priority" in r.stdout
+        and "klimatanpassning" in r.stdout
+        and "Eligibility: eligible" in r.stdout
+    )
+    j = json.loads(
+        run("--db", db, "explain", "klimat-1", "--kommun", "uppsala", "--format", "json").stdout
+    )
+    assert j["evidence"]["klimat"][0][0] == "klimatanpassning"
+
+
+def test_unknown_kommun_suggests(db):
+    r = run("--db", db, "rank", "--kommun", "Upsala")
+    assert r.exit_code == 1 and "did you mean 'Uppsala'" in r.stderr
+
+
+def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    p = rules / "themes.toml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace('"klimat" = 3', '"klimat" = 30'), encoding="utf-8"
+    )
+    before = db.read_bytes()
+    for args in (
+        ["rank", "--kommun", "umea"],
+        ["rank", "--theme", "klimat"],
+        ["explain", "klimat-1", "--kommun", "umea"],
+        ["rules", "check"],
+    ):
+        r = run("--rules", rules, "--db", db, *args)
+        assert r.exit_code == 1, args
+        assert (
+            r.stderr.count("\n") == 1 and "themes.toml: key 'klimat.terms.\"klimat\"'" in r.stderr
+        )
+    assert db.read_bytes() == before
+
+
+def test_rules_change_rescores(db, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    base = json.loads(
+        run(
+            "--rules", rules, "--db", db, "rank", "--theme", "digitalisering", "--format", "json"
+        ).stdout
+    )
+    p = rules / "themes.toml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace('"e-tjänst" = 3', '"e-tjänst" = 0.5'),
+        encoding="utf-8",
+    )
+    after = json.loads(
+        run(
+            "--rules", rules, "--db", db, "rank", "--theme", "digitalisering", "--format", "json"
+        ).stdout
+    )
+    assert after[0]["themes"]["digitalisering"] < base[0]["themes"]["digitalisering"]
+
+
+def test_rules_check():
+    r = run("rules", "check")
+    assert r.exit_code == 0 and "7 themes" in r.stdout and "7 municipalities" in r.stdout
+
+
+def test_rank_on_offline_data(tmp_path):
+    db = tmp_path / "o.db"
+    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "Urban Mobility Explained" in r.stdout

@@ -1,0 +1,109 @@
+import shutil
+
+import pytest
+
+from callwatch import rules as rules_mod
+from callwatch.errors import ConfigError, NotFoundError
+from tests.conftest import RULES
+
+
+@pytest.fixture
+def rules():
+    return rules_mod.load(RULES)
+
+
+def test_all_rules_load(rules):
+    assert set(rules.themes) == set(rules_mod.THEME_IDS_REQUIRED)
+    assert len(rules.profiles) == 7
+    for p in rules.profiles.values():
+        assert set(p.weights) <= set(rules.themes)
+        assert p.nuts.startswith("SE")
+    for t in rules.themes.values():
+        assert t.label_sv and t.label_en and len(t.terms) >= 20
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("umea", "umea"),
+        ("Umeå", "umea"),
+        ("UMEÅ KOMMUN", "umea"),
+        ("Vasteras", "vasteras"),
+        ("Skånes Kommuner", "kommunforbundet-skane"),
+        ("kommunförbundet skåne", "kommunforbundet-skane"),
+    ],
+)
+def test_lenient_municipality_names(rules, name, expected):
+    assert rules.profile(name).id == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("social hållbarhet", "social-hallbarhet"),
+        ("Social sustainability", "social-hallbarhet"),
+        ("klimat", "klimat"),
+        ("Mobility", "mobilitet"),
+    ],
+)
+def test_lenient_theme_names(rules, name, expected):
+    assert rules.theme(name).id == expected
+
+
+def test_unknown_name_suggests(rules):
+    with pytest.raises(NotFoundError, match="did you mean 'Umeå'"):
+        rules.profile("Umeo")
+    with pytest.raises(NotFoundError, match="unknown theme"):
+        rules.theme("space travel")
+
+
+def _copy(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+@pytest.mark.parametrize(
+    "file, old, new, message",
+    [
+        (
+            "themes.toml",
+            '"digital" = 2',
+            '"digital" = "two"',
+            "themes.toml: key 'digitalisering.terms.\"digital\"'",
+        ),
+        ("themes.toml", "[klimat]", "[klimat", "themes.toml: invalid TOML"),
+        ("kommuner/umea.toml", "klimat = 0.9", "klimat = 1.9", "umea.toml: key 'themes.klimat'"),
+        (
+            "kommuner/umea.toml",
+            "konsumtion = 0.4",
+            "konsumption = 0.4",
+            "umea.toml: key 'themes.konsumption'",
+        ),
+        (
+            "eligibility.toml",
+            '"kommun" = 3',
+            '"kommun" = -3',
+            "eligibility.toml: key 'positive.\"kommun\"'",
+        ),
+    ],
+)
+def test_broken_rules_name_file_and_key(tmp_path, file, old, new, message):
+    folder = _copy(tmp_path)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        rules_mod.load(folder)
+    assert message in str(e.value)
+
+
+def test_hash_changes_with_any_file(tmp_path):
+    folder = _copy(tmp_path)
+    before = rules_mod.load(folder).hash
+    p = folder / "kommuner" / "uppsala.toml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("klimat = 1.0", "klimat = 0.9"), encoding="utf-8"
+    )
+    assert rules_mod.load(folder).hash != before
