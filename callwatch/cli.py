@@ -159,6 +159,26 @@ def parse(
         commands.parse_file(state, source, file, fmt.value)
 
 
+@sources_app.command("check")
+def sources_check(
+    live: Annotated[bool, typer.Option("--live", help="Fetch from the funders' sites.")] = False,
+    replay: Annotated[
+        Path | None, typer.Option(help="Check against a folder made by fetch --record.")
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Does each source's extraction still work? Replays the shipped recordings unless --live.
+
+    Example: callwatch sources check --live
+    """
+    from callwatch import commands
+
+    with user_errors():
+        code = commands.sources_check(state, live, replay, source, fmt.value)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     try:
         app()

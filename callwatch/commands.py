@@ -53,6 +53,7 @@ def fetch(
     else:
         reports = run_fetch(db, specs, options, on_done=done)
     failed = [r for r in reports if r.status == "failed"]
+    _link_duplicates(db, state.specs())
     _score_after_fetch(state, db, err, quiet)
     if not quiet or failed:
         rows = [
@@ -71,6 +72,12 @@ def fetch(
                 if not quiet:
                     err.print(f"{r.source}: warning: {w.splitlines()[-1]}", markup=False)
     return 1 if failed else 0
+
+
+def _link_duplicates(db: Any, specs: list) -> int:
+    from callwatch import dedupe
+
+    return dedupe.link(db, {s.id for s in specs if s.relists})
 
 
 def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
@@ -118,11 +125,14 @@ def list_calls(
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
+    from callwatch import dedupe
+
     db = state.db()
     call = store.get_call(db, call_id)
     history = store.call_history(db, call_id)
+    others = dedupe.also_listed(db, call_id)
     if fmt == "json":
-        output.print_json({**call, "history": history})
+        output.print_json({**call, "history": history, "also_listed": others})
         return
     if fmt == "csv":
         output.print_csv([call], list(call))
@@ -161,6 +171,11 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
             con.print(f"\n{label}: {call[key]}", markup=False)
     if call["keywords"]:
         con.print("Keywords: " + ", ".join(call["keywords"]), markup=False)
+    if others:
+        label = "Same call as" if call.get("duplicate_of") else "Also listed by"
+        con.print(f"\n{label}:", markup=False)
+        for o in others:
+            con.print(f"  {o['source']}: {o['url']}  ({o['id']})", markup=False)
     if history:
         con.print(
             output.table(
@@ -195,6 +210,9 @@ def list_sources(state: Any, fmt: str) -> None:
                 "last_status": st.get("last_status"),
                 "consecutive_failures": st.get("consecutive_failures", 0),
                 "last_error": st.get("last_error") if st.get("last_status") == "failed" else None,
+                "health": "never fetched"
+                if not st.get("last_status")
+                else ("ok" if st.get("last_status") in ("ok", "partial") else "failing"),
             }
         )
     if fmt == "json":
@@ -205,12 +223,13 @@ def list_sources(state: Any, fmt: str) -> None:
         output.console().print(
             output.table(
                 f"{len(rows)} sources",
-                ["id", "kind", "enabled", "calls", "open", "last success", "last error"],
+                ["id", "kind", "enabled", "health", "calls", "open", "last success", "last error"],
                 [
                     (
                         r["id"],
                         r["kind"],
                         "yes" if r["enabled"] else "no",
+                        r["health"],
                         r["calls"],
                         r["open"],
                         (r["last_success"] or "never")[:19],
@@ -431,6 +450,10 @@ def import_calls(state: Any, file: Path) -> None:
     db = state.db()
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
     try:
+        _link_duplicates(db, state.specs())
+    except CallwatchError:
+        _link_duplicates(db, [])
+    try:
         rules = load_rules(state)
     except CallwatchError as e:
         output.console(stderr=True).print(f"warning: not scored yet: {e}", markup=False)
@@ -448,3 +471,53 @@ def rules_check(state: Any) -> None:
         f"{len(rules.profiles)} municipalities ({', '.join(p.name for p in rules.profiles.values())}); "
         f"hash {rules.hash}"
     )
+
+
+def sources_check(
+    state: Any, live: bool, replay: Path | None, names: list[str] | None, fmt: str
+) -> int:
+    from callwatch.fetch import FetchOptions, check_sources
+
+    if live and replay:
+        raise CallwatchError("use either --live or --replay DIR, not both")
+    specs = sources.select(state.specs(), names)
+    folder = None if live else (replay or paths.RECORDINGS_DIR)
+    mode = "live" if live else "replay"
+    results = check_sources(specs, FetchOptions(mode=mode, replay_dir=folder))
+    rows = [r.__dict__ for r in sorted(results, key=lambda r: r.source)]
+    if fmt == "json":
+        output.print_json(rows)
+    elif fmt == "csv":
+        output.print_csv(rows, list(rows[0]))
+    else:
+        output.console().print(
+            output.table(
+                f"Source health ({'live' if live else f'replay of {folder}'})",
+                [
+                    "source",
+                    "kind",
+                    "health",
+                    "calls",
+                    "title",
+                    "deadline",
+                    "url",
+                    "expected",
+                    "message",
+                ],
+                [
+                    (
+                        r.source,
+                        r.kind,
+                        r.status,
+                        r.found,
+                        f"{r.with_title:.0%}",
+                        f"{r.with_deadline:.0%}",
+                        f"{r.with_url:.0%}",
+                        r.expected,
+                        r.message,
+                    )
+                    for r in sorted(results, key=lambda r: r.source)
+                ],
+            )
+        )
+    return 1 if any(r.status in ("broken", "failed") for r in results) else 0

@@ -5,6 +5,7 @@ empty crawl never closes stored calls."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -17,8 +18,11 @@ import sqlite_utils
 from callwatch import store
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import CallwatchError
+from callwatch.health import judge
 from callwatch.http import Http, HttpConfig, Recording
 from callwatch.sources import SourceSpec
+
+REPLAY_KEY = "callwatch-replay-placeholder-key"
 
 
 @dataclass
@@ -78,12 +82,15 @@ async def _run(
     config = options.http
     if replay is not None:
         config = HttpConfig(**{**config.__dict__, "delay": 0.0, "retries": 0})
+    # every key is redacted from URLs, messages, the archive and recordings
+    secrets = [s.api_key() for s in specs if s.api_key()] + [REPLAY_KEY]
     async with Http(
         config,
         replay=replay,
         record=record,
-        transport=options.transport,
-        sleep=options.sleep,  # type: ignore[arg-type]
+        transport=options.transport,  # type: ignore[arg-type]
+        sleep=options.sleep,
+        secrets=secrets,
     ) as http:
 
         async def one(spec: SourceSpec) -> SourceReport:
@@ -105,12 +112,19 @@ async def _fetch_source(
 ) -> SourceReport:
     started = time.monotonic()
     as_of: date = now.date()
+    key = spec.api_key()
+    if spec.skip_if_env and os.environ.get(spec.skip_if_env):
+        return SourceReport(spec.id, "skipped", message=f"{spec.skip_if_env} is set; not needed")
     if replay is not None:
         if not replay.has_source(spec.id):
             return SourceReport(spec.id, "skipped", message="not in the recording")
         as_of = (replay.recorded_at(spec.id) or now).date()
+        key = key or REPLAY_KEY  # recordings hold redacted URLs; this placeholder redacts alike
+    elif spec.api_key_env and not key:
+        hint = f" ({spec.api_key_help})" if spec.api_key_help else ""
+        return SourceReport(spec.id, "skipped", message=f"no API key: set {spec.api_key_env}{hint}")
     run_id = store.start_run(db, spec.id, options.mode, now)
-    ctx = CrawlContext(spec=spec, http=http, now=now, as_of=as_of)
+    ctx = CrawlContext(spec=spec, http=http, now=now, as_of=as_of, secrets={"api_key": key})
     report = SourceReport(spec.id, "ok")
     result: CrawlResult | None = None
     try:
@@ -137,17 +151,17 @@ async def _fetch_source(
     if result is not None:
         report.warnings += ctx.warnings + result.warnings
         complete = result.complete and bool(result.calls)
-        if len(result.calls) < spec.min_calls:
+        health = judge(spec, result.calls, result.raw_items)
+        broken = health.status == "broken" and not (health.found == 0 and spec.min_calls == 0)
+        if broken:
             report.status, report.errors = "failed", 1
             report.message = (
-                f"{spec.id}: returned {len(result.calls)} calls, expected at least "
-                f"{spec.min_calls}; the source may have changed (nothing was closed)"
+                f"{spec.id}: extraction looks broken ({health.message}); the source may have "
+                "changed its layout. Nothing was stored or closed; see `callwatch sources check`"
             )
             complete = False
-        elif spec.max_calls is not None and len(result.calls) > spec.max_calls:
-            report.warnings.append(
-                f"returned {len(result.calls)} calls, more than {spec.max_calls}"
-            )
+        elif health.status == "suspect":
+            report.warnings.append(health.message)
         if complete:
             open_now = db.execute(
                 "SELECT count(*) FROM calls WHERE source = ? AND status != 'closed'", [spec.id]
@@ -160,8 +174,9 @@ async def _fetch_source(
                 )
         if not result.complete and report.status == "ok":
             report.status = "partial"
+        store_calls = [] if broken else result.calls
         counts = store.apply_crawl(
-            db, spec.id, result.calls, complete=complete, now=now, run_id=run_id
+            db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
         )
         report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
         report.closed = counts.closed
@@ -181,3 +196,79 @@ async def _fetch_source(
         duration_s=round(report.duration, 3),
     )
     return report
+
+
+@dataclass
+class CheckResult:
+    source: str
+    kind: str
+    status: str  # ok | broken | suspect | failed | skipped
+    found: int = 0
+    with_title: float = 0.0
+    with_deadline: float = 0.0
+    with_url: float = 0.0
+    expected: str = ""
+    message: str = ""
+
+
+def check_sources(specs: list[SourceSpec], options: FetchOptions) -> list[CheckResult]:
+    """Fetch (or replay) each source's first listing page and judge its extraction. Nothing is
+    stored, so a broken source can never close or change stored calls here."""
+    return asyncio.run(_check(specs, options))
+
+
+async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckResult]:
+    from dataclasses import replace
+
+    replay = Recording(options.replay_dir) if options.replay_dir else None
+    config = options.http
+    if replay is not None:
+        config = HttpConfig(**{**config.__dict__, "delay": 0.0, "retries": 0})
+    now = _now()
+    secrets = [s.api_key() for s in specs if s.api_key()] + [REPLAY_KEY]
+    async with Http(config, replay=replay, transport=options.transport, secrets=secrets) as http:  # type: ignore[arg-type]
+
+        async def one(spec: SourceSpec) -> CheckResult:
+            expected = f"{spec.min_calls}-{spec.max_calls if spec.max_calls is not None else '*'}"
+            res = CheckResult(spec.id, spec.kind, "ok", expected=expected)
+            key = spec.api_key()
+            if replay is not None:
+                if not replay.has_source(spec.id):
+                    res.status, res.message = "skipped", "not in the recording"
+                    return res
+                key = key or REPLAY_KEY
+            elif spec.api_key_env and not key:
+                res.status, res.message = "skipped", f"no API key: set {spec.api_key_env}"
+                return res
+            light = spec
+            if spec.kind == "html":  # the first listing page and a few call pages are enough
+                light = replace(
+                    spec,
+                    options={
+                        **spec.options,
+                        "listing_urls": spec.options["listing_urls"][:1],
+                        "pagination": {},
+                        "max_calls": 5,
+                    },
+                )
+            as_of = (replay.recorded_at(spec.id) or now).date() if replay else now.date()
+            ctx = CrawlContext(
+                spec=light, http=http, now=now, as_of=as_of, secrets={"api_key": key}
+            )
+            try:
+                result = await _crawl_one(ctx)
+            except CallwatchError as e:
+                res.status, res.message = (
+                    "broken" if "layout" in str(e) or "missing" in str(e) else "failed",
+                    http.redact(str(e)),
+                )
+                return res
+            h = judge(spec, result.calls, result.raw_items)
+            res.status = "ok" if h.found == 0 and spec.min_calls == 0 else h.status
+            res.found, res.with_title, res.with_deadline, res.with_url = (
+                h.found, h.with_title, h.with_deadline, h.with_url,
+            )  # fmt: skip
+            res.message = h.message
+            return res
+
+        return list(await asyncio.gather(*(one(s) for s in specs)))

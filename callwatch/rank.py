@@ -182,13 +182,13 @@ def _candidates(
     if profile is not None:
         src = "profile_scores ps"
         upper = "ps.relevance"
-        where = ["ps.profile = ?", "ps.relevance >= ?"]
+        where = ["ps.profile = ?", "ps.relevance >= ?", "c.duplicate_of IS NULL"]
         args: list = [profile.id, MIN_RELEVANCE]
     else:
         assert theme is not None
         src = "theme_scores ps"
         upper = "ps.score"
-        where = ["ps.theme = ?", "ps.score >= ?"]
+        where = ["ps.theme = ?", "ps.score >= ?", "c.duplicate_of IS NULL"]
         args = [theme.id, MIN_RELEVANCE]
     if not include_closed:
         # cheap pre-filter with a day of slack; effective_status() decides exactly

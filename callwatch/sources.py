@@ -19,6 +19,9 @@ from callwatch.errors import ConfigError, NotFoundError
 KINDS: dict[str, str] = {
     "sedia": "callwatch.adapters.sedia",
     "vinnova-open-data": "callwatch.adapters.vinnova",
+    "html": "callwatch.adapters.web",
+    "gdp": "callwatch.adapters.gdp",
+    "interreg": "callwatch.adapters.interreg",
 }
 
 
@@ -36,6 +39,19 @@ class SourceSpec:
     min_calls: int = 1
     max_calls: int | None = None
     options: dict = field(default_factory=dict)
+    api_key_env: str = ""  # environment variable holding the source's API key
+    api_key_help: str = ""  # where to get a key, shown when it is missing
+    skip_if_env: str = ""  # skip this source when that variable is set (a fallback source)
+    min_deadline_share: float = 0.5  # below this share of calls with a deadline: broken
+    relists: bool = False  # lists calls issued by others (Viable Cities, SBE): never canonical
+
+    def api_key(self) -> str:
+        """The key from the environment, else from options.api_key in the source file."""
+        import os
+
+        if self.api_key_env and os.environ.get(self.api_key_env):
+            return os.environ[self.api_key_env]
+        return str(self.options.get("api_key") or "") if self.api_key_env else ""
 
     def adapter(self) -> ModuleType:
         return importlib.import_module(KINDS[self.kind])
@@ -43,7 +59,7 @@ class SourceSpec:
 
 _TOP_KEYS = {
     "id", "name", "kind", "funder", "enabled", "language", "timezone", "homepage", "expect",
-    "options", "broken_since", "notes",
+    "options", "broken_since", "notes", "api_key_env", "api_key_help", "skip_if_env", "relists",
 }  # fmt: skip
 
 
@@ -70,6 +86,9 @@ def load_source(path: Path) -> SourceSpec:
     expect = data.get("expect", {})
     if not isinstance(expect, dict):
         raise ConfigError(f"{path}: key 'expect' must be a table")
+    share = expect.get("min_deadline_share", 0.5)
+    if not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"{path}: key 'expect.min_deadline_share' must be a number from 0 to 1")
     for k in ("min_calls", "max_calls"):
         if k in expect and (not isinstance(expect[k], int) or expect[k] < 0):
             raise ConfigError(f"{path}: key 'expect.{k}' must be a non-negative integer")
@@ -89,6 +108,11 @@ def load_source(path: Path) -> SourceSpec:
         min_calls=expect.get("min_calls", 1),
         max_calls=expect.get("max_calls"),
         options=options,
+        api_key_env=str(data.get("api_key_env", "")),
+        api_key_help=str(data.get("api_key_help", "")),
+        skip_if_env=str(data.get("skip_if_env", "")),
+        min_deadline_share=float(expect.get("min_deadline_share", 0.5)),
+        relists=bool(data.get("relists", False)),
     )
     check = getattr(spec.adapter(), "check_options", None)
     if check:

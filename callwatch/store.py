@@ -23,11 +23,31 @@ from callwatch.models import TRACKED_FIELDS, Call
 
 JSON_FIELDS = ("deadlines", "keywords", "extra")
 CALL_COLUMNS = (
-    "id", "source", "native_id", "funder", "programme", "title", "summary", "description", "url",
-    "language", "status", "opens", "deadlines", "next_deadline", "budget_amount",
-    "budget_currency", "eligibility", "keywords", "extra", "content_hash", "first_seen",
-    "last_seen", "closed_at", "closed_reason",
-)  # fmt: skip
+    "id",
+    "source",
+    "native_id",
+    "funder",
+    "programme",
+    "title",
+    "summary",
+    "description",
+    "url",
+    "language",
+    "status",
+    "opens",
+    "deadlines",
+    "next_deadline",
+    "budget_amount",
+    "budget_currency",
+    "eligibility",
+    "keywords",
+    "extra",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "closed_at",
+    "closed_reason",
+)  # fmt: skip  (duplicate_of is derived by dedupe.py and never written from a Call)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,11 +125,18 @@ def _m004_score_indexes(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE call_scores SET rules_hash = NULL")  # fill the new tables
 
 
+def _m005_duplicates(db: sqlite_utils.Database) -> None:
+    """Cross-source duplicates point to their canonical call (see dedupe.py)."""
+    db.execute("ALTER TABLE calls ADD COLUMN duplicate_of TEXT")
+    db.execute("CREATE INDEX idx_calls_duplicate ON calls(duplicate_of)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
     _m003_profile_hits,
     _m004_score_indexes,
+    _m005_duplicates,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -408,8 +435,11 @@ def query_calls(
     sources: list[str] | None = None,
     statuses: list[str] | None = None,
     search: str | None = None,
+    include_duplicates: bool = False,
 ) -> list[dict]:
     where, params = [], []
+    if not include_duplicates and not sources:
+        where.append("duplicate_of IS NULL")  # a call listed by several funders counts once
     if sources:
         where.append(f"source IN ({', '.join('?' * len(sources))})")
         params += sources

@@ -7,6 +7,8 @@ request with the fixture meant for it. Run after changing a source's requests or
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sys
 import tempfile
@@ -27,8 +29,30 @@ FIX = ROOT / "tests" / "fixtures"
 RECORDED_AT = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 
+EMPTY_LISTING = b'<!DOCTYPE html><html lang="sv"><body><main><ul></ul></main></body></html>\n'
+WEB: dict[str, Path] = {}
+for folder in (FIX / "web").iterdir():
+    if (folder / "urls.json").exists():
+        for page_url, name in json.loads((folder / "urls.json").read_text()).items():
+            WEB[page_url] = folder / name
+
+
 def answer(request: httpx.Request) -> httpx.Response:
     url = str(request.url)
+    if "?page=" in url or url.endswith("/riktade-utlysningar/"):
+        # CONSTRUCTED: an empty listing (no further cards), so pagination and the second
+        # Trafikverket listing end cleanly; see tests/fixtures/web/PROVENANCE.md
+        return httpx.Response(
+            200, content=EMPTY_LISTING, headers={"content-type": "text/html; charset=utf-8"}
+        )
+    if url in WEB:
+        return httpx.Response(
+            200, content=WEB[url].read_bytes(), headers={"content-type": "text/html; charset=utf-8"}
+        )
+    if "algolia.net" in url:
+        # the REAL response only: it holds no Swedish call (see tests/fixtures/interreg)
+        body = (FIX / "interreg" / "algolia_calls_sudoe_fundhunt_fixture_hit1.json").read_bytes()
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
     body = request.content or b""
     if "search-api" in url:
         name = (
@@ -54,6 +78,7 @@ def answer(request: httpx.Request) -> httpx.Response:
 
 def main() -> None:
     out = ROOT / "callwatch" / "recordings"
+    os.environ.setdefault("CALLWATCH_INTERREG_KEY", "not-a-real-key")  # redacted in the recording
     specs = sources.load_all(ROOT / "sources")
     with tempfile.TemporaryDirectory() as tmp:
         db = store.open_db(Path(tmp) / "build.db")

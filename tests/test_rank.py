@@ -48,6 +48,16 @@ CALLS = [
 ]
 
 
+def _dump(path):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
 def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
@@ -196,7 +206,7 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
     p.write_text(
         p.read_text(encoding="utf-8").replace('"klimat" = 3', '"klimat" = 30'), encoding="utf-8"
     )
-    before = db.read_bytes()
+    before = _dump(db)
     for args in (
         ["rank", "--kommun", "umea"],
         ["rank", "--theme", "klimat"],
@@ -208,7 +218,7 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
         assert (
             r.stderr.count("\n") == 1 and "themes.toml: key 'klimat.terms.\"klimat\"'" in r.stderr
         )
-    assert db.read_bytes() == before
+    assert _dump(db) == before
 
 
 def test_rules_change_rescores(db, tmp_path):
@@ -241,4 +251,42 @@ def test_rank_on_offline_data(tmp_path):
     db = tmp_path / "o.db"
     assert run("--db", db, "fetch", "--offline").exit_code == 0
     r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
-    assert r.exit_code == 0 and "Urban Mobility Explained" in r.stdout
+    assert r.exit_code == 0 and "Where Umeå should engage" in r.stdout and "days" in r.stdout
+    data = json.loads(
+        run(
+            "--db",
+            db,
+            "rank",
+            "--kommun",
+            "umea",
+            "--include-closed",
+            "--limit",
+            "0",
+            "--format",
+            "json",
+        ).stdout
+    )
+    ids = [c["id"] for c in data]
+    assert "eu-ft:11264COMPETITIVE_CALL" in ids
+    # listed by both Energimyndigheten and Viable Cities: ranked once
+    assert sum("gemensam-acceleration" in i for i in ids) == 1
+    # open to Norrbotten and Västerbotten only: eligible for Umeå, not for Skåne
+    skane = json.loads(
+        run(
+            "--db",
+            db,
+            "rank",
+            "--kommun",
+            "skåne",
+            "--include-closed",
+            "--all",
+            "--limit",
+            "0",
+            "--format",
+            "json",
+        ).stdout
+    )
+    cirk = next(c for c in skane if c["id"] == "tillvaxtverket:7085")
+    assert cirk["eligibility"] == "not eligible" and any("only for" in x for x in cirk["reasons"])
+    umea = next(c for c in data if c["id"] == "tillvaxtverket:7085")
+    assert umea["eligibility"] != "not eligible"

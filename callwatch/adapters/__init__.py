@@ -24,6 +24,7 @@ class CrawlResult:
     complete: bool  # every page of the listing was read without error
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    raw_items: int | None = None  # items read before filtering (e.g. Interreg hits outside Sweden)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class CrawlContext:
     as_of: date  # the date used to build date-relative URLs (the recording's date on replay)
     responses: list[Response] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)  # e.g. api_key; never logged or stored
 
     async def fetch(
         self,
