@@ -71,7 +71,7 @@ LAN = (
     "Östergötland", "Hela Sverige",
 )  # fmt: skip
 _LAN_RE = re.compile(
-    r"^(?:region\s+)?(?P<name>" + "|".join(LAN) + r")(?:s?\s+län|regionen)?$", re.I
+    r"^(?:region\s+)?(?P<name>" + "|".join(LAN) + r")(?:s?\s+län|s?regionen)?$", re.I
 )
 
 ELIGIBILITY_HEADINGS = re.compile(

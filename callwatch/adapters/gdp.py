@@ -80,8 +80,11 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
     status = STATUS[raw_status]
     opens = _when(spec, rec.get("oppningsdatum"), "oppningsdatum", where, deadline=False)
     closes = _when(spec, rec.get("stangningsdatum"), "stangningsdatum", where, deadline=True)
-    if status == "open" and closes and closes < now:
+    # the API's status is right when fetched; dates keep it right as time passes
+    if closes and closes < now:
         status = "closed"
+    elif status == "forthcoming" and opens and opens <= now:
+        status = "open"
     places = rec.get("publiceringsplatser") or []
     url = (
         next(
