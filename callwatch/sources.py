@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "html": "callwatch.adapters.web",
     "gdp": "callwatch.adapters.gdp",
     "interreg": "callwatch.adapters.interreg",
+    "feed": "callwatch.adapters.feed",
 }
 
 

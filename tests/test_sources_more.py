@@ -30,7 +30,9 @@ def test_gdp_constructed_records(specs):
     wrapped = json.dumps({"utlysningar": json.loads(body)}).encode()
     assert len(gdp.parse(specs["formas"], wrapped, NOW)) == 2
     with pytest.raises(ParseError, match="unknown status 'Pausad'"):
-        gdp.parse(specs["formas"], json.dumps([json.loads(body)[0] | {"status": "Pausad"}]).encode(), NOW)
+        gdp.parse(
+            specs["formas"], json.dumps([json.loads(body)[0] | {"status": "Pausad"}]).encode(), NOW
+        )
     with pytest.raises(ParseError, match="expected a JSON array"):
         gdp.parse(specs["formas"], b'{"message": "Access denied"}', NOW)
 
@@ -50,21 +52,51 @@ def test_sources_lists_all_kinds():
     data = json.loads(run("sources", "--format", "json").stdout)
     ids = {s["id"] for s in data}
     assert len(ids) >= 14
-    assert {"eu-ft", "vinnova", "formas", "forte", "vr", "vinnova-gdp", "energimyndigheten", "tillvaxtverket",
-            "boverket", "naturvardsverket", "trafikverket", "viablecities", "smartbuilt", "interreg"} <= ids
+    assert {
+        "eu-ft",
+        "vinnova",
+        "formas",
+        "forte",
+        "vr",
+        "vinnova-gdp",
+        "energimyndigheten",
+        "tillvaxtverket",
+        "boverket",
+        "naturvardsverket",
+        "trafikverket",
+        "viablecities",
+        "smartbuilt",
+        "interreg",
+    } <= ids
     assert {s["kind"] for s in data} == {"sedia", "vinnova-open-data", "gdp", "html", "interreg"}
 
 
 def test_offline_fetch_every_fixture_source_without_keys(tmp_path, monkeypatch):
-    for var in ("CALLWATCH_FORMAS_KEY", "CALLWATCH_FORTE_KEY", "CALLWATCH_VR_KEY", "CALLWATCH_VINNOVA_GDP_KEY", "CALLWATCH_INTERREG_KEY"):
+    for var in (
+        "CALLWATCH_FORMAS_KEY",
+        "CALLWATCH_FORTE_KEY",
+        "CALLWATCH_VR_KEY",
+        "CALLWATCH_VINNOVA_GDP_KEY",
+        "CALLWATCH_INTERREG_KEY",
+    ):
         monkeypatch.delenv(var, raising=False)
     db = tmp_path / "t.db"
     r = run("--db", db, "fetch", "--offline")
     assert r.exit_code == 0, r.output
     rows = json.loads(run("--db", db, "sources", "--format", "json").stdout)
     held = {s["id"]: s["calls"] for s in rows}
-    for sid in ("eu-ft", "vinnova", "energimyndigheten", "tillvaxtverket", "boverket", "naturvardsverket",
-                "trafikverket", "viablecities", "smartbuilt", "formas-web"):
+    for sid in (
+        "eu-ft",
+        "vinnova",
+        "energimyndigheten",
+        "tillvaxtverket",
+        "boverket",
+        "naturvardsverket",
+        "trafikverket",
+        "viablecities",
+        "smartbuilt",
+        "formas-web",
+    ):
         assert held[sid] > 0, sid
 
 
@@ -76,7 +108,9 @@ def test_duplicate_listed_once_with_both_urls(tmp_path):
     assert len(gem) == 1
     shown = json.loads(run("--db", db, "show", gem[0]["id"], "--format", "json").stdout)
     urls = {gem[0]["url"], *(o["url"] for o in shown["also_listed"])}
-    assert any("energimyndigheten.se" in u for u in urls) and any("viablecities.se" in u for u in urls)
+    assert any("energimyndigheten.se" in u for u in urls) and any(
+        "viablecities.se" in u for u in urls
+    )
     # the same Formas page listed by Smart Built Environment and Formas' own listing
     sbe = [c for c in listed if "innovationsiden" in c["id"]]
     assert len(sbe) == 1
@@ -106,7 +140,10 @@ def test_sources_check_replay_and_broken_layout(tmp_path):
     r = run("sources", "check", "--format", "json")
     assert r.exit_code == 0
     rows = {x["source"]: x for x in json.loads(r.stdout)}
-    assert rows["energimyndigheten"]["status"] == "ok" and rows["energimyndigheten"]["with_deadline"] == 1.0
+    assert (
+        rows["energimyndigheten"]["status"] == "ok"
+        and rows["energimyndigheten"]["with_deadline"] == 1.0
+    )
     assert rows["formas"]["status"] == "skipped"
     # the same recording after a redesign: no dates, no headings
     rec = tmp_path / "rec"
@@ -117,9 +154,15 @@ def test_sources_check_replay_and_broken_layout(tmp_path):
             html = html.replace(old, "<div>" if "/" not in old else "</div>")
         import re
 
-        html = re.sub(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?|Stänger \d+ \w+ \d{4}|\d+ \w+ 20\d\d( kl\. \d+\.\d+)?", "", html)
+        html = re.sub(
+            r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?|Stänger \d+ \w+ \d{4}|\d+ \w+ 20\d\d( kl\. \d+\.\d+)?",
+            "",
+            html,
+        )
         f.write_text(html, encoding="utf-8")
-    r = run("sources", "check", "--replay", rec, "--source", "energimyndigheten", "--format", "json")
+    r = run(
+        "sources", "check", "--replay", rec, "--source", "energimyndigheten", "--format", "json"
+    )
     assert r.exit_code == 1
     [row] = json.loads(r.stdout)
     assert row["status"] == "broken" and "deadline" in row["message"]
@@ -128,18 +171,35 @@ def test_sources_check_replay_and_broken_layout(tmp_path):
 def test_broken_crawl_closes_nothing(specs, tmp_path):
     db = store.open_db(tmp_path / "t.db")
     fast = HttpConfig(delay=0, retries=0)
-    run_fetch(db, [specs["energimyndigheten"]], FetchOptions(mode="replay", replay_dir=RECORDINGS, http=fast), now=NOW)
+    run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=RECORDINGS, http=fast),
+        now=NOW,
+    )
     before = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
     rec = tmp_path / "rec"
     shutil.copytree(RECORDINGS, rec)
     import re
 
     for f in (rec / "energimyndigheten").glob("*.html"):
-        f.write_text(re.sub(r"Stänger[^<]*|\d{4}-\d{2}-\d{2}[^<]*|Sista[^<]*", "", f.read_text(encoding="utf-8")), encoding="utf-8")
-    [r] = run_fetch(db, [specs["energimyndigheten"]], FetchOptions(mode="replay", replay_dir=rec, http=fast), now=NOW)
+        f.write_text(
+            re.sub(
+                r"Stänger[^<]*|\d{4}-\d{2}-\d{2}[^<]*|Sista[^<]*", "", f.read_text(encoding="utf-8")
+            ),
+            encoding="utf-8",
+        )
+    [r] = run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=rec, http=fast),
+        now=NOW,
+    )
     assert r.status == "failed" and "broken" in r.message and r.closed == 0
     after = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
-    assert {k: v["deadlines"] for k, v in before.items()} == {k: v["deadlines"] for k, v in after.items()}
+    assert {k: v["deadlines"] for k, v in before.items()} == {
+        k: v["deadlines"] for k, v in after.items()
+    }
 
 
 def test_keys_never_stored(specs, tmp_path, monkeypatch):
@@ -160,7 +220,17 @@ def test_keys_never_stored(specs, tmp_path, monkeypatch):
     db_path = tmp_path / "k.db"
     db = store.open_db(db_path)
     rec = tmp_path / "rec"
-    [r] = run_fetch(db, [specs["formas"]], FetchOptions(mode="live", record_dir=rec, transport=httpx.MockTransport(handler), http=HttpConfig(delay=0, retries=0)), now=NOW)
+    [r] = run_fetch(
+        db,
+        [specs["formas"]],
+        FetchOptions(
+            mode="live",
+            record_dir=rec,
+            transport=httpx.MockTransport(handler),
+            http=HttpConfig(delay=0, retries=0),
+        ),
+        now=NOW,
+    )
     assert r.status == "ok" and r.seen == 2 and len(seen) == 2
     db.conn.close()
     for path in [db_path, *tmp_path.glob("k.db*"), *rec.rglob("*")]:

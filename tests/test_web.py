@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,17 +20,27 @@ def url_of(source, name):
 
 def test_listing_cards(specs):
     spec = specs["energimyndigheten"]
-    cards = web.parse_listing(spec, page("energimyndigheten", "listing.html"), spec.options["listing_urls"][0])
+    cards = web.parse_listing(
+        spec, page("energimyndigheten", "listing.html"), spec.options["listing_urls"][0]
+    )
     assert len(cards) == 4
     gem = next(c for c in cards if "gemensam" in c.url)
-    assert gem.title == "Gemensam acceleration mot Klimatneutrala städer 2030" and "Stänger 24 april 2026" in gem.text
+    assert (
+        gem.title == "Gemensam acceleration mot Klimatneutrala städer 2030"
+        and "Stänger 24 april 2026" in gem.text
+    )
     call = web.parse_call_page(spec, None, gem.url, NOW, gem)
     assert call.deadlines == ["2026-04-24T23:59:00+02:00"] and call.extra["from_listing_only"]
 
 
 def test_energimyndigheten_call_page(specs):
     spec = specs["energimyndigheten"]
-    c = web.parse_call_page(spec, page("energimyndigheten", "call1.html"), url_of("energimyndigheten", "call1.html"), NOW)
+    c = web.parse_call_page(
+        spec,
+        page("energimyndigheten", "call1.html"),
+        url_of("energimyndigheten", "call1.html"),
+        NOW,
+    )
     assert c.title == "Coacher för energi och klimat"
     assert c.deadlines == ["2017-09-06T12:00:00+02:00"] and c.status == "closed"
     assert c.budget_amount == 5_000_000 and c.budget_currency == "SEK"
@@ -39,38 +49,66 @@ def test_energimyndigheten_call_page(specs):
 
 def test_tillvaxtverket_regions_status_and_eligibility(specs):
     spec = specs["tillvaxtverket"]
-    c = web.parse_call_page(spec, page("tillvaxtverket", "call3.html"), url_of("tillvaxtverket", "call3.html"), NOW)
+    c = web.parse_call_page(
+        spec, page("tillvaxtverket", "call3.html"), url_of("tillvaxtverket", "call3.html"), NOW
+    )
     assert c.native_id == "7085"
     assert c.extra["regions"] == ["Norrbotten", "Västerbotten"]
     assert c.opens.startswith("2024-08-12")
     assert c.eligibility.startswith("Offentliga aktörer")
     assert c.budget_amount == 30_000_000
-    before = datetime(2024, 6, 1, tzinfo=timezone.utc)
-    assert web.parse_call_page(spec, page("tillvaxtverket", "call3.html"), c.url, before).status == "forthcoming"
+    before = datetime(2024, 6, 1, tzinfo=UTC)
+    assert (
+        web.parse_call_page(spec, page("tillvaxtverket", "call3.html"), c.url, before).status
+        == "forthcoming"
+    )
 
 
 def test_boverket_period_in_prose(specs):
     spec = specs["boverket"]
-    c = web.parse_call_page(spec, page("boverket", "call1.html"), url_of("boverket", "call1.html"), NOW)
+    c = web.parse_call_page(
+        spec, page("boverket", "call1.html"), url_of("boverket", "call1.html"), NOW
+    )
     assert c.title.startswith("Stöd till kommuner för ökat småhusbyggande")
     assert c.opens.startswith("2024-04-02") and c.deadlines[0].startswith("2026-10-01")
-    closed_url = "https://www.boverket.se/sv/bidrag--garantier/bidrag-som-inte-langre-gar-att-soka/x/"
-    early = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    assert web.parse_call_page(spec, page("boverket", "call1.html"), closed_url, early).status == "closed"
+    closed_url = (
+        "https://www.boverket.se/sv/bidrag--garantier/bidrag-som-inte-langre-gar-att-soka/x/"
+    )
+    early = datetime(2025, 1, 1, tzinfo=UTC)
+    assert (
+        web.parse_call_page(spec, page("boverket", "call1.html"), closed_url, early).status
+        == "closed"
+    )
 
 
 def test_viable_cities_english(specs):
     spec = specs["viablecities"]
-    c = web.parse_call_page(spec, page("viablecities", "call1.html"), url_of("viablecities", "call1.html"), NOW)
+    c = web.parse_call_page(
+        spec, page("viablecities", "call1.html"), url_of("viablecities", "call1.html"), NOW
+    )
     assert c.title == "Preliminary studies for a faster climate transition"
     assert c.deadlines[0].startswith("2023-08-31") and c.budget_amount == 15_000_000
     assert c.eligibility.startswith("At least one municipality must support")
     assert c.language == "en"
-    untitled = web.parse_call_page(spec, page("viablecities", "call2.html"), url_of("viablecities", "call2.html"), NOW)
+    untitled = web.parse_call_page(
+        spec, page("viablecities", "call2.html"), url_of("viablecities", "call2.html"), NOW
+    )
     assert "gemensam acceleration mot klimatneutrala" in untitled.title.lower()  # from the URL
 
 
-@pytest.mark.parametrize("source", ["energimyndigheten", "tillvaxtverket", "boverket", "naturvardsverket", "trafikverket", "viablecities", "smartbuilt", "formas-web"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "energimyndigheten",
+        "tillvaxtverket",
+        "boverket",
+        "naturvardsverket",
+        "trafikverket",
+        "viablecities",
+        "smartbuilt",
+        "formas-web",
+    ],
+)
 def test_every_web_fixture_extracts(specs, source):
     spec = specs[source]
     urls = json.loads((WEB / source / "urls.json").read_text(encoding="utf-8"))
@@ -87,8 +125,34 @@ def test_layout_change_is_broken_not_empty(specs, tmp_path):
     from callwatch.health import judge
 
     spec = specs["energimyndigheten"]
-    html = page("energimyndigheten", "call1.html").replace("<h1>", "<div>").replace("</h1>", "</div>")
+    html = (
+        page("energimyndigheten", "call1.html").replace("<h1>", "<div>").replace("</h1>", "</div>")
+    )
     html = html.replace("2017-09-06 12:00", "").replace("6 september 2017 kl. 12.00", "")
     c = web.parse_call_page(spec, html, url_of("energimyndigheten", "call1.html"), NOW)
     h = judge(spec, [c, c, c])
     assert h.status == "broken" and "deadline" in h.message
+
+
+def test_feed_kind(tmp_path):
+    from pathlib import Path
+
+    from callwatch.adapters import feed
+    from callwatch.sources import load_source
+
+    src = tmp_path / "emfeed.toml"
+    src.write_text(
+        'id = "emfeed"\nname = "EM feed"\nfunder = "Energimyndigheten"\nkind = "feed"\n'
+        '[options]\nfeed_url = "https://www.energimyndigheten.se/rss/"\n',
+        encoding="utf-8",
+    )
+    spec = load_source(Path(src))
+    calls = feed.parse(spec, (FIXTURES / "feed" / "calls.atom").read_bytes(), NOW)
+    assert [c.title for c in calls] == [
+        "Coacher för energi och klimat",
+        "Medfinansiering EU-projekt",
+    ]
+    assert calls[0].deadlines == ["2017-09-06T12:00:00+02:00"] and calls[0].status == "closed"
+    assert calls[1].budget_amount == 2_000_000
+    with pytest.raises(Exception, match="emfeed: .*not a readable RSS/Atom feed"):
+        feed.parse(spec, b"this is not xml at all <<<", NOW)

@@ -1,0 +1,73 @@
+"""RSS and Atom feeds (feedparser) for funders that publish their calls as a feed.
+
+Each entry is a call: its title and link, its summary and date phrases in the entry text. With
+options.follow = true the linked page is read with the same generic extractor as web sources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime
+
+from callwatch.adapters import CrawlContext, CrawlResult
+from callwatch.adapters.web import Card, parse_call_page
+from callwatch.errors import ParseError, SourceError
+from callwatch.models import Call
+from callwatch.normalise import clean, html_to_text
+from callwatch.sources import SourceSpec, require_option
+
+
+def check_options(spec: SourceSpec) -> None:
+    require_option(spec, "feed_url", str)
+
+
+def cards(spec: SourceSpec, body: bytes, where: str) -> list[Card]:
+    import feedparser
+
+    feed = feedparser.parse(body)
+    if feed.bozo and not feed.entries:
+        raise ParseError(spec.id, f"{where}: not a readable RSS/Atom feed ({feed.bozo_exception})")
+    pattern = re.compile(spec.options["link_pattern"]) if spec.options.get("link_pattern") else None
+    out = []
+    for i, e in enumerate(feed.entries):
+        link = e.get("link") or ""
+        if not link.startswith("http"):
+            raise ParseError(spec.id, f"{where}: entry {i} has no link")
+        if pattern and not pattern.search(link):
+            continue
+        text = " ".join(
+            filter(
+                None,
+                [
+                    clean(e.get("title")),
+                    html_to_text(e.get("summary") or ""),
+                    e.get("published") or "",
+                ],
+            )
+        )
+        out.append(Card(link, clean(e.get("title")), text))
+    return out
+
+
+def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[Call]:
+    return [parse_call_page(spec, None, c.url, now, c) for c in cards(spec, body, url or "feed")]
+
+
+async def crawl(ctx: CrawlContext) -> CrawlResult:
+    spec = ctx.spec
+    r = await ctx.fetch("GET", spec.options["feed_url"])
+    entries = cards(spec, r.body, spec.options["feed_url"])
+    if not spec.options.get("follow"):
+        return CrawlResult(
+            [parse_call_page(spec, None, c.url, ctx.now, c) for c in entries], True, 1
+        )
+
+    async def one(card: Card) -> Call:
+        try:
+            page = await ctx.fetch("GET", card.url)
+        except SourceError:
+            return parse_call_page(spec, None, card.url, ctx.now, card)
+        return parse_call_page(spec, page.text(), card.url, ctx.now, card)
+
+    return CrawlResult(list(await asyncio.gather(*(one(c) for c in entries))), True, 1)
