@@ -265,3 +265,60 @@ def rules_check() -> None:
 
     with user_errors():
         commands.rules_check(state)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def report(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Municipality name.")] = None,
+    network: Annotated[bool, typer.Option("--network", help="One report for the network.")] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Cover changes from this date (YYYY-MM-DD).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="sv (default) or en.")] = "sv",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    today: TodayOption = None,
+) -> None:
+    """The weekly report for a municipality or the whole network (Swedish by default).
+
+    Example: callwatch report --kommun Umeå --out umea.md
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.report(state, kommun, network, since, lang, fmt.value, out, today)
+
+
+class ExportFormat(StrEnum):
+    ics = "ics"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.ics,
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", "-t")] = None,
+    within: Annotated[int | None, typer.Option("--within")] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
+    show_all: Annotated[bool, typer.Option("--all")] = False,
+    delimiter: Annotated[str, typer.Option("--delimiter", help="CSV separator.")] = ";",
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    today: TodayOption = None,
+) -> None:
+    """Calendar (ICS), spreadsheet (CSV for Excel) or JSON of the relevant calls.
+
+    Example: callwatch export --format ics --kommun Uppsala --out uppsala.ics
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.export(
+            state, fmt.value, kommun, theme, within, include_closed, show_all, delimiter, out, today
+        )

@@ -5,6 +5,7 @@ Each function takes the CLI state and plain options, calls the library and rende
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -521,3 +522,139 @@ def sources_check(
             )
         )
     return 1 if any(r.status in ("broken", "failed") for r in results) else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports and exports
+
+
+def _write(data: str | bytes, out: Path | None) -> None:
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        Path(out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as e:
+        raise CallwatchError(f"{out}: cannot write ({e.strerror})") from None
+    output.console(stderr=True).print(f"wrote {out}", markup=False)
+
+
+def report(
+    state: Any,
+    kommun: str | None,
+    network: bool,
+    since_s: str | None,
+    lang: str,
+    fmt: str,
+    out: Path | None,
+    today_s: str | None,
+) -> None:
+    from callwatch import report as report_mod
+    from callwatch import scoring
+
+    if bool(kommun) == bool(network):
+        raise CallwatchError("give exactly one of --kommun NAME or --network")
+    if lang not in report_mod.TEXT:
+        raise CallwatchError(f"unknown language {lang!r}; use sv or en")
+    rules = load_rules(state)
+    profile = rules.profile(kommun) if kommun else None
+    today = parse_today(today_s)
+    since = parse_today(since_s) if since_s else None
+    db = state.db()
+    scoring.refresh(db, rules)
+    hidden = dismissed(db)
+    if profile is not None:
+        start = report_mod.period_start(db, profile.id, today, since)
+        rep = report_mod.kommun_report(
+            db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
+            extra_sections=engaged_section(db, rules, profile, today, lang),
+        )  # fmt: skip
+        report_mod.remember(db, profile.id, start, today, datetime.now(UTC).isoformat())
+    else:
+        start = since or today - __import__("datetime").timedelta(days=7)
+        rep = report_mod.network_report(
+            db, rules, today, start, lang, hidden, network_decisions(db, rules, lang)
+        )
+    text = report_mod.render_html(rep, rules) if fmt == "html" else report_mod.render_md(rep, rules)
+    _write(text, out)
+
+
+def dismissed(db: Any) -> dict[str, set[str]]:
+    """Calls each municipality has dismissed (empty until decisions exist)."""
+    try:
+        rows = db.execute(
+            "SELECT kommun, call_id FROM decisions_current WHERE status = 'dismiss'"
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - no decisions table yet
+        return {}
+    out: dict[str, set[str]] = {}
+    for k, c in rows:
+        out.setdefault(k, set()).add(c)
+    return out
+
+
+def engaged_section(db: Any, rules: Any, profile: Any, today: Any, lang: str) -> list:
+    return []
+
+
+def network_decisions(db: Any, rules: Any, lang: str) -> dict[str, list[str]]:
+    return {}
+
+
+def export(
+    state: Any,
+    fmt: str,
+    kommun: str | None,
+    theme: str | None,
+    within: int | None,
+    include_closed: bool,
+    show_all: bool,
+    delimiter: str,
+    out: Path | None,
+    today_s: str | None,
+) -> None:
+    from callwatch import export as export_mod
+    from callwatch import rank as rank_mod
+    from callwatch import scoring
+
+    if kommun and theme:
+        raise CallwatchError("give at most one of --kommun NAME or --theme ID")
+    rules = load_rules(state)
+    today = parse_today(today_s)
+    db = state.db()
+    scoring.refresh(db, rules)
+    kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
+    if kommun:
+        profile = rules.profile(kommun)
+        ranked = rank_mod.rank_for_profile(db, rules, profile, today, **kwargs)
+        ranked = [r for r in ranked if r.id not in dismissed(db).get(profile.id, set())]
+        name = f"callwatch: {profile.name}"
+    else:
+        # the network as a whole: every call relevant to at least one municipality, once
+        seen: dict[str, Any] = {}
+        targets = [rules.theme(theme)] if theme else None
+        if targets:
+            for r in rank_mod.rank_for_theme(db, rules, targets[0], today, **kwargs):
+                seen.setdefault(r.id, r)
+        else:
+            for p in rules.profiles.values():
+                for r in rank_mod.rank_for_profile(db, rules, p, today, **kwargs):
+                    if r.id not in seen or r.score > seen[r.id].score:
+                        seen[r.id] = r
+        ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
+        name = "callwatch" + (f": {theme}" if theme else ": nätverket")
+    if fmt == "ics":
+        deadlines = {
+            r.id: json.loads(
+                db.execute("SELECT deadlines FROM calls WHERE id = ?", [r.id]).fetchone()[0] or "[]"
+            )
+            for r in ranked
+        }
+        _write(export_mod.to_ics(ranked, deadlines, today, name, include_closed), out)
+    elif fmt == "csv":
+        _write(export_mod.to_csv(ranked, delimiter), out)
+    else:
+        _write(export_mod.to_json(ranked), out)

@@ -59,6 +59,11 @@ CLOSED_WORDS = re.compile(
     r"(?i)\b(?:stängd(?:\s+utlysning)?|utlysningen\s+är\s+(?:nu\s+)?stängd|beslutad|avslutad"
     r"|closed|given\s+decision|decision\s+is\s+made|deadline\s+expired)\b"
 )
+# phrases that mean "closed" wherever they stand on a page
+DECIDED = re.compile(
+    r"(?i)(?:\bbeslutad\s*:|\bgiven\s+decision\s*:|\bclosed\s*:\s*decision|"
+    r"\butlysningen\s+är\s+(?:nu\s+)?stängd|\bdeadline\s+expired|\bstängt\s+för\s+ansökan)"
+)
 FUTURE_WORDS = re.compile(
     r"(?i)\b(?:kommande(?:\s+utlysning)?|future|upcoming\s+call|öppnar\s+snart)\b"
 )
@@ -145,7 +150,7 @@ def find_dates(text: str, tz: str = "Europe/Stockholm") -> Found:
             found.deadlines.append(dt)
     found.deadlines.sort()
     head = text[:400]
-    if CLOSED_WORDS.search(head):
+    if CLOSED_WORDS.search(head) or DECIDED.search(text):
         found.status_hint = "closed"
     elif FUTURE_WORDS.search(head):
         found.status_hint = "forthcoming"

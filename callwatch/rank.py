@@ -55,10 +55,11 @@ class Ranked:
     hidden: str = ""  # why it would be hidden without --all / --include-closed
     evidence: dict = field(default_factory=dict)
     eligibility_evidence: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # the municipality's own words found
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
-        d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden")
+        d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden"), d.pop("keywords")
         return d
 
 
@@ -347,6 +348,7 @@ def explain_reasons(
                 )
         if facts.get("k"):
             reasons.append("mentions " + ", ".join(f"'{k}'" for k in facts["k"]))
+            r.keywords = list(facts["k"])
         if facts.get("o"):
             reasons.append(facts["o"])
         if facts.get("x"):

@@ -131,12 +131,21 @@ def _m005_duplicates(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_calls_duplicate ON calls(duplicate_of)")
 
 
+def _m006_reports(db: sqlite_utils.Database) -> None:
+    """When each municipality's report was made, so the next one covers what came after."""
+    db.execute(
+        "CREATE TABLE reports (kommun TEXT NOT NULL, period_end TEXT NOT NULL, "
+        "period_start TEXT NOT NULL, created TEXT, PRIMARY KEY (kommun, period_end))"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
     _m003_profile_hits,
     _m004_score_indexes,
     _m005_duplicates,
+    _m006_reports,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -38,3 +38,23 @@ def _isolate_env(monkeypatch, tmp_path):
 
 def fixture_bytes(*parts: str) -> bytes:
     return FIXTURES.joinpath(*parts).read_bytes()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/<name>; --update-golden rewrites the file instead."""
+
+    def check(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if request.config.getoption("--update-golden") or not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs; run pytest --update-golden and review the diff"
+        )
+
+    return check

@@ -1,0 +1,283 @@
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from typer.testing import CliRunner
+
+from callwatch import store
+from callwatch.cli import app
+from callwatch.models import Call
+
+runner = CliRunner()
+TODAY = "2026-12-01"
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # this week's fetch
+OLD = T0 - timedelta(days=40)
+
+
+def dl(days: int) -> str:
+    return (
+        datetime(2026, 12, 1, 14, 0, tzinfo=timezone(timedelta(hours=1))) + timedelta(days=days)
+    ).isoformat()
+
+
+def make(native, title, description, **kw):
+    base = dict(
+        source="demo",
+        native_id=native,
+        title=title,
+        url=f"https://example.org/{native}",
+        funder="Demo-myndigheten",
+        status="open",
+        description=description,
+        eligibility="Kommuner och regioner kan söka.",
+    )
+    base.update(kw)
+    return Call(**base)
+
+
+CALLS = [
+    make(
+        "klimat",
+        "Klimatanpassning i kommuner",
+        "Skyfall och översvämningar: kommuner får stöd till klimatanpassningsåtgärder.",
+        deadlines=[dl(20)],
+        budget_amount=20e6,
+        budget_currency="SEK",
+    ),
+    make(
+        "cirkular",
+        "Cirkulär ekonomi och återbruk i kommuner",
+        "Återbruk, matsvinn och cirkulär ekonomi i offentlig sektor.",
+        status="forthcoming",
+        opens=dl(30),
+        deadlines=[dl(90)],
+    ),
+    make(
+        "evil",
+        "[x](javascript:alert(1)) <script>alert(1)</script> klimatneutral stad",
+        "Klimat och utsläpp: klimatneutrala städer 2030.",
+        url="javascript:alert(1)",
+        deadlines=[dl(45)],
+    ),
+    make(
+        "mobilitet",
+        "Hållbar mobilitet och kollektivtrafik i kommuner",
+        "Cykel, kollektivtrafik och smart stad för bostadsbyggande och klimat.",
+        deadlines=[dl(10)],
+        budget_amount=300e6,
+        budget_currency="SEK",
+    ),
+]
+OLD_CALL = make(
+    "digital",
+    "Digitala tjänster för invånare",
+    "Offentlig sektor utvecklar e-tjänster med öppna data.",
+    deadlines=[dl(60)],
+    budget_amount=5e6,
+    budget_currency="SEK",
+)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "r.db"
+    db = store.open_db(path)
+    store.apply_crawl(db, "demo", [OLD_CALL], complete=False, now=OLD, run_id=None)
+    moved = replace(OLD_CALL, deadlines=[dl(75)])
+    store.apply_crawl(db, "demo", [moved, *CALLS], complete=False, now=T0, run_id=None)
+    db.conn.close()
+    return path
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_kommun_report_swedish_golden(db_path, golden):
+    r = run(
+        "--db", db_path, "report", "--kommun", "Umeå", "--today", TODAY, "--since", "2026-11-24"
+    )
+    assert r.exit_code == 0, r.output
+    for heading in ("## Nya utlysningar", "## Stänger snart", "## Ändrade", "## Kommande"):
+        assert heading in r.stdout
+    assert "dagar kvar" in r.stdout and "sista dag: 2027-01-30 → 2027-02-14" in r.stdout
+    golden("report_umea_sv.md", r.stdout)
+
+
+def test_kommun_report_english_golden(db_path, golden):
+    r = run(
+        "--db",
+        db_path,
+        "report",
+        "--kommun",
+        "umea",
+        "--lang",
+        "en",
+        "--today",
+        TODAY,
+        "--since",
+        "2026-11-24",
+    )
+    assert r.exit_code == 0
+    for heading in ("## New calls", "## Closing soon", "## Changed", "## Forthcoming"):
+        assert heading in r.stdout
+    golden("report_umea_en.md", r.stdout)
+
+
+def test_network_report_golden(db_path, golden):
+    r = run("--db", db_path, "report", "--network", "--today", TODAY, "--since", "2026-11-24")
+    assert r.exit_code == 0
+    section = r.stdout.split("## Per tema")[0]
+    shared = re.search(
+        r"### \[Hållbar mobilitet och kollektivtrafik i kommuner\][^\n]*\n(.*?)\n\n", section, re.S
+    )
+    assert shared and "Västerås" in shared.group(1) and "Uppsala" in shared.group(1)
+    golden("report_network_sv.md", r.stdout)
+
+
+def test_empty_sections_say_so(tmp_path):
+    db = tmp_path / "empty.db"
+    store.open_db(db).conn.close()
+    r = run("--db", db, "report", "--kommun", "Västerås", "--today", TODAY)
+    assert r.exit_code == 0 and r.stdout.count("_Inga under perioden._") == 4
+
+
+def test_titles_cannot_inject(db_path):
+    r = run(
+        "--db", db_path, "report", "--kommun", "uppsala", "--today", TODAY, "--since", "2026-11-24"
+    )
+    out = r.stdout
+    assert "klimatneutral stad" in out
+    assert not re.search(r"(?<!\\)\]\(javascript:", out) and not re.search(r"(?<!\\)<script", out)
+    assert "\\[x\\](javascript:alert(1)) \\<script\\>" in out
+    html = run(
+        "--db", db_path, "report", "--kommun", "uppsala", "--format", "html", "--today", TODAY
+    ).stdout
+    assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+
+
+def test_report_period_follows_previous_report(db_path):
+    first = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", "2026-11-30")
+    assert "2026-11-23 – 2026-11-30" in first.stdout  # first report: the last 7 days
+    second = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", TODAY)
+    assert "2026-11-30 – 2026-12-01" in second.stdout
+    again = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", TODAY)
+    assert again.stdout == second.stdout  # same database and date: same report
+
+
+def test_html_is_self_contained(db_path, tmp_path):
+    out = tmp_path / "r.html"
+    r = run(
+        "--db",
+        db_path,
+        "report",
+        "--kommun",
+        "Umeå",
+        "--format",
+        "html",
+        "--out",
+        out,
+        "--today",
+        TODAY,
+    )
+    assert r.exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<meta name="viewport"' in html
+    assert not re.search(
+        r"""(?:src|href)=["'](?!https?://example\.org)""",
+        html.split("<body>")[1].replace('href="https://', ""),
+    )
+    assert "<link" not in html and "<script" not in html and 'class="timeline"' in html
+
+
+def test_ics_export(db_path, tmp_path):
+    from icalendar import Calendar
+
+    out = tmp_path / "umea.ics"
+    r = run(
+        "--db",
+        db_path,
+        "export",
+        "--format",
+        "ics",
+        "--kommun",
+        "umea",
+        "--out",
+        out,
+        "--today",
+        TODAY,
+    )
+    assert r.exit_code == 0
+    cal = Calendar.from_ical(out.read_bytes())
+    events = [c for c in cal.walk() if c.name == "VEVENT"]
+    ranked = json.loads(
+        run(
+            "--db",
+            db_path,
+            "rank",
+            "--kommun",
+            "umea",
+            "--limit",
+            "0",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ).stdout
+    )
+    expected = sum(1 for c in ranked if c["deadline"]) + sum(
+        1 for c in ranked if c["status"] == "forthcoming"
+    )
+    assert len(events) == expected
+    uids = {str(e["uid"]) for e in events}
+    assert "demo:klimat/deadline-0@callwatch" in uids and "demo:cirkular/opens@callwatch" in uids
+    again = tmp_path / "again.ics"
+    run(
+        "--db",
+        db_path,
+        "export",
+        "--format",
+        "ics",
+        "--kommun",
+        "umea",
+        "--out",
+        again,
+        "--today",
+        TODAY,
+    )
+    assert {str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")} == uids
+
+
+def test_csv_export_for_swedish_excel(db_path, tmp_path):
+    out = tmp_path / "u.csv"
+    run(
+        "--db",
+        db_path,
+        "export",
+        "--format",
+        "csv",
+        "--kommun",
+        "umea",
+        "--out",
+        out,
+        "--today",
+        TODAY,
+    )
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows and rows[0]["id"] and "Klimatanpassning i kommuner" in {r["title"] for r in rows}
+    comma = run(
+        "--db", db_path, "export", "--format", "csv", "--delimiter", ",", "--today", TODAY
+    ).stdout_bytes
+    assert list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))[0]["title"]
+    j = json.loads(
+        run(
+            "--db", db_path, "export", "--format", "json", "--kommun", "umea", "--today", TODAY
+        ).stdout
+    )
+    assert {c["id"] for c in j} == {r["id"] for r in rows}
