@@ -322,3 +322,57 @@ def export(
         commands.export(
             state, fmt.value, kommun, theme, within, include_closed, show_all, delimiter, out, today
         )
+
+
+class DecisionStatus(StrEnum):
+    engage = "engage"
+    watch = "watch"
+    dismiss = "dismiss"
+
+
+@app.command()
+def mark(
+    call_id: Annotated[str, typer.Argument(metavar="ID")],
+    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Municipality name.")],
+    status: Annotated[DecisionStatus, typer.Option("--status", "-s")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, in a few words.")] = "",
+    note: Annotated[str, typer.Option("--note", help="Free-text note for colleagues.")] = "",
+    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+) -> None:
+    """Record a municipality's decision on a call; every change is kept.
+
+    Example: callwatch mark eu-ft:HORIZON-CL5-2026-09-D4-03 --kommun Umeå --status engage --by Anna
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.mark(state, call_id, kommun, status.value, reason, note, by)
+
+
+@app.command()
+def decisions(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k")] = None,
+    status: Annotated[str | None, typer.Option("--status", "-s")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every change, not just the current.")
+    ] = False,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """List decisions: the current one per call and municipality (or every change)."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.list_decisions(state, kommun, status, history, fmt.value)
+
+
+@app.command()
+def watch(
+    kommun: Annotated[str, typer.Option("--kommun", "-k")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    today: TodayOption = None,
+) -> None:
+    """Everything a municipality engages in or watches, with deadlines, in one table."""
+    from callwatch import commands
+
+    with user_errors():
+        commands.watch(state, kommun, fmt.value, today)

@@ -76,9 +76,13 @@ def fetch(
 
 
 def _link_duplicates(db: Any, specs: list) -> int:
-    from callwatch import dedupe
+    """Derived links, recomputed after every change: cross-source duplicates, then the series
+    that tie rounds of a recurring call together."""
+    from callwatch import dedupe, recurring
 
-    return dedupe.link(db, {s.id for s in specs if s.relists})
+    n = dedupe.link(db, {s.id for s in specs if s.relists})
+    recurring.link(db)
+    return n
 
 
 def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
@@ -126,14 +130,24 @@ def list_calls(
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
-    from callwatch import dedupe
+    from callwatch import decisions, dedupe, recurring
 
     db = state.db()
     call = store.get_call(db, call_id)
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
+    rounds = [r.__dict__ for r in recurring.rounds(db, call_id) if r.id != call_id]
+    decided = decisions.history(db, call_id)
     if fmt == "json":
-        output.print_json({**call, "history": history, "also_listed": others})
+        output.print_json(
+            {
+                **call,
+                "history": history,
+                "also_listed": others,
+                "rounds": rounds,
+                "decisions": decided,
+            }
+        )
         return
     if fmt == "csv":
         output.print_csv([call], list(call))
@@ -177,6 +191,36 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         con.print(f"\n{label}:", markup=False)
         for o in others:
             con.print(f"  {o['source']}: {o['url']}  ({o['id']})", markup=False)
+    if rounds:
+        con.print(
+            output.table(
+                "Other rounds of this call",
+                ["id", "status", "opens", "deadline", "budget", "decisions", "title"],
+                [
+                    (
+                        r["id"],
+                        r["status"],
+                        (r["opens"] or "")[:10],
+                        (r["deadline"] or "")[:10],
+                        f"{r['budget']:,.0f} {r['currency']}" if r["budget"] else "",
+                        "; ".join(f"{d['kommun']}: {d['status']}" for d in r["decisions"]),
+                        r["title"][:60],
+                    )
+                    for r in rounds
+                ],
+            )
+        )
+    if decided:
+        con.print(
+            output.table(
+                "Decisions (every change)",
+                ["when", "kommun", "status", "reason", "note", "by"],
+                [
+                    (d["created"][:19], d["kommun"], d["status"], d["reason"], d["note"], d["by"])
+                    for d in decided
+                ],
+            )
+        )
     if history:
         con.print(
             output.table(
@@ -311,7 +355,8 @@ def rank(
     scoring.refresh(db, rules)
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=limit)
     if kommun:
-        ranked = rank_mod.rank_for_profile(db, rules, target, today, **kwargs)
+        hidden = dismissed(db).get(target.id, set())
+        ranked = rank_mod.rank_for_profile(db, rules, target, today, hidden_ids=hidden, **kwargs)
         heading = f"Where {target.name} should engage"
     else:
         ranked = rank_mod.rank_for_theme(db, rules, target, today, **kwargs)
@@ -583,25 +628,44 @@ def report(
 
 
 def dismissed(db: Any) -> dict[str, set[str]]:
-    """Calls each municipality has dismissed (empty until decisions exist)."""
-    try:
-        rows = db.execute(
-            "SELECT kommun, call_id FROM decisions_current WHERE status = 'dismiss'"
-        ).fetchall()
-    except Exception:  # noqa: BLE001 - no decisions table yet
-        return {}
-    out: dict[str, set[str]] = {}
-    for k, c in rows:
-        out.setdefault(k, set()).add(c)
-    return out
+    """Calls each municipality has dismissed: left out of its rank and reports."""
+    from callwatch import decisions
+
+    return decisions.by_status(db, "dismiss")
 
 
 def engaged_section(db: Any, rules: Any, profile: Any, today: Any, lang: str) -> list:
-    return []
+    """The report section of calls this municipality engages in, soonest deadline first."""
+    from callwatch import decisions
+    from callwatch import rank as rank_mod
+    from callwatch import report as report_mod
+
+    ids = {d["call_id"] for d in decisions.current(db, profile.id, "engage")}
+    items = []
+    for cid in sorted(ids):
+        found = rank_mod.rank_for_profile(
+            db, rules, profile, today, include_closed=True, show_all=True, call_id=cid
+        )
+        items += [report_mod.Item(r) for r in found]
+    items.sort(
+        key=lambda i: (i.ranked.days_left if i.ranked.days_left is not None else 10**6, i.ranked.id)
+    )
+    t = report_mod.TEXT[lang]
+    return [(t["engaged"], items, t["empty_engaged"])]
 
 
 def network_decisions(db: Any, rules: Any, lang: str) -> dict[str, list[str]]:
-    return {}
+    """call id -> 'Umeå: engage (reason)' lines, so every municipality sees what others decided."""
+    from callwatch import decisions
+
+    words = {"sv": {"engage": "engagerar sig", "watch": "bevakar", "dismiss": "avstår"}}
+    out: dict[str, list[str]] = {}
+    for d in decisions.current(db):
+        name = rules.profiles[d["kommun"]].name if d["kommun"] in rules.profiles else d["kommun"]
+        status = words.get(lang, {}).get(d["status"], d["status"])
+        line = f"{name}: {status}" + (f" ({d['reason']})" if d["reason"] else "")
+        out.setdefault(d["call_id"], []).append(line)
+    return out
 
 
 def export(
@@ -629,8 +693,8 @@ def export(
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
     if kommun:
         profile = rules.profile(kommun)
-        ranked = rank_mod.rank_for_profile(db, rules, profile, today, **kwargs)
-        ranked = [r for r in ranked if r.id not in dismissed(db).get(profile.id, set())]
+        hidden = dismissed(db).get(profile.id, set())
+        ranked = rank_mod.rank_for_profile(db, rules, profile, today, hidden_ids=hidden, **kwargs)
         name = f"callwatch: {profile.name}"
     else:
         # the network as a whole: every call relevant to at least one municipality, once
@@ -658,3 +722,115 @@ def export(
         _write(export_mod.to_csv(ranked, delimiter), out)
     else:
         _write(export_mod.to_json(ranked), out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions and continuity
+
+
+def mark(
+    state: Any, call_id: str, kommun: str, status: str, reason: str, note: str, by: str
+) -> None:
+    from callwatch import decisions
+
+    rules = load_rules(state)
+    profile = rules.profile(kommun)
+    db = state.db()
+    d = decisions.mark(
+        db, call_id, profile.id, status, reason=reason, note=note, by=by, now=datetime.now(UTC)
+    )
+    print(f"{profile.name}: {d.status} {call_id}" + (f" ({d.reason})" if d.reason else ""))
+
+
+def list_decisions(
+    state: Any, kommun: str | None, status: str | None, history: bool, fmt: str
+) -> None:
+    from callwatch import decisions
+
+    pid = None
+    rules = None
+    if kommun:
+        rules = load_rules(state)
+        pid = rules.profile(kommun).id
+    if status and status not in decisions.STATUSES:
+        raise CallwatchError(f"unknown status {status!r}; use engage, watch or dismiss")
+    db = state.db()
+    if history:
+        cur = db.execute(
+            "SELECT d.created, d.kommun, d.call_id, d.status, d.reason, d.note, d.by FROM decisions d "
+            + ("WHERE d.kommun = ? " if pid else "")
+            + "ORDER BY d.id",
+            [pid] if pid else [],
+        )
+        cols = [c[0] for c in cur.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        if status:
+            rows = [r for r in rows if r["status"] == status]
+    else:
+        rows = decisions.current(db, pid, status)
+        for r in rows:
+            r.pop("deadlines", None)
+    if fmt == "json":
+        output.print_json(rows)
+    elif fmt == "csv":
+        output.print_csv(rows, list(rows[0]) if rows else ["call_id"])
+    else:
+        cols = ["created", "kommun", "call_id", "status", "reason", "note", "by"]
+        output.console().print(
+            output.table(
+                f"{len(rows)} decisions" + (" (every change)" if history else ""),
+                cols,
+                [[str(r.get(c) or "")[:60] for c in cols] for r in rows],
+            )
+        )
+
+
+def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
+    """Everything a municipality engages in or watches, with deadlines, soonest first."""
+    from callwatch import decisions, scoring
+    from callwatch import rank as rank_mod
+
+    rules = load_rules(state)
+    profile = rules.profile(kommun)
+    today = parse_today(today_s)
+    db = state.db()
+    scoring.refresh(db, rules)
+    rows = []
+    for d in decisions.current(db, profile.id):
+        if d["status"] == "dismiss":
+            continue
+        deadlines = json.loads(d["deadlines"] or "[]")
+        nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
+        days = (rank_mod._local_date(nd) - today).days if nd else None
+        rows.append(
+            {
+                "status": d["status"],
+                "deadline": output.local_time(nd, with_time=False),
+                "days_left": days,
+                "call_status": d["call_status"],
+                "title": d["title"],
+                "reason": d["reason"] or "",
+                "by": d["by"] or "",
+                "id": d["call_id"],
+                "url": d["url"],
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["days_left"] if r["days_left"] is not None and r["days_left"] >= 0 else 10**6,
+            r["id"],
+        )
+    )
+    if fmt == "json":
+        output.print_json(rows)
+    elif fmt == "csv":
+        output.print_csv(rows, list(rows[0]) if rows else ["id"])
+    else:
+        cols = ["status", "deadline", "days_left", "call_status", "title", "reason", "by", "id"]
+        output.console().print(
+            output.table(
+                f"{profile.name}: engaged and watched ({today})",
+                cols,
+                [[str(r[c] if r[c] is not None else "")[:70] for c in cols] for r in rows],
+            )
+        )

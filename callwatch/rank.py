@@ -56,10 +56,15 @@ class Ranked:
     evidence: dict = field(default_factory=dict)
     eligibility_evidence: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)  # the municipality's own words found
+    decision: str = ""  # this municipality's current decision, if any
+    earlier_decision: str = ""  # its decision on an earlier round of the same call
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden"), d.pop("keywords")
+        for k in ("decision", "earlier_decision"):
+            if not d[k]:
+                d.pop(k)
         return d
 
 
@@ -226,6 +231,7 @@ def _rank(
     within: int | None,
     limit: int,
     call_id: str | None = None,
+    hidden_ids: set[str] | None = None,
 ) -> list[Ranked]:
     """Best first. Rows come ordered by their upper bound (relevance), so once `limit` results
     beat the next row's relevance, nothing further can enter the list and reading stops."""
@@ -239,6 +245,10 @@ def _rank(
         r = _evaluate(row, weights, profile, today)
         if r is None or r.relevance < MIN_RELEVANCE:
             continue
+        if hidden_ids and r.id in hidden_ids:
+            if not show_all:
+                continue
+            r.hidden = "dismissed"
         if r.status == "closed" and not include_closed:
             continue
         if within is not None and (r.days_left is None or r.days_left > within):
@@ -381,12 +391,37 @@ def rank_for_profile(
     within: int | None = None,
     limit: int = 0,
     call_id: str | None = None,
+    hidden_ids: set[str] | None = None,
 ) -> list[Ranked]:
+    """Calls for one municipality, best first; `hidden_ids` (its dismissed calls) are left out
+    unless show_all."""
     ranked = _rank(
         db, profile.weights, profile, None, today, include_closed=include_closed,
-        show_all=show_all, within=within, limit=limit, call_id=call_id,
+        show_all=show_all, within=within, limit=limit, call_id=call_id, hidden_ids=hidden_ids,
     )  # fmt: skip
-    return [explain_reasons(db, r, profile, None) for r in ranked]
+    return [_with_decisions(db, explain_reasons(db, r, profile, None), profile) for r in ranked]
+
+
+def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
+    """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
+    row = db.execute(
+        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
+        [r.id, profile.id],
+    ).fetchone()
+    if row:
+        who = f", {row[2]}" if row[2] else ""
+        r.reasons.insert(
+            0, f"decision: {row[0]} ({row[3][:10]}{who})" + (f": {row[1]}" if row[1] else "")
+        )
+        r.decision = row[0]
+    series = db.execute("SELECT series FROM calls WHERE id = ?", [r.id]).fetchone()
+    if series and series[0]:
+        from callwatch.recurring import earlier_decisions
+
+        for d in earlier_decisions(db, r.id, profile.id)[-1:]:
+            r.reasons.append(f"earlier round {d['call_id']}: {d['status']} ({d['created'][:10]})")
+            r.earlier_decision = f"{d['status']} ({d['created'][:10]}, {d['title']})"
+    return r
 
 
 def rank_for_theme(

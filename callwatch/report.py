@@ -35,6 +35,12 @@ TEXT = {
         "closing": "Stänger snart",
         "changed": "Ändrade",
         "forthcoming": "Kommande",
+        "engaged": "Vi engagerar oss",
+        "empty_engaged": "Inga utlysningar markerade med engage.",
+        "expected": "Förväntas öppna igen",
+        "expected_value": "omkring {when} (tidigare omgångar)",
+        "decisions": "Beslut",
+        "earlier": "Förra omgången",
         "shared": "Gemensamma möjligheter: flera kommuner rankar högt",
         "by_theme": "Per tema",
         "empty": "Inga under perioden.",
@@ -72,6 +78,12 @@ TEXT = {
         "closing": "Closing soon",
         "changed": "Changed",
         "forthcoming": "Forthcoming",
+        "engaged": "We engage",
+        "empty_engaged": "No calls marked engage.",
+        "expected": "Expected to reopen",
+        "expected_value": "around {when} (earlier rounds)",
+        "decisions": "Decisions",
+        "earlier": "Earlier round",
         "shared": "Joint opportunities: ranked high by several municipalities",
         "by_theme": "By theme",
         "empty": "None in this period.",
@@ -107,6 +119,7 @@ class Item:
     ranked: rank_mod.Ranked
     kommuner: list[str] = field(default_factory=list)  # network report: who ranks it high
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+    expected: str = ""  # expected reopening of a closed recurring call
 
 
 @dataclass
@@ -230,6 +243,13 @@ def kommun_report(
     )
     changed = [Item(r, changes=changes[r.id]) for r in calls if r.id in changes]
     forthcoming = [Item(r) for r in calls if r.status == "forthcoming"]
+    from callwatch import recurring
+
+    for r in calls:
+        if r.status == "closed":
+            when = recurring.expected_reopening(recurring.rounds(db, r.id), today, lang)
+            if when:
+                forthcoming.append(Item(r, expected=when))
     sections = [(t["new"], new, t["empty"])]
     sections += extra_sections or []
     sections += [
@@ -301,9 +321,10 @@ def network_report(
             i for i in shared if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= 90
         ],
     )
-    if decisions:
-        for item in shared:
-            item.changes = [("decision", "", d) for d in decisions.get(item.ranked.id, [])]
+    if decisions:  # what one municipality decided is shown to all the others
+        for _, items, _ in report.sections:
+            for item in items:
+                item.changes = [("decision", "", d) for d in decisions.get(item.ranked.id, [])]
     return report
 
 
@@ -366,9 +387,13 @@ def _facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str]]:
     facts.append((t["eligibility"], t.get(r.eligibility, r.eligibility)))
     if item.kommuner:
         facts.append((t["for"], ", ".join(item.kommuner)))
+    if item.expected:
+        facts.append((t["expected"], t["expected_value"].format(when=item.expected)))
+    if r.earlier_decision:
+        facts.append((t["earlier"], r.earlier_decision))
     for f, old, new in item.changes:
         if f == "decision":
-            facts.append(("→", new))
+            facts.append((t["decisions"], new))
         else:
             facts.append(
                 (

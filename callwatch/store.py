@@ -139,6 +139,24 @@ def _m006_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_decisions(db: sqlite_utils.Database) -> None:
+    """Decisions and notes per municipality (append-only: every change is a new row), and the
+    series that links rounds of a recurring call."""
+    db.execute(
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, kommun TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT, note TEXT, by TEXT, created TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX idx_decisions_call ON decisions(call_id, kommun, id)")
+    db.execute(
+        """CREATE VIEW decisions_current AS
+           SELECT d.* FROM decisions d WHERE d.id = (
+             SELECT max(id) FROM decisions x WHERE x.call_id = d.call_id AND x.kommun = d.kommun)"""
+    )
+    db.execute("ALTER TABLE calls ADD COLUMN series TEXT")
+    db.execute("CREATE INDEX idx_calls_series ON calls(series)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -146,6 +164,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m004_score_indexes,
     _m005_duplicates,
     _m006_reports,
+    _m007_decisions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

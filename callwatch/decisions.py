@@ -1,0 +1,98 @@
+"""What each municipality decided about a call: engage, watch or dismiss, with a reason, a
+note and who decided. Every change is a new row (never overwritten), so the history of a
+decision is kept; the current decision is the latest row. Decisions live in their own table,
+keyed by call id, so no re-fetch, re-parse, duplicate link or rules change can touch them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from callwatch import store
+from callwatch.errors import CallwatchError
+
+STATUSES = ("engage", "watch", "dismiss")
+
+
+@dataclass
+class Decision:
+    call_id: str
+    kommun: str
+    status: str
+    reason: str
+    note: str
+    by: str
+    created: str
+
+
+def mark(
+    db: sqlite_utils.Database,
+    call_id: str,
+    kommun: str,
+    status: str,
+    *,
+    reason: str = "",
+    note: str = "",
+    by: str = "",
+    now: datetime,
+) -> Decision:
+    if status not in STATUSES:
+        raise CallwatchError(f"unknown status {status!r}; use engage, watch or dismiss")
+    store.get_call(db, call_id)  # one clear error for an unknown id
+    d = Decision(call_id, kommun, status, reason, note, by, now.isoformat())
+    with store.transaction(db):  # BEGIN IMMEDIATE: concurrent marks queue, none is lost
+        db.conn.execute(
+            "INSERT INTO decisions (call_id, kommun, status, reason, note, by, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [d.call_id, d.kommun, d.status, d.reason, d.note, d.by, d.created],
+        )
+    return d
+
+
+def current(
+    db: sqlite_utils.Database, kommun: str | None = None, status: str | None = None
+) -> list[dict]:
+    where, args = [], []
+    if kommun:
+        where.append("d.kommun = ?")
+        args.append(kommun)
+    if status:
+        where.append("d.status = ?")
+        args.append(status)
+    sql = (
+        "SELECT d.call_id, d.kommun, d.status, d.reason, d.note, d.by, d.created, c.title, c.url, "
+        "c.deadlines, c.status AS call_status FROM decisions_current d JOIN calls c ON c.id = d.call_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY d.kommun, d.created"
+    cur = db.execute(sql, args)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def history(db: sqlite_utils.Database, call_id: str, kommun: str | None = None) -> list[dict]:
+    sql = "SELECT kommun, status, reason, note, by, created FROM decisions WHERE call_id = ?"
+    args = [call_id]
+    if kommun:
+        sql += " AND kommun = ?"
+        args.append(kommun)
+    cur = db.execute(sql + " ORDER BY id", args)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
+    """kommun -> call ids with that current decision, including the canonical call when the
+    decision was made on another listing of the same call."""
+    out: dict[str, set[str]] = {}
+    for kommun, call_id, canonical in db.execute(
+        "SELECT d.kommun, d.call_id, c.duplicate_of FROM decisions_current d "
+        "JOIN calls c ON c.id = d.call_id WHERE d.status = ?",
+        [status],
+    ):
+        out.setdefault(kommun, set()).update({call_id, canonical} - {None})
+    return out
