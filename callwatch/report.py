@@ -493,7 +493,7 @@ def render_html(report: Report, rules: Rules) -> str:
             width = max(2, round(100 * (r.days_left or 0) / horizon))
             cls = "bar soon" if (r.days_left or 0) <= 14 else "bar"
             parts.append(
-                f'<div class="row"><div>{e(r.title[:60])}</div><div class="{cls}" '
+                f'<div class="row"><div>{e(r.title[:60])} · {e(_deadline_text(r, t))}</div><div class="{cls}" '
                 f'title="{e(_deadline_text(r, t))}"><span style="width:{width}%"></span></div></div>\n'
             )
         parts.append("</section>\n")

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -281,3 +282,56 @@ def test_csv_export_for_swedish_excel(db_path, tmp_path):
         ).stdout
     )
     assert {c["id"] for c in j} == {r["id"] for r in rows}
+
+
+CHROMIUM = (
+    shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
+def test_html_renders_in_headless_chromium(db_path, tmp_path):
+    import subprocess
+
+    page = tmp_path / "r.html"
+    run(
+        "--db",
+        db_path,
+        "report",
+        "--kommun",
+        "Umeå",
+        "--format",
+        "html",
+        "--out",
+        page,
+        "--today",
+        TODAY,
+        "--since",
+        "2026-11-24",
+    )
+    shot = tmp_path / "r.png"
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=900,1600",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert console == []
