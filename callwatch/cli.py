@@ -92,6 +92,9 @@ def fetch(
         bool, typer.Option("--offline", help="Replay the recordings shipped with callwatch.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="One JSON object per event on stdout.")
+    ] = False,
 ) -> None:
     """Fetch open and forthcoming calls from every enabled source into the database.
 
@@ -100,7 +103,7 @@ def fetch(
     from callwatch import commands
 
     with user_errors():
-        code = commands.fetch(state, source, record, replay, offline, quiet)
+        code = commands.fetch(state, source, record, replay, offline, quiet, log_json)
     raise typer.Exit(code)
 
 

@@ -24,8 +24,9 @@ def fetch(
     replay: Path | None,
     offline: bool,
     quiet: bool,
+    log_json: bool = False,
 ) -> int:
-    from callwatch.fetch import FetchOptions, SourceReport, run_fetch
+    from callwatch.lock import FetchLock
 
     if replay and offline:
         raise CallwatchError("use either --replay DIR or --offline, not both")
@@ -34,13 +35,38 @@ def fetch(
     if replay and not Path(replay).is_dir():
         raise CallwatchError(f"{replay}: no such recording folder")
     specs = sources.select(state.specs(), names)
+    with FetchLock(state.db_path or paths.default_db()):
+        return _fetch_locked(state, specs, record, replay, offline, quiet, log_json)
+
+
+def _fetch_locked(
+    state: Any,
+    specs: list,
+    record: Path | None,
+    replay: Path | None,
+    offline: bool,
+    quiet: bool,
+    log_json: bool,
+) -> int:
+    from callwatch.fetch import FetchOptions, SourceReport, run_fetch
+
     db = state.db()
     mode = "offline" if offline else "replay" if replay else "live"
     options = FetchOptions(mode=mode, replay_dir=replay, record_dir=record)
     err = output.console(stderr=True)
-    interactive = sys.stderr.isatty() and not quiet
+    interactive = sys.stderr.isatty() and not quiet and not log_json
 
     def done(r: SourceReport) -> None:
+        if log_json:
+            event = {
+                "event": "source",
+                "time": datetime.now(UTC).isoformat(),
+                "mode": mode,
+                **{k: v for k, v in r.__dict__.items() if k != "warnings"},
+            }
+            event["warnings"] = [w.splitlines()[-1] for w in r.warnings]
+            print(json.dumps(event, ensure_ascii=False), flush=True)
+            return
         if quiet and r.status != "failed":
             return
         line = f"{r.source}: {r.status}, {r.seen} calls ({r.new} new, {r.updated} updated, {r.closed} closed)"
@@ -55,7 +81,24 @@ def fetch(
         reports = run_fetch(db, specs, options, on_done=done)
     failed = [r for r in reports if r.status == "failed"]
     _link_duplicates(db, state.specs())
-    _score_after_fetch(state, db, err, quiet)
+    _score_after_fetch(state, db, err, quiet or log_json)
+    if log_json:
+        print(
+            json.dumps(
+                {
+                    "event": "summary",
+                    "time": datetime.now(UTC).isoformat(),
+                    "mode": mode,
+                    "sources": len(reports),
+                    "failed": [r.source for r in failed],
+                    "new": sum(r.new for r in reports),
+                    "updated": sum(r.updated for r in reports),
+                    "closed": sum(r.closed for r in reports),
+                }
+            ),
+            flush=True,
+        )
+        return 1 if failed else 0
     if not quiet or failed:
         rows = [
             (r.source, r.status, r.seen, r.new, r.updated, r.closed, r.errors, f"{r.duration:.1f}s")
@@ -294,8 +337,10 @@ def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
         body = Path(file).read_bytes()
     except OSError as e:
         raise CallwatchError(f"{file}: {e.strerror}") from None
+    from callwatch.adapters import safe_parse
+
     spec = specs[source]
-    calls = spec.adapter().parse(spec, body, datetime.now(UTC), str(file))
+    calls = safe_parse(spec, body, datetime.now(UTC), str(file))
     rows = [c.to_dict() for c in calls]
     if fmt == "json":
         output.print_json(rows)

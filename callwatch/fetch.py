@@ -55,7 +55,12 @@ def _now() -> datetime:
 
 
 async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
-    return await ctx.spec.adapter().crawl(ctx)
+    from callwatch.adapters import STRUCTURE_ERRORS, structure_error
+
+    try:
+        return await ctx.spec.adapter().crawl(ctx)
+    except STRUCTURE_ERRORS as e:  # a response of an unexpected shape: bad input, one line
+        raise structure_error(ctx.spec.id, "response", e) from None
 
 
 def run_fetch(
@@ -91,6 +96,7 @@ async def _run(
         transport=options.transport,  # type: ignore[arg-type]
         sleep=options.sleep,
         secrets=secrets,
+        cache=store.HttpCache(db) if replay is None else None,
     ) as http:
 
         async def one(spec: SourceSpec) -> SourceReport:

@@ -159,6 +159,7 @@ class Http:
         transport: httpx.AsyncBaseTransport | None = None,
         secrets: list[str] | None = None,
         sleep: object = None,
+        cache: object = None,
     ) -> None:
         self.config = config or HttpConfig()
         self.replay = replay
@@ -169,6 +170,9 @@ class Http:
         self._host_next: dict[str, float] = {}
         self.secrets = [s for s in (secrets or []) if s]
         self._sleep = sleep or asyncio.sleep
+        self.cache = cache  # store.HttpCache: conditional GETs (ETag / Last-Modified)
+        self._robots: dict[str, object] = {}
+        self.not_modified = 0
 
     def redact(self, text: str) -> str:
         """Remove every configured secret (API keys) from a URL or message."""
@@ -192,10 +196,28 @@ class Http:
         if self._client is not None:
             await self._client.aclose()
 
-    async def _polite_slot(self, host: str) -> None:
+    async def _robots_allow(self, source: str, url: str) -> bool:
+        """robots.txt of the host, read once per run; unreadable or missing means allowed."""
+        from urllib.robotparser import RobotFileParser
+
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        if base not in self._robots:
+            parser = RobotFileParser()
+            try:
+                r = await self._send(source, "GET", base + "/robots.txt", {}, None, None)
+                lines = r.text().splitlines() if r.status == 200 else []
+            except SourceError:
+                lines = []
+            parser.parse(lines)
+            self._robots[base] = parser
+        return self._robots[base].can_fetch(self.config.user_agent, url)  # type: ignore[attr-defined]
+
+    async def _polite_slot(self, host: str, delay: float | None = None) -> None:
         loop = asyncio.get_running_loop()
         wait = self._host_next.get(host, 0.0) - loop.time()
-        self._host_next[host] = max(loop.time(), self._host_next.get(host, 0.0)) + self.config.delay
+        gap = max(self.config.delay, delay or 0.0)
+        self._host_next[host] = max(loop.time(), self._host_next.get(host, 0.0)) + gap
         if wait > 0:
             await self._sleep(wait)
 
@@ -208,6 +230,8 @@ class Http:
         headers: dict[str, str] | None = None,
         content: bytes | None = None,
         now: datetime | None = None,
+        delay: float | None = None,
+        robots: bool = False,
     ) -> Response:
         """Send one request (or look it up in the replay folder). Raises SourceError on failure,
         including HTTP error statuses after retries, with the URL redacted."""
@@ -216,7 +240,35 @@ class Http:
         if self.replay is not None:
             response = self.replay.lookup(source, key)
         else:
-            response = await self._send(source, method, url, headers or {}, content)
+            if robots and not await self._robots_allow(source, url):
+                raise SourceError(source, f"robots.txt does not allow {shown}")
+            headers = dict(headers or {})
+            conditional = self.cache.validators(shown) if self.cache and method == "GET" else {}
+            response = await self._send(
+                source, method, url, {**headers, **conditional}, content, delay
+            )
+            if response.status == 304 and conditional:
+                body = self.cache.body(shown)  # type: ignore[union-attr]
+                if body is None:  # validators without a body: ask again, unconditionally
+                    response = await self._send(source, method, url, headers, content, delay)
+                else:
+                    self.not_modified += 1
+                    response = Response(
+                        method,
+                        response.url,
+                        200,
+                        response.headers.get("content-type", "") or "text/html",
+                        body,
+                        response.headers,
+                    )
+            elif self.cache and method == "GET" and response.status == 200:
+                self.cache.store(
+                    shown,
+                    response.headers.get("etag"),
+                    response.headers.get("last-modified"),
+                    response.body,
+                    (now or datetime.now().astimezone()).isoformat(),
+                )
         if self.record is not None:
             self.record.save(source, key, response, now or datetime.now().astimezone())
         if response.status >= 400:
@@ -224,7 +276,13 @@ class Http:
         return response
 
     async def _send(
-        self, source: str, method: str, url: str, headers: dict[str, str], content: bytes | None
+        self,
+        source: str,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        delay: float | None = None,
     ) -> Response:
         assert self._client is not None, "use `async with Http(...)`"
         host = urlsplit(url).netloc
@@ -233,7 +291,7 @@ class Http:
         last_error = ""
         for attempt in range(self.config.retries + 1):
             async with lock:
-                await self._polite_slot(host)
+                await self._polite_slot(host, delay)
                 try:
                     response = await self._read(method, url, headers, content)
                 except httpx.TooManyRedirects:

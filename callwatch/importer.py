@@ -103,7 +103,7 @@ def read(path: Path, now: datetime) -> list[Call]:
         except json.JSONDecodeError as e:
             errors.append(f"line {n}: invalid JSON ({e.msg})")
             continue
-        except ValueError as e:
+        except (ValueError, TypeError) as e:
             errors.append(f"line {n}: {e}")
             continue
         if call.id in seen:

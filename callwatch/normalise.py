@@ -14,10 +14,15 @@ STOCKHOLM = "Europe/Stockholm"
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
-def clean(text: str | None) -> str:
+def clean(text: object) -> str:
     """Collapse any Unicode whitespace, drop soft hyphens and zero-width characters."""
     if not text:
         return ""
+    if not isinstance(text, str):
+        if isinstance(text, int | float):
+            text = str(text)
+        else:
+            raise TypeError(f"expected text, got {type(text).__name__}")
     # str.split() splits on every Unicode space (NBSP included) and is far faster than a regex
     return " ".join(_INVISIBLE.sub("", text).split())
 

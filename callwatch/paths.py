@@ -38,3 +38,32 @@ def default_db() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("callwatch", appauthor=False)) / "callwatch.db"
+
+
+def keys_file() -> Path:
+    """$CALLWATCH_KEYS, else keys.toml in the user's config directory."""
+    if os.environ.get("CALLWATCH_KEYS"):
+        return Path(os.environ["CALLWATCH_KEYS"])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("callwatch", appauthor=False)) / "keys.toml"
+
+
+def read_keys() -> dict[str, str]:
+    """API keys from the keys file (NAME = "key"). The file must be private (chmod 600)."""
+    import stat
+    import tomllib
+
+    from callwatch.errors import ConfigError
+
+    path = keys_file()
+    if not path.exists():
+        return {}
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(f"{path}: readable by other users; run `chmod 600 {path}`")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError) as e:
+        raise ConfigError(f"{path}: cannot read keys ({type(e).__name__})") from None
+    return {k: str(v) for k, v in data.items() if isinstance(v, str)}

@@ -45,14 +45,19 @@ class SourceSpec:
     skip_if_env: str = ""  # skip this source when that variable is set (a fallback source)
     min_deadline_share: float = 0.5  # below this share of calls with a deadline: broken
     relists: bool = False  # lists calls issued by others (Viable Cities, SBE): never canonical
+    delay: float | None = None  # seconds between requests to this source's hosts ([rate] delay)
 
     def api_key(self) -> str:
-        """The key from the environment, else from options.api_key in the source file."""
+        """The key from the environment, else the keys file, else options.api_key."""
         import os
 
-        if self.api_key_env and os.environ.get(self.api_key_env):
+        if not self.api_key_env:
+            return ""
+        if os.environ.get(self.api_key_env):
             return os.environ[self.api_key_env]
-        return str(self.options.get("api_key") or "") if self.api_key_env else ""
+        from callwatch.paths import read_keys
+
+        return read_keys().get(self.api_key_env) or str(self.options.get("api_key") or "")
 
     def adapter(self) -> ModuleType:
         return importlib.import_module(KINDS[self.kind])
@@ -60,7 +65,7 @@ class SourceSpec:
 
 _TOP_KEYS = {
     "id", "name", "kind", "funder", "enabled", "language", "timezone", "homepage", "expect",
-    "options", "broken_since", "notes", "api_key_env", "api_key_help", "skip_if_env", "relists",
+    "options", "broken_since", "notes", "api_key_env", "api_key_help", "skip_if_env", "relists", "rate",
 }  # fmt: skip
 
 
@@ -114,11 +119,24 @@ def load_source(path: Path) -> SourceSpec:
         skip_if_env=str(data.get("skip_if_env", "")),
         min_deadline_share=float(expect.get("min_deadline_share", 0.5)),
         relists=bool(data.get("relists", False)),
+        delay=_rate(path, data.get("rate")),
     )
     check = getattr(spec.adapter(), "check_options", None)
     if check:
         check(spec)
     return spec
+
+
+def _rate(path: Path, rate: object) -> float | None:
+    if rate is None:
+        return None
+    if (
+        not isinstance(rate, dict)
+        or not isinstance(rate.get("delay", 0), int | float)
+        or rate.get("delay", 0) < 0
+    ):
+        raise ConfigError(f"{path}: key 'rate.delay' must be a number of seconds (0 or more)")
+    return float(rate["delay"]) if "delay" in rate else None
 
 
 def load_all(folder: Path) -> list[SourceSpec]:

@@ -157,6 +157,15 @@ def _m007_decisions(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_calls_series ON calls(series)")
 
 
+def _m008_http_cache(db: sqlite_utils.Database) -> None:
+    """Validators (ETag, Last-Modified) of fetched pages, for conditional requests; the bodies
+    themselves are already in raw_responses."""
+    db.execute(
+        "CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, "
+        "sha256 TEXT NOT NULL, updated TEXT)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -165,6 +174,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m005_duplicates,
     _m006_reports,
     _m007_decisions,
+    _m008_http_cache,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -552,3 +562,55 @@ def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
 
 def call_count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM calls").fetchone()[0])
+
+
+class HttpCache:
+    """Conditional requests backed by the database: validators in http_cache, bodies in the
+    content-addressed raw archive. hishel would keep a second copy of every body in its own
+    storage; callwatch already archives every body, so it only needs the validators."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def validators(self, url: str) -> dict[str, str]:
+        row = self.db.execute(
+            "SELECT etag, last_modified, sha256 FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        if (
+            not row
+            or not self.db.execute(
+                "SELECT 1 FROM raw_responses WHERE sha256 = ?", [row[2]]
+            ).fetchone()
+        ):
+            return {}
+        headers = {}
+        if row[0]:
+            headers["If-None-Match"] = row[0]
+        if row[1]:
+            headers["If-Modified-Since"] = row[1]
+        return headers
+
+    def body(self, url: str) -> bytes | None:
+        row = self.db.execute("SELECT sha256 FROM http_cache WHERE url = ?", [url]).fetchone()
+        try:
+            return raw_body(self.db, row[0]) if row else None
+        except NotFoundError:
+            return None
+
+    def store(
+        self, url: str, etag: str | None, last_modified: str | None, body: bytes, now: str
+    ) -> None:
+        if not etag and not last_modified:
+            return
+        digest = hashlib.sha256(body).hexdigest()
+        with transaction(self.db):
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO raw_responses (sha256, encoding, size, data, first_seen) "
+                "VALUES (?, 'zlib', ?, ?, ?)",
+                [digest, len(body), zlib.compress(body, 6), now],
+            )
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, sha256, updated) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [url, etag, last_modified, digest, now],
+            )

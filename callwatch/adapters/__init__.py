@@ -46,10 +46,36 @@ class CrawlContext:
         content: bytes | None = None,
     ) -> Response:
         r = await self.http.request(
-            self.spec.id, method, url, headers=headers, content=content, now=self.now
+            self.spec.id,
+            method,
+            url,
+            headers=headers,
+            content=content,
+            now=self.now,
+            delay=self.spec.delay,
+            robots=self.spec.kind in ("html", "feed"),  # scraped pages honour robots.txt
         )
         self.responses.append(r)
         return r
+
+
+STRUCTURE_ERRORS = (TypeError, KeyError, AttributeError, ValueError, IndexError, RecursionError)
+
+
+def structure_error(source: str, where: str, e: Exception) -> ParseError:
+    """A value of the wrong type deep in a response is bad input, not a bug: say so in one line."""
+    detail = str(e).splitlines()[0][:120] if str(e) else ""
+    return ParseError(source, f"{where}: unexpected structure ({type(e).__name__}: {detail})")
+
+
+def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") -> list[Call]:
+    """The adapter's parse(), with any unexpected structure turned into a one-line ParseError."""
+    try:
+        return spec.adapter().parse(spec, body, now, where)
+    except ParseError:
+        raise
+    except STRUCTURE_ERRORS as e:
+        raise structure_error(spec.id, where or "response", e) from None
 
 
 def load_json(source: str, body: bytes, what: str) -> object:
