@@ -298,35 +298,25 @@ def list_sources(state: Any, fmt: str) -> None:
                 "last_status": st.get("last_status"),
                 "consecutive_failures": st.get("consecutive_failures", 0),
                 "last_error": st.get("last_error") if st.get("last_status") == "failed" else None,
+                "last_failure": st.get("last_failure"),
+                "last_failure_message": st.get("last_failure_message"),
                 "health": "never fetched"
                 if not st.get("last_status")
                 else ("ok" if st.get("last_status") in ("ok", "partial") else "failing"),
             }
         )
-    if fmt == "json":
-        output.print_json(rows)
-    elif fmt == "csv":
-        output.print_csv(rows, list(rows[0]))
-    else:
-        output.console().print(
-            output.table(
-                f"{len(rows)} sources",
-                ["id", "kind", "enabled", "health", "calls", "open", "last success", "last error"],
-                [
-                    (
-                        r["id"],
-                        r["kind"],
-                        "yes" if r["enabled"] else "no",
-                        r["health"],
-                        r["calls"],
-                        r["open"],
-                        (r["last_success"] or "never")[:19],
-                        r["last_error"] or "",
-                    )
-                    for r in rows
-                ],
-            )
-        )
+    output.render(
+        rows,
+        fmt,
+        f"{len(rows)} sources",
+        ["id", "kind", "enabled", "health", "calls", "open", "last success", "last failure", "failures in a row"],
+        lambda r: (
+            r["id"], r["kind"], "yes" if r["enabled"] else "no", r["health"], r["calls"], r["open"],
+            (r["last_success"] or "never")[:19],
+            f"{(r['last_failure'] or '')[:19]} {r['last_failure_message'] or ''}".strip(),
+            r["consecutive_failures"],
+        ),
+    )  # fmt: skip
 
 
 def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
@@ -576,41 +566,16 @@ def sources_check(
     mode = "live" if live else "replay"
     results = check_sources(specs, FetchOptions(mode=mode, replay_dir=folder))
     rows = [r.__dict__ for r in sorted(results, key=lambda r: r.source)]
-    if fmt == "json":
-        output.print_json(rows)
-    elif fmt == "csv":
-        output.print_csv(rows, list(rows[0]))
-    else:
-        output.console().print(
-            output.table(
-                f"Source health ({'live' if live else f'replay of {folder}'})",
-                [
-                    "source",
-                    "kind",
-                    "health",
-                    "calls",
-                    "title",
-                    "deadline",
-                    "url",
-                    "expected",
-                    "message",
-                ],
-                [
-                    (
-                        r.source,
-                        r.kind,
-                        r.status,
-                        r.found,
-                        f"{r.with_title:.0%}",
-                        f"{r.with_deadline:.0%}",
-                        f"{r.with_url:.0%}",
-                        r.expected,
-                        r.message,
-                    )
-                    for r in sorted(results, key=lambda r: r.source)
-                ],
-            )
-        )
+    output.render(
+        rows,
+        fmt,
+        f"Source health ({'live' if live else f'replay of {folder}'})",
+        ["source", "kind", "health", "calls", "title", "deadline", "url", "expected", "message"],
+        lambda r: (
+            r["source"], r["kind"], r["status"], r["found"], f"{r['with_title']:.0%}",
+            f"{r['with_deadline']:.0%}", f"{r['with_url']:.0%}", r["expected"], r["message"],
+        ),
+    )  # fmt: skip
     return 1 if any(r.status in ("broken", "failed") for r in results) else 0
 
 

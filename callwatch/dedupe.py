@@ -19,6 +19,7 @@ import sqlite_utils
 
 from callwatch import store
 from callwatch.rules import fold
+from callwatch.unionfind import UnionFind
 
 TITLE_MATCH = 88  # rapidfuzz token_set_ratio on normalised titles
 MIN_TOKENS = 3  # titles shorter than this never match on title alone
@@ -57,16 +58,8 @@ def link(db: sqlite_utils.Database, intermediaries: set[str] | None = None) -> i
             "SELECT id, source, title, url, deadlines, extra, description FROM calls"
         )
     ]
-    parent = {r["id"]: r["id"] for r in rows}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
+    uf = UnionFind(r["id"] for r in rows)
+    find, union = uf.find, uf.union
 
     by_key: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -103,12 +96,11 @@ def link(db: sqlite_utils.Database, intermediaries: set[str] | None = None) -> i
                     for y in names_b
                 ):
                     union(a["id"], b["id"])
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        groups[find(r["id"])].append(r)
+    by_id = {r["id"]: r for r in rows}
     updates: list[tuple[str | None, str]] = []
     linked = 0
-    for members in groups.values():
+    for ids in uf.groups():
+        members = [by_id[i] for i in ids]
         if len(members) == 1:
             updates.append((None, members[0]["id"]))
             continue

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -60,3 +60,20 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[obj
     for r in rows:
         t.add_row(*("" if v is None else str(v) for v in r))
     return t
+
+
+def render(
+    rows: Sequence[dict],
+    fmt: str,
+    title: str,
+    columns: Sequence[str],
+    cells: Callable[[dict], Sequence[object]],
+) -> None:
+    """The three shapes every listing command offers: JSON and CSV of the full rows for scripts,
+    a table of the chosen columns for people."""
+    if fmt == "json":
+        print_json(list(rows))
+    elif fmt == "csv":
+        print_csv(rows, list(rows[0]) if rows else list(columns))
+    else:
+        console().print(table(title, columns, [cells(r) for r in rows]))

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from callwatch import store
 from callwatch.rules import fold
+from callwatch.unionfind import UnionFind
 
 TITLE_MATCH = 88  # rapidfuzz token_sort_ratio on stripped titles
 FUNDER_MATCH = 80
@@ -71,13 +72,8 @@ def link(db: sqlite_utils.Database) -> int:
     )
     cols = [c[0] for c in cur.description]
     rows = [store.row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-    parent = {r["id"]: r["id"] for r in rows}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    uf = UnionFind(r["id"] for r in rows)
+    find = uf.find
 
     by_key: dict[str, list[str]] = defaultdict(list)
     for r in rows:
@@ -86,7 +82,7 @@ def link(db: sqlite_utils.Database) -> int:
             by_key[k].append(r["id"])
     for ids in by_key.values():
         for other in ids[1:]:
-            parent[find(other)] = find(ids[0])
+            uf.union(other, ids[0])
     candidates = [r for r in rows if r["source"] != "eu-ft"]
     info = [
         (
@@ -111,12 +107,9 @@ def link(db: sqlite_utils.Database) -> int:
             if min(len(ta.split()), len(tb.split())) >= SUBSET_MIN_TOKENS:
                 score = max(score, fuzz.token_set_ratio(ta, tb))
             if score >= TITLE_MATCH or (score >= 95 and (ya is None or yb is None)):
-                parent[find(b["id"])] = find(a["id"])
-    groups: dict[str, list[str]] = defaultdict(list)
-    for r in rows:
-        groups[find(r["id"])].append(r["id"])
+                uf.union(b["id"], a["id"])
     updates, linked = [], 0
-    for members in groups.values():
+    for members in uf.groups():
         series = min(members) if len(members) > 1 else None
         linked += len(members) if series else 0
         updates += [(series, m) for m in members]

@@ -533,6 +533,12 @@ def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
         "SELECT source, max(finished) FROM runs WHERE status = 'ok' GROUP BY source"
     ):
         stats.setdefault(source, {"calls": 0, "by_status": {}})["last_success"] = finished
+    for source, finished, error in db.execute(
+        "SELECT source, finished, error FROM runs WHERE id IN "
+        "(SELECT max(id) FROM runs WHERE status = 'failed' GROUP BY source)"
+    ):
+        s = stats.setdefault(source, {"calls": 0, "by_status": {}})
+        s.update(last_failure=finished, last_failure_message=error)
     for source, n in db.execute(
         """SELECT r.source, count(*) FROM runs r WHERE r.status = 'failed' AND r.id > coalesce(
              (SELECT max(id) FROM runs o WHERE o.source = r.source AND o.status = 'ok'), 0)
