@@ -95,6 +95,10 @@ def fetch(
     log_json: Annotated[
         bool, typer.Option("--log-json", help="One JSON object per event on stdout.")
     ] = False,
+    from_archive: Annotated[
+        bool,
+        typer.Option("--from-archive", help="Re-parse the archived responses; no network."),
+    ] = False,
 ) -> None:
     """Fetch open and forthcoming calls from every enabled source into the database.
 
@@ -103,7 +107,7 @@ def fetch(
     from callwatch import commands
 
     with user_errors():
-        code = commands.fetch(state, source, record, replay, offline, quiet, log_json)
+        code = commands.fetch(state, source, record, replay, offline, quiet, log_json, from_archive)
     raise typer.Exit(code)
 
 

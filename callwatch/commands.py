@@ -25,18 +25,19 @@ def fetch(
     offline: bool,
     quiet: bool,
     log_json: bool = False,
+    from_archive: bool = False,
 ) -> int:
     from callwatch.lock import FetchLock
 
-    if replay and offline:
-        raise CallwatchError("use either --replay DIR or --offline, not both")
+    if sum(map(bool, (replay, offline, from_archive))) > 1:
+        raise CallwatchError("use only one of --replay DIR, --offline and --from-archive")
     if offline:
         replay = paths.RECORDINGS_DIR
     if replay and not Path(replay).is_dir():
         raise CallwatchError(f"{replay}: no such recording folder")
     specs = sources.select(state.specs(), names)
     with FetchLock(state.db_path or paths.default_db()):
-        return _fetch_locked(state, specs, record, replay, offline, quiet, log_json)
+        return _fetch_locked(state, specs, record, replay, offline, quiet, log_json, from_archive)
 
 
 def _fetch_locked(
@@ -47,12 +48,18 @@ def _fetch_locked(
     offline: bool,
     quiet: bool,
     log_json: bool,
+    from_archive: bool = False,
 ) -> int:
     from callwatch.fetch import FetchOptions, SourceReport, run_fetch
 
     db = state.db()
-    mode = "offline" if offline else "replay" if replay else "live"
-    options = FetchOptions(mode=mode, replay_dir=replay, record_dir=record)
+    mode = "archive" if from_archive else "offline" if offline else "replay" if replay else "live"
+    options = FetchOptions(
+        mode=mode,
+        replay_dir=replay,
+        record_dir=record,
+        replay=store.ArchiveReplay(db) if from_archive else None,
+    )
     err = output.console(stderr=True)
     interactive = sys.stderr.isatty() and not quiet and not log_json
 

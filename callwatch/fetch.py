@@ -48,6 +48,7 @@ class FetchOptions:
     max_shrink: float = 0.5  # a complete crawl seeing under half the open calls closes nothing
     transport: object = None  # tests inject an httpx transport here
     sleep: object = None  # and a fake sleep, so retry tests take no time
+    replay: object = None  # a replay source other than a folder (store.ArchiveReplay)
 
 
 def _now() -> datetime:
@@ -82,7 +83,7 @@ async def _run(
     now: datetime,
     on_done: Callable[[SourceReport], None] | None,
 ) -> list[SourceReport]:
-    replay = Recording(options.replay_dir) if options.replay_dir else None
+    replay = options.replay or (Recording(options.replay_dir) if options.replay_dir else None)
     record = Recording(options.record_dir) if options.record_dir else None
     config = options.http
     if replay is not None:
@@ -153,6 +154,7 @@ async def _fetch_source(
             content_type=r.content_type,
             body=r.body,
             fetched_at=now,
+            request_key=r.key or None,
         )
     if result is not None:
         report.warnings += ctx.warnings + result.warnings

@@ -47,6 +47,7 @@ class Response:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    key: str = ""  # the request this answers (method, redacted URL, body digest)
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
@@ -269,6 +270,7 @@ class Http:
                     response.body,
                     (now or datetime.now().astimezone()).isoformat(),
                 )
+        response.key = key
         if self.record is not None:
             self.record.save(source, key, response, now or datetime.now().astimezone())
         if response.status >= 400:

@@ -105,3 +105,22 @@ def test_broken_source_file_names_file_and_key(tmp_path):
     (folder / "x.toml").write_text('id = "x"\nname = "X"\nkind = "nope"\nfunder = "F"\n')
     r = run("--sources", str(folder), "--db", str(tmp_path / "t.db"), "fetch", "--offline")
     assert r.exit_code == 1 and "x.toml: key 'kind'" in r.stderr
+
+
+def test_fetch_from_archive_reparses_without_network(tmp_path):
+    import sqlite3
+
+    db = str(tmp_path / "a.db")
+    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    # simulate an old parser having stored a worse title; re-parsing the archive repairs it
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE calls SET title = 'x', content_hash = 'old' WHERE id = 'vinnova:2016-04968'")
+    conn.commit()
+    conn.close()
+    r = run("--db", db, "fetch", "--from-archive", "--source", "vinnova", "--source", "eu-ft")
+    assert r.exit_code == 0, r.output
+    shown = json.loads(run("--db", db, "show", "vinnova:2016-04968", "--format", "json").stdout)
+    assert shown["title"].startswith("Innovationer för ett hållbart samhälle")
+    assert shown["history"][-1]["field"] == "title" and shown["history"][-1]["old"] == "x"
+    both = run("--db", db, "fetch", "--from-archive", "--offline")
+    assert both.exit_code == 1 and "only one of" in both.stderr
