@@ -99,14 +99,16 @@ _SCALE = {
     "miljoner": 1e6, "miljon": 1e6, "milj": 1e6, "mn": 1e6, "mkr": 1e6, "mnkr": 1e6,
     "msek": 1e6, "million": 1e6, "meur": 1e6,
 }  # fmt: skip
-# One pass finds every amount: optional currency before, number, optional scale word, optional
-# currency after. An amount needs at least one currency or scale word to count as money.
-_MONEY = re.compile(
-    r"(?:(?P<pre>sek|eur|€)\s*)?(?P<num>" + _NUM + r")\s*"
-    r"(?P<scale>miljarder|miljard|mdkr|billion|miljoner|miljon|milj\.?|mnkr|mkr|msek|meur|mn|million)?"
+# Amounts are found number by number: a number counts as money when a currency stands right
+# before it ("SEK 20", "€ 571") or a scale word or currency right after ("50 miljoner kronor",
+# "2 mkr", "3,1 MEUR"). Looking only around the few numbers in a text keeps this fast.
+_NUM_RE = re.compile(_NUM)
+_AFTER = re.compile(
+    r"\s*(?P<scale>miljarder|miljard|mdkr|billion|miljoner|miljon|milj\.?|mnkr|mkr|msek|meur|mn|million)?"
     r"(?:\s*(?P<post>kronor|kr|sek|eur|euro))?\b",
     re.I,
 )
+_BEFORE = re.compile(r"(?:\b(?P<pre>sek|eur)|(?P<euro>€))\s*$", re.I)
 # Words that mark a sentence as stating the call's total budget rather than a per-project cap.
 _TOTAL_WORDS = re.compile(
     r"budget|totalt|total|utlysta medel|utlyser|avsätts|avsatt|sammanlagt|omfattar|"
@@ -130,19 +132,25 @@ def _to_number(s: str) -> float:
 def money_mentions(text: str) -> list[tuple[float, str, int, int]]:
     """All amounts in a text as (amount, currency, start, end)."""
     found: list[tuple[float, str, int, int]] = []
-    for m in _MONEY.finditer(text):
-        pre, scale, post = m.group("pre"), m.group("scale"), m.group("post")
+    for m in _NUM_RE.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue  # part of a word or a longer number ("2024-01549", "B2")
+        after = _AFTER.match(text, m.end())
+        scale, post = (after.group("scale"), after.group("post")) if after else (None, None)
+        before = _BEFORE.search(text, max(0, m.start() - 6), m.start())
+        pre = (before.group("pre") or before.group("euro")) if before else None
         if not (pre or scale or post):
             continue
         try:
-            amount = _to_number(m.group("num"))
+            amount = _to_number(m.group(0))
         except ValueError:
             continue
         if scale:
             amount *= _SCALE[scale.lower().rstrip(".")]
         unit = (pre or post or scale or "").lower()
         currency = "EUR" if unit in ("eur", "€", "euro", "meur") else "SEK"
-        found.append((amount, currency, m.start(), m.end()))
+        end = after.end() if after and (scale or post) else m.end()
+        found.append((amount, currency, before.start() if before else m.start(), end))
     return found
 
 

@@ -114,7 +114,9 @@ def test_fetch_from_archive_reparses_without_network(tmp_path):
     assert run("--db", db, "fetch", "--offline").exit_code == 0
     # simulate an old parser having stored a worse title; re-parsing the archive repairs it
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE calls SET title = 'x', content_hash = 'old' WHERE id = 'vinnova:2016-04968'")
+    conn.execute(
+        "UPDATE calls SET title = 'x', content_hash = 'old' WHERE id = 'vinnova:2016-04968'"
+    )
     conn.commit()
     conn.close()
     r = run("--db", db, "fetch", "--from-archive", "--source", "vinnova", "--source", "eu-ft")
