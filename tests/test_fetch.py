@@ -209,3 +209,73 @@ def test_connection_refused_is_reported(db, specs):
     )
     [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
     assert r.status == "failed" and "ConnectError" in r.message and "2 attempts" in r.message
+
+
+def test_eu_pages_are_all_read_and_deduplicated(db, specs):
+    topics = json.loads(fixture_bytes("eu_sedia", "search_topics_open_fundhunt_fixture.json"))
+    pages = []
+
+    def handler(request):
+        url = str(request.url)
+        if "topicDetails" in url:
+            return httpx.Response(404)
+        if b'"8"' in request.content:  # cascade slice: one page
+            return httpx.Response(
+                200, content=fixture_bytes("eu_sedia", "search_cascade_type8_fundhunt_fixture.json")
+            )
+        page = int(url.split("pageNumber=")[1])
+        pages.append(page)
+        body = dict(topics, totalResults=205, pageNumber=page)
+        if page == 2:  # the index serves a duplicate on a later page
+            body["results"] = topics["results"][:1] + [
+                dict(
+                    topics["results"][1],
+                    metadata=dict(
+                        topics["results"][1]["metadata"], identifier=["HORIZON-X-2026-NEW"]
+                    ),
+                )
+            ]
+        return httpx.Response(
+            200, content=json.dumps(body).encode(), headers={"content-type": "application/json"}
+        )
+
+    opts = FetchOptions(mode="live", transport=httpx.MockTransport(handler), http=FAST)
+    [r] = run_fetch(db, [specs["eu-ft"]], opts, now=NOW)
+    assert pages == [1, 2, 3] and r.status == "ok"
+    assert r.seen == 4 + 4 + 1  # topics, cascade calls, one new topic on page 2
+
+
+def test_robots_txt_is_honoured_for_scraped_sources(db, specs):
+    from tests.conftest import FIXTURES
+
+    listing = (FIXTURES / "web" / "boverket" / "listing.html").read_bytes()
+
+    def handler(request):
+        url = str(request.url)
+        if url.endswith("/robots.txt"):
+            return httpx.Response(
+                200, text="User-agent: *\nDisallow: /sv/bidrag--garantier/smahus-omvandling/\n"
+            )
+        if url == specs["boverket"].options["listing_urls"][0]:
+            return httpx.Response(200, content=listing, headers={"content-type": "text/html"})
+        name = {
+            "smahus-omvandling": "call1.html",
+            "stod-till-bostader-for-aldre": "call2.html",
+        }.get(url.rstrip("/").split("/")[-1], "call3.html")
+        return httpx.Response(
+            200,
+            content=(FIXTURES / "web" / "boverket" / name).read_bytes(),
+            headers={"content-type": "text/html"},
+        )
+
+    seen = []
+
+    def recording(request):
+        seen.append(str(request.url))
+        return handler(request)
+
+    opts = FetchOptions(mode="live", transport=httpx.MockTransport(recording), http=FAST)
+    [r] = run_fetch(db, [specs["boverket"]], opts, now=NOW)
+    assert r.status == "ok" and r.seen == 3
+    assert not any(u.endswith("/smahus-omvandling/") for u in seen)  # never requested
+    assert any("listing text" in w for w in r.warnings)
