@@ -122,3 +122,28 @@ def test_not_a_database(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="junk.db: cannot use this database"):
         store.open_db(path)
+
+
+def test_first_release_database_is_migrated_in_place(tmp_path):
+    """A database made by the first schema version gains every later table, keeping its data."""
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    import sqlite_utils
+
+    db1 = sqlite_utils.Database(conn)
+    store.MIGRATIONS[0](db1)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO calls (id, source, native_id, title, status, deadlines, keywords, extra, content_hash) "
+        "VALUES ('src:A', 'src', 'A', 'Call A', 'open', '[]', '[]', '{}', 'h')"
+    )
+    conn.close()
+    db = store.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION > 1
+    tables = {
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    assert {"call_scores", "decisions", "decisions_current", "http_cache", "reports"} <= tables
+    assert store.get_call(db, "src:A")["title"] == "Call A"
+    store.apply_crawl(db, "src", [make("A")], complete=True, now=NOW, run_id=None)
+    assert store.call_count(db) == 1
