@@ -10,7 +10,6 @@ listed by". Nothing is deleted, and the links are recomputed from scratch after 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from urllib.parse import urlsplit
@@ -130,7 +129,3 @@ def also_listed(db: sqlite_utils.Database, call_id: str) -> list[dict]:
         [canonical, canonical, call_id],
     )
     return [dict(zip(("id", "source", "url"), r, strict=True)) for r in cur.fetchall()]
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -22,9 +22,6 @@ class Health:
     with_url: float
     message: str = ""
 
-    def as_dict(self) -> dict:
-        return self.__dict__.copy()
-
 
 def judge(spec: SourceSpec, calls: list[Call], raw_items: int | None = None) -> Health:
     n = len(calls)

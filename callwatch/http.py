@@ -173,7 +173,6 @@ class Http:
         self._sleep = sleep or asyncio.sleep
         self.cache = cache  # store.HttpCache: conditional GETs (ETag / Last-Modified)
         self._robots: dict[str, object] = {}
-        self.not_modified = 0
 
     def redact(self, text: str) -> str:
         """Remove every configured secret (API keys) from a URL or message."""
@@ -253,7 +252,6 @@ class Http:
                 if body is None:  # validators without a body: ask again, unconditionally
                     response = await self._send(source, method, url, headers, content, delay)
                 else:
-                    self.not_modified += 1
                     response = Response(
                         method,
                         response.url,

@@ -280,11 +280,6 @@ def row_to_dict(row: sqlite3.Row | dict) -> dict:
     return d
 
 
-def row_to_call(row: dict) -> Call:
-    d = row_to_dict(row)
-    return Call(**{k: d[k] for k in ("source", "native_id", *TRACKED_FIELDS)})
-
-
 @dataclass
 class Counts:
     seen: int = 0
@@ -330,7 +325,7 @@ def apply_crawl(
     counts.seen = len(by_id)
     inserts: list[tuple] = []
     touches: list[tuple] = []
-    updates: list[tuple[dict, dict]] = []
+    updates: list[dict] = []
     for cid, call in by_id.items():
         row = call_to_row(call, now)
         if cid not in existing:
@@ -341,7 +336,7 @@ def apply_crawl(
         elif existing[cid][0] == row["content_hash"]:
             touches.append((now_s, row["next_deadline"], cid))
         else:
-            updates.append((row, {}))
+            updates.append(row)
     with transaction(db):
         conn = db.conn
         if inserts:
@@ -355,7 +350,7 @@ def apply_crawl(
                 "UPDATE calls SET last_seen = ?, next_deadline = ? WHERE id = ?", touches
             )
         history: list[tuple] = []
-        for row, _ in updates:
+        for row in updates:
             cur = conn.execute(
                 f"SELECT {', '.join(TRACKED_FIELDS)} FROM calls WHERE id = ?", [row["id"]]
             )

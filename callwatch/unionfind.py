@@ -19,9 +19,6 @@ class UnionFind:
     def union(self, a: str, b: str) -> None:
         self.parent[self.find(a)] = self.find(b)
 
-    def same(self, a: str, b: str) -> bool:
-        return self.find(a) == self.find(b)
-
     def groups(self) -> list[list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
         for x in self.parent:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from callwatch.adapters import CrawlContext, CrawlResult, load_json, need
 from callwatch.errors import ParseError
 from callwatch.models import Call
-from callwatch.normalise import clean, end_of_day, parse_budget, parse_datetime
+from callwatch.normalise import clean, parse_budget, parse_datetime
 from callwatch.sources import SourceSpec, require_option
 
 REQUIRED = ("Diarienummer", "Titel", "Oppningsdatum", "Stangningsdatum", "Publik")
@@ -174,6 +174,3 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     r = await ctx.fetch("GET", url, headers={"Accept": "application/json"})
     calls = parse(ctx.spec, r.body, ctx.now, url)
     return CrawlResult(calls=calls, complete=True, pages=1)
-
-
-__all__ = ["crawl", "parse", "end_of_day"]
