@@ -35,9 +35,12 @@ def fetch(
         replay = paths.RECORDINGS_DIR
     if replay and not Path(replay).is_dir():
         raise CallwatchError(f"{replay}: no such recording folder")
-    specs = sources.select(state.specs(), names)
+    all_specs = state.specs()
+    specs = sources.select(all_specs, names)
     with FetchLock(state.db_path or paths.default_db()):
-        return _fetch_locked(state, specs, record, replay, offline, quiet, log_json, from_archive)
+        return _fetch_locked(
+            state, specs, record, replay, offline, quiet, log_json, from_archive, all_specs
+        )
 
 
 def _fetch_locked(
@@ -49,6 +52,7 @@ def _fetch_locked(
     quiet: bool,
     log_json: bool,
     from_archive: bool = False,
+    all_specs: list | None = None,
 ) -> int:
     from callwatch.fetch import FetchOptions, SourceReport, run_fetch
 
@@ -87,7 +91,7 @@ def _fetch_locked(
     else:
         reports = run_fetch(db, specs, options, on_done=done)
     failed = [r for r in reports if r.status == "failed"]
-    _link_duplicates(db, state.specs())
+    _link_duplicates(db, all_specs if all_specs is not None else specs)
     _score_after_fetch(state, db, err, quiet or log_json)
     if log_json:
         print(
@@ -728,13 +732,7 @@ def export(
         ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
         name = "callwatch" + (f": {theme}" if theme else ": nätverket")
     if fmt == "ics":
-        deadlines = {
-            r.id: json.loads(
-                db.execute("SELECT deadlines FROM calls WHERE id = ?", [r.id]).fetchone()[0] or "[]"
-            )
-            for r in ranked
-        }
-        _write(export_mod.to_ics(ranked, deadlines, today, name, include_closed), out)
+        _write(export_mod.to_ics(ranked, today, name, include_closed), out)
     elif fmt == "csv":
         _write(export_mod.to_csv(ranked, delimiter), out)
     else:

@@ -18,7 +18,6 @@ CSV_COLUMNS = [
 
 def to_ics(
     ranked: list[rank_mod.Ranked],
-    deadlines: dict[str, list[str]],
     today: date,
     name: str,
     include_closed: bool,
@@ -35,7 +34,7 @@ def to_ics(
     cal.add("x-wr-calname", name)
     stamp = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     for r in ranked:
-        for n, d in enumerate(deadlines.get(r.id, [])):
+        for n, d in enumerate(r.deadlines):
             day = rank_mod._local_date(d)
             if day < today and not include_closed:
                 continue

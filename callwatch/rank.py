@@ -56,6 +56,7 @@ class Ranked:
     evidence: dict = field(default_factory=dict)
     eligibility_evidence: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)  # the municipality's own words found
+    deadlines: list[str] = field(default_factory=list)  # every cut-off, oldest first
     decision: str = ""  # this municipality's current decision, if any
     earlier_decision: str = ""  # its decision on an earlier round of the same call
 
@@ -232,18 +233,24 @@ def _rank(
     limit: int,
     call_id: str | None = None,
     hidden_ids: set[str] | None = None,
+    min_relevance: float = MIN_RELEVANCE,
+    min_score: float = 0.0,
 ) -> list[Ranked]:
     """Best first. Rows come ordered by their upper bound (relevance), so once `limit` results
-    beat the next row's relevance, nothing further can enter the list and reading stops."""
+    beat the next row's relevance, or the relevance falls below what the caller asked for,
+    nothing further can enter the list and reading stops."""
     results: list[Ranked] = []
     heap: list[tuple[float, int]] = []  # the `limit` best scores so far (min-heap)
+    floor = max(min_relevance, min_score)
     for row in _candidates(db, profile, theme, include_closed, today, call_id):
+        if row["upper"] < floor:
+            break
         if limit > 0 and len(heap) >= limit and row["upper"] < heap[0][0]:
             break
         if limit > 0 and len(heap) >= limit and _quick_bound(row, today) <= heap[0][0]:
             continue  # cannot enter the list: skip building it
         r = _evaluate(row, weights, profile, today)
-        if r is None or r.relevance < MIN_RELEVANCE:
+        if r.relevance < min_relevance or r.score < min_score:
             continue
         if hidden_ids and r.id in hidden_ids:
             if not show_all:
@@ -280,9 +287,7 @@ def _order(r: Ranked) -> tuple:
     return (-r.score, r.deadline or "9999", r.id)
 
 
-def _evaluate(
-    row: dict, weights: dict[str, float], profile: Profile | None, today: date
-) -> Ranked | None:
+def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, today: date) -> Ranked:
     row["deadlines"] = json.loads(row["deadlines"] or "[]")
     profiles = row["profiles"]
     facts = json.loads(profiles).get(profile.id, {}) if profile and profiles != "{}" else {}
@@ -318,6 +323,7 @@ def _evaluate(
         opens=row["opens"],
         budget_amount=row["budget_amount"],
         budget_currency=row["budget_currency"],
+        deadlines=row["deadlines"],
         score=round(relevance * e_factor * d_factor * s_factor, 4),
         relevance=round(relevance, 4),
         themes={},  # filled by explain_reasons() for the calls that are shown
@@ -392,14 +398,29 @@ def rank_for_profile(
     limit: int = 0,
     call_id: str | None = None,
     hidden_ids: set[str] | None = None,
+    min_relevance: float = MIN_RELEVANCE,
+    min_score: float = 0.0,
+    explain: bool = True,
 ) -> list[Ranked]:
     """Calls for one municipality, best first; `hidden_ids` (its dismissed calls) are left out
-    unless show_all."""
+    unless show_all. With explain=False the reasons are left for explain() to fill, so callers
+    that show only some of the calls (reports) do not read evidence for all of them."""
     ranked = _rank(
         db, profile.weights, profile, None, today, include_closed=include_closed,
         show_all=show_all, within=within, limit=limit, call_id=call_id, hidden_ids=hidden_ids,
+        min_relevance=min_relevance, min_score=min_score,
     )  # fmt: skip
-    return [_with_decisions(db, explain_reasons(db, r, profile, None), profile) for r in ranked]
+    return [explain_call(db, r, profile) for r in ranked] if explain else ranked
+
+
+def explain_call(
+    db: sqlite_utils.Database, r: Ranked, profile: Profile | None = None, theme: Theme | None = None
+) -> Ranked:
+    """Reasons, evidence and (for a municipality) its decisions; once per call."""
+    if r.reasons:
+        return r
+    explain_reasons(db, r, profile, theme)
+    return _with_decisions(db, r, profile) if profile is not None else r
 
 
 def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
@@ -439,4 +460,4 @@ def rank_for_theme(
         db, {theme.id: 1.0}, None, theme, today, include_closed=include_closed,
         show_all=show_all, within=within, limit=limit,
     )  # fmt: skip
-    return [explain_reasons(db, r, None, theme) for r in ranked]
+    return [explain_call(db, r, theme=theme) for r in ranked]

@@ -20,9 +20,9 @@ from callwatch import rank as rank_mod
 from callwatch.rules import Profile, Rules
 
 CLOSING_DAYS = 30
+SECTION_LIMIT = 25  # a report is read in two minutes: the rest is one `callwatch rank` away
 REPORT_MIN_RELEVANCE = 0.2  # a call "matters" to a municipality above this relevance
 NETWORK_MIN_SCORE = 0.35  # a municipality "ranks it high" at or above this priority
-TRACKED_CHANGES = ("deadlines", "budget_amount", "status")
 
 TEXT = {
     "sv": {
@@ -67,6 +67,7 @@ TEXT = {
         "generated": "Skapad av callwatch {date}.",
         "theme_line": "{theme}: viktigt för {kommuner}",
         "none": "–",
+        "more": "…och {n} till, se `callwatch rank`.",
     },
     "en": {
         "title": "Funding calls for {name}",
@@ -110,6 +111,7 @@ TEXT = {
         "generated": "Made by callwatch on {date}.",
         "theme_line": "{theme}: important to {kommuner}",
         "none": "–",
+        "more": "…and {n} more, see `callwatch rank`.",
     },
 }
 
@@ -132,6 +134,7 @@ class Report:
     summary: str
     extra_lines: list[str] = field(default_factory=list)
     timeline: list[Item] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)  # heading -> calls not shown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +189,11 @@ def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) 
 def relevant_for(
     db: sqlite_utils.Database, rules: Rules, profile: Profile, today: date, hidden: set[str]
 ) -> list[rank_mod.Ranked]:
-    ranked = rank_mod.rank_for_profile(db, rules, profile, today, include_closed=True, limit=0)
-    return [r for r in ranked if r.relevance >= REPORT_MIN_RELEVANCE and r.id not in hidden]
+    ranked = rank_mod.rank_for_profile(
+        db, rules, profile, today, include_closed=True, min_relevance=REPORT_MIN_RELEVANCE,
+        explain=False,
+    )  # fmt: skip
+    return [r for r in ranked if r.id not in hidden]
 
 
 def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: date | None) -> date:
@@ -262,6 +268,13 @@ def kommun_report(
         for r in calls
         if r.status == "open" and r.days_left is not None and CLOSING_DAYS < r.days_left <= 90
     ]
+    more = {}
+    for heading, items, _ in sections:
+        if len(items) > SECTION_LIMIT:
+            more[heading] = len(items) - SECTION_LIMIT
+            del items[SECTION_LIMIT:]
+        for item in items:  # evidence and reasons only for the calls the report shows
+            rank_mod.explain_call(db, item.ranked, profile)
     return Report(
         title=t["title"].format(name=profile.name),
         lang=lang,
@@ -271,7 +284,10 @@ def kommun_report(
         summary=t["summary"].format(
             new=len(new), closing=len(closing), days=CLOSING_DAYS, changed=len(changed)
         ),
-        timeline=sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id)),
+        timeline=sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[
+            :SECTION_LIMIT
+        ],
+        more=more,
     )
 
 
@@ -288,8 +304,11 @@ def network_report(
     hidden = hidden or {}
     by_call: dict[str, Item] = {}
     for pid, profile in sorted(rules.profiles.items()):
-        for r in rank_mod.rank_for_profile(db, rules, profile, today, limit=0):
-            if r.score < NETWORK_MIN_SCORE or r.id in hidden.get(pid, set()):
+        ranked = rank_mod.rank_for_profile(
+            db, rules, profile, today, min_score=NETWORK_MIN_SCORE, explain=False
+        )
+        for r in ranked:
+            if r.id in hidden.get(pid, set()):
                 continue
             item = by_call.setdefault(r.id, Item(r))
             item.kommuner.append(f"{profile.name} ({r.score:.2f})")
@@ -297,6 +316,8 @@ def network_report(
         (i for i in by_call.values() if len(i.kommuner) >= 2),
         key=lambda i: (-len(i.kommuner), -i.ranked.score, i.ranked.id),
     )
+    for item in shared:  # the network's view: themes and evidence, no one municipality's reasons
+        rank_mod.explain_call(db, item.ranked)
     lines = []
     for tid, theme in rules.themes.items():
         strong = [p.name for p in rules.profiles.values() if p.weights.get(tid, 0) >= 0.7]
@@ -442,7 +463,8 @@ def render_md(report: Report, rules: Rules) -> str:
     if report.extra_lines:
         out.append("")
     for heading, items, empty in report.sections:
-        out += [f"## {md(heading)} ({len(items)})", ""]
+        extra = report.more.get(heading, 0)
+        out += [f"## {md(heading)} ({len(items) + extra})", ""]
         if not items:
             out += [f"_{empty}_", ""]
             continue
@@ -455,6 +477,8 @@ def render_md(report: Report, rules: Rules) -> str:
             for k, v in _facts(item, rules, report.lang):
                 out.append(f"- **{md(k)}:** {md(v)}")
             out.append("")
+        if extra:
+            out += [f"_{t['more'].format(n=extra)}_", ""]
     out.append(f"_{t['generated'].format(date=report.today)}_")
     return "\n".join(out).rstrip() + "\n"
 
@@ -498,7 +522,8 @@ def render_html(report: Report, rules: Rules) -> str:
             )
         parts.append("</section>\n")
     for heading, items, empty in report.sections:
-        parts.append(f"<h2>{e(heading)} ({len(items)})</h2>\n")
+        extra = report.more.get(heading, 0)
+        parts.append(f"<h2>{e(heading)} ({len(items) + extra})</h2>\n")
         if not items:
             parts.append(f'<p class="empty">{e(empty)}</p>\n')
             continue
@@ -510,6 +535,8 @@ def render_html(report: Report, rules: Rules) -> str:
             for k, v in _facts(item, rules, report.lang):
                 parts.append(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>")
             parts.append("</dl>\n")
+        if extra:
+            parts.append(f'<p class="muted">{e(t["more"].format(n=extra).replace("`", ""))}</p>\n')
     parts.append(
         f'<p class="muted">{e(t["generated"].format(date=report.today))}</p>\n</body>\n</html>\n'
     )

@@ -335,3 +335,22 @@ def test_html_renders_in_headless_chromium(db_path, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000
     console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == []
+
+
+def test_long_sections_are_cut_with_a_pointer(tmp_path):
+    from callwatch import report as report_mod
+
+    path = tmp_path / "many.db"
+    db = store.open_db(path)
+    many = [
+        replace(CALLS[0], native_id=f"klimat{i}", title=f"Klimatanpassning i kommuner {i}")
+        for i in range(40)
+    ]
+    store.apply_crawl(db, "demo", many, complete=False, now=T0, run_id=None)
+    db.conn.close()
+    out = run(
+        "--db", path, "report", "--kommun", "Umeå", "--today", TODAY, "--since", "2026-11-24"
+    ).stdout
+    assert "## Nya utlysningar (40)" in out
+    new = out.split("## Nya utlysningar (40)")[1].split("\n## ")[0]
+    assert new.count("### ") == report_mod.SECTION_LIMIT and "…och 15 till" in new
