@@ -279,3 +279,21 @@ def test_robots_txt_is_honoured_for_scraped_sources(db, specs):
     assert r.status == "ok" and r.seen == 3
     assert not any(u.endswith("/smahus-omvandling/") for u in seen)  # never requested
     assert any("listing text" in w for w in r.warnings)
+
+
+def test_shipped_recordings_are_the_fixtures():
+    """callwatch/recordings holds copies of tests/fixtures (package data must live in the
+    package); they must not drift apart. Rebuild with scripts/build_offline_recordings.py."""
+    from tests.conftest import FIXTURES
+
+    fixture_bodies = {
+        p.read_bytes()
+        for p in FIXTURES.rglob("*")
+        if p.suffix in (".html", ".json") and p.name != "urls.json"
+    }
+    for index_path in RECORDINGS.glob("*/index.json"):
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        for key, entry in index["entries"].items():
+            body = (index_path.parent / entry["file"]).read_bytes()
+            constructed_empty = b"<ul></ul>" in body and len(body) < 200  # see web PROVENANCE.md
+            assert body in fixture_bodies or constructed_empty, f"{index_path.parent.name}: {key}"
