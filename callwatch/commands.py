@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from callwatch import output, paths, sources, store
+from callwatch import clock, output, paths, sources, store
 from callwatch.errors import CallwatchError, NotFoundError
 
 CALL_COLUMNS = ["id", "status", "next_deadline", "funder", "programme", "title", "url"]
@@ -71,7 +70,7 @@ def _fetch_locked(
         if log_json:
             event = {
                 "event": "source",
-                "time": datetime.now(UTC).isoformat(),
+                "time": clock.now().isoformat(),
                 "mode": mode,
                 **{k: v for k, v in r.__dict__.items() if k != "warnings"},
             }
@@ -98,7 +97,7 @@ def _fetch_locked(
             json.dumps(
                 {
                     "event": "summary",
-                    "time": datetime.now(UTC).isoformat(),
+                    "time": clock.now().isoformat(),
                     "mode": mode,
                     "sources": len(reports),
                     "failed": [r.source for r in failed],
@@ -341,7 +340,7 @@ def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
     from callwatch.adapters import safe_parse
 
     spec = specs[source]
-    calls = safe_parse(spec, body, datetime.now(UTC), str(file))
+    calls = safe_parse(spec, body, clock.now(), str(file))
     rows = [c.to_dict() for c in calls]
     if fmt == "json":
         output.print_json(rows)
@@ -371,7 +370,7 @@ def parse_today(value: str | None):  # noqa: ANN201
     from datetime import date
 
     if not value:
-        return datetime.now().astimezone().date()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -537,7 +536,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
 def import_calls(state: Any, file: Path) -> None:
     from callwatch import importer, scoring
 
-    now = datetime.now(UTC)
+    now = clock.now()
     calls = importer.read(file, now)  # validates every line before anything is written
     db = state.db()
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
@@ -638,7 +637,7 @@ def report(
             db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
             extra_sections=engaged_section(db, rules, profile, today, lang),
         )  # fmt: skip
-        report_mod.remember(db, profile.id, start, today, datetime.now(UTC).isoformat())
+        report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
     else:
         start = since or today - __import__("datetime").timedelta(days=7)
         rep = report_mod.network_report(
@@ -752,7 +751,7 @@ def mark(
     profile = rules.profile(kommun)
     db = state.db()
     d = decisions.mark(
-        db, call_id, profile.id, status, reason=reason, note=note, by=by, now=datetime.now(UTC)
+        db, call_id, profile.id, status, reason=reason, note=note, by=by, now=clock.now()
     )
     print(f"{profile.name}: {d.status} {call_id}" + (f" ({d.reason})" if d.reason else ""))
 

@@ -10,12 +10,12 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from callwatch import store
+from callwatch import clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import CallwatchError
 from callwatch.health import judge
@@ -52,7 +52,7 @@ class FetchOptions:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
@@ -119,13 +119,18 @@ async def _fetch_source(
 ) -> SourceReport:
     started = time.monotonic()
     as_of: date = now.date()
+    fetched_at = now
     key = spec.api_key()
     if spec.skip_if_env and os.environ.get(spec.skip_if_env):
         return SourceReport(spec.id, "skipped", message=f"{spec.skip_if_env} is set; not needed")
     if replay is not None:
         if not replay.has_source(spec.id):
             return SourceReport(spec.id, "skipped", message="not in the recording")
-        as_of = (replay.recorded_at(spec.id) or now).date()
+        recorded = replay.recorded_at(spec.id)
+        as_of = (recorded or now).date()
+        # a replayed response was fetched from the funder when it was recorded, not now; the
+        # archive keeps that time so `fetch --from-archive` asks for the same requests again
+        fetched_at = recorded or now
         key = key or REPLAY_KEY  # recordings hold redacted URLs; this placeholder redacts alike
     elif spec.api_key_env and not key:
         hint = f" ({spec.api_key_help})" if spec.api_key_help else ""
@@ -153,7 +158,7 @@ async def _fetch_source(
             status=r.status,
             content_type=r.content_type,
             body=r.body,
-            fetched_at=now,
+            fetched_at=fetched_at,
             request_key=r.key or None,
         )
     if result is not None:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from callwatch import USER_AGENT
+from callwatch import USER_AGENT, clock
 from callwatch.errors import CallwatchError, SourceError
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -266,11 +266,11 @@ class Http:
                     response.headers.get("etag"),
                     response.headers.get("last-modified"),
                     response.body,
-                    (now or datetime.now().astimezone()).isoformat(),
+                    (now or clock.now()).isoformat(),
                 )
         response.key = key
         if self.record is not None:
-            self.record.save(source, key, response, now or datetime.now().astimezone())
+            self.record.save(source, key, response, now or clock.now())
         if response.status >= 400:
             raise SourceError(source, f"HTTP {response.status} from {shown}")
         return response

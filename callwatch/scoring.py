@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlite_utils
 
-from callwatch import store
+from callwatch import clock, store
 from callwatch.rank import profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
 
@@ -89,7 +88,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     full = store.get_meta(db, "score_fingerprint") != fingerprint
     if full and len(analyses) < len(current):
         analyse([c for c in current if c not in analyses])
-    now = datetime.now(UTC).isoformat()
+    now = clock.now().isoformat()
     rows = []
     theme_rows: list[tuple] = []
     profile_rows: list[tuple] = []

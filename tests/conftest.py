@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,25 @@ def db(tmp_path):
     return store.open_db(tmp_path / "test.db")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _wall_clock_shift():
+    """With CALLWATCH_TEST_SHIFT_DAYS=N the machine's wall clock is moved N days ahead for the
+    whole run (time-machine patches datetime, date and time at the C level), which proves that
+    no test depends on the day it runs: only callwatch.clock, frozen below, may decide."""
+    days = int(os.environ.get("CALLWATCH_TEST_SHIFT_DAYS", "0") or 0)
+    if not days:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch, tmp_path):
-    """Tests never see the user's database or configuration."""
+    """Tests never see the user's database or configuration, and all share one frozen clock."""
+    monkeypatch.setenv("CALLWATCH_NOW", NOW.isoformat())
     monkeypatch.setenv("CALLWATCH_DB", str(tmp_path / "default.db"))
     monkeypatch.delenv("CALLWATCH_SOURCES", raising=False)
     monkeypatch.delenv("CALLWATCH_RULES", raising=False)
