@@ -24,6 +24,7 @@ app.add_typer(sources_app, name="sources")
 
 
 class State:
+    lang: str | None = None  # --lang / CALLWATCH_LANG: one language for everything printed
     db_path: Path | None = None
     sources_dir: Path | None = None
     rules_dir: Path | None = None
@@ -73,8 +74,19 @@ def main_options(
     rules: Annotated[
         Path | None, typer.Option("--rules", envvar="CALLWATCH_RULES", help="Folder of rules.")
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="CALLWATCH_LANG",
+            help="Language of everything printed: en or sv (default: en; reports sv).",
+        ),
+    ] = None,  # fmt: skip
 ) -> None:
+    if lang is not None and lang not in ("sv", "en"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use sv or en", param_hint="--lang")
     state.db_path, state.sources_dir, state.rules_dir = db, sources, rules
+    state.lang = lang
 
 
 @app.command()
@@ -279,26 +291,103 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+FunderOption = Annotated[
+    str | None,
+    typer.Option("--funder", help="Only calls from this funder (part of its name, any case)."),
+]
+MinBudgetOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-budget", help="Only calls with a known budget of at least this many SEK.",
+        metavar="SEK",
+    ),
+]  # fmt: skip
+SearchOption = Annotated[
+    str | None, typer.Option("--search", help="Only calls with this text in title or body.")
+]
+StatusFilterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", help="Only calls with this status: open, forthcoming, closed (repeatable)."
+    ),
+]
+
+
+def filters_from(
+    funder: str | None, min_budget: float | None, search: str | None, status: list[str] | None
+) -> Any:
+    """The --funder/--min-budget/--search/--status options as one filter (checked once)."""
+    from callwatch import commands
+
+    return commands.make_filters(funder, min_budget, search, status)
+
+
 @app.command()
 def report(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Municipality name.")] = None,
+    kommun: Annotated[
+        str | None, typer.Option("--kommun", "-k", help="Municipality name, e.g. Umeå.")
+    ] = None,
     network: Annotated[bool, typer.Option("--network", help="One report for the network.")] = False,
+    every_kommun: Annotated[
+        bool,
+        typer.Option("--every-kommun", help="One report per municipality (into --out FOLDER)."),
+    ] = False,
     since: Annotated[
         str | None, typer.Option("--since", help="Cover changes from this date (YYYY-MM-DD).")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="sv (default) or en.")] = "sv",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="sv (default for reports) or en.")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md (markdown) or html.")
+    ] = ReportFormat.md,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write to this file (a folder with --every-kommun)."),
+    ] = None,
     today: TodayOption = None,
+    decide_within: Annotated[
+        int | None,
+        typer.Option(
+            "--decide-within",
+            metavar="DAYS",
+            help="'To decide': calls closing within DAYS with no decision (default 30).",
+        ),
+    ] = None,  # fmt: skip
+    funder: FunderOption = None,
+    min_budget: MinBudgetOption = None,
+    search: SearchOption = None,
+    status: StatusFilterOption = None,
+    mail_to: Annotated[
+        str | None,
+        typer.Option(
+            "--mail-to",
+            metavar="ADDR[,ADDR]",
+            help="E-mail the report (SMTP from CALLWATCH_SMTP_HOST etc.).",
+        ),
+    ] = None,  # fmt: skip
+    mail_from: Annotated[
+        str | None,
+        typer.Option("--mail-from", metavar="ADDR", help="Sender address (default: SMTP user)."),
+    ] = None,
 ) -> None:
     """The weekly report for a municipality or the whole network (Swedish by default).
 
-    Example: callwatch report --kommun Umeå --out umea.md
+    Example:
+      callwatch report --kommun Umeå --out umea.md
+      callwatch report --network --format html --out natverket.html
+      callwatch report --every-kommun --format html --out reports/ --mail-to anna@umea.se
     """
     from callwatch import commands
 
     with user_errors():
-        commands.report(state, kommun, network, since, lang, fmt.value, out, today)
+        code = commands.report(
+            state, kommun, network, since, lang or state.lang or "sv", fmt.value, out, today,
+            decide_within=decide_within,
+            filters=filters_from(funder, min_budget, search, status),
+            every_kommun=every_kommun, mail_to=mail_to, mail_from=mail_from,
+        )  # fmt: skip
+    raise typer.Exit(code)
 
 
 class ExportFormat(StrEnum):

@@ -6,12 +6,14 @@ Each function takes the CLI state and plain options, calls the library and rende
 from __future__ import annotations
 
 import json
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from callwatch import clock, output, paths, sources, store
-from callwatch.errors import CallwatchError, NotFoundError
+from callwatch import clock, output, paths, shortid, sources, store
+from callwatch.errors import CallwatchError, NotFoundError, UsageError
 
 CALL_COLUMNS = ["id", "status", "next_deadline", "funder", "programme", "title", "url"]
 
@@ -186,6 +188,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     from callwatch import decisions, dedupe, recurring
 
     db = state.db()
+    call_id = shortid.resolve(db, call_id)
     call = store.get_call(db, call_id)
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
@@ -486,7 +489,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
-    store.get_call(db, call_id)  # a clear error for an unknown id
+    call_id = shortid.resolve(db, call_id)  # a clear error for an unknown id
     scoring.refresh(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
@@ -616,35 +619,117 @@ def report(
     fmt: str,
     out: Path | None,
     today_s: str | None,
-) -> None:
+    *,
+    decide_within: int | None = None,
+    filters: Any = None,
+    every_kommun: bool = False,
+    mail_to: str | None = None,
+    mail_from: str | None = None,
+) -> int:
+    """Write (and optionally mail) one report, or one per municipality with --every-kommun."""
     from callwatch import report as report_mod
     from callwatch import scoring
 
-    if bool(kommun) == bool(network):
-        raise CallwatchError("give exactly one of --kommun NAME or --network")
+    if sum(map(bool, (kommun, network, every_kommun))) != 1:
+        raise UsageError("give exactly one of --kommun NAME, --network or --every-kommun")
     if lang not in report_mod.TEXT:
-        raise CallwatchError(f"unknown language {lang!r}; use sv or en")
+        raise UsageError(f"unknown language {lang!r}; use sv or en")
+    decide_days = report_mod.DECIDE_DAYS if decide_within is None else decide_within
+    if decide_days < 0:
+        raise UsageError(f"--decide-within {decide_days}: give a number of days, 0 or more")
+    recipients = mail_recipients(mail_to)
+    if every_kommun and out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: with --every-kommun give a folder")
+    if every_kommun and out is None and not recipients:
+        raise UsageError("--every-kommun needs --out FOLDER or --mail-to ADDR")
     rules = load_rules(state)
-    profile = rules.profile(kommun) if kommun else None
+    profiles = list(rules.profiles.values()) if every_kommun else []
+    if kommun:
+        profiles = [rules.profile(kommun)]
     today = parse_today(today_s)
-    since = parse_today(since_s) if since_s else None
+    since = parse_date(since_s, "--since") if since_s else None
+    if since and since > today:
+        raise UsageError(f"--since {since} is after the report date {today}")
     db = state.db()
     scoring.refresh(db, rules)
     hidden = dismissed(db)
-    if profile is not None:
-        start = report_mod.period_start(db, profile.id, today, since)
-        rep = report_mod.kommun_report(
-            db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
-            extra_sections=engaged_section(db, rules, profile, today, lang),
-        )  # fmt: skip
-        report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
-    else:
-        start = since or today - __import__("datetime").timedelta(days=7)
-        rep = report_mod.network_report(
-            db, rules, today, start, lang, hidden, network_decisions(db, rules, lang)
-        )
-    text = report_mod.render_html(rep, rules) if fmt == "html" else report_mod.render_md(rep, rules)
-    _write(text, out)
+    made: list[tuple[Any, str, Path | None]] = []  # (report, text, file)
+    for profile in profiles or [None]:
+        if profile is not None:
+            start = report_mod.period_start(db, profile.id, today, since)
+            rep = report_mod.kommun_report(
+                db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
+                decide_days=decide_days, filters=filters,
+            )  # fmt: skip
+        else:
+            start = since or today - timedelta(days=7)
+            rep = report_mod.network_report(db, rules, today, start, lang, hidden, filters=filters)
+        text = RENDERERS[fmt](rep, rules)
+        target = out
+        if every_kommun and out is not None:
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CallwatchError(f"{out}: cannot create folder ({e.strerror})") from None
+            target = out / f"{profile.id}.{fmt}"
+        if target is not None or not recipients:
+            _write(text, target)
+        if profile is not None:
+            report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
+        made.append((rep, text, target))
+    if not recipients:
+        return 0
+    from callwatch import mail
+
+    failed = 0
+    for rep, text, _ in made:
+        md_text = text if fmt == "md" else report_mod.render_md(rep, rules)
+        html_text = text if fmt == "html" else report_mod.render_html(rep, rules)
+        try:
+            mail.send_report(rep, md_text, html_text, recipients, mail_from)
+        except CallwatchError as e:
+            failed += 1
+            output.console(stderr=True).print(f"Error: {e}", markup=False)
+        else:
+            output.console(stderr=True).print(
+                f"mailed {rep.title} to {', '.join(recipients)}", markup=False
+            )
+    return 1 if failed else 0
+
+
+def _render_md(rep: Any, rules: Any) -> str:
+    from callwatch import report as report_mod
+
+    return report_mod.render_md(rep, rules)
+
+
+def _render_html(rep: Any, rules: Any) -> str:
+    from callwatch import report as report_mod
+
+    return report_mod.render_html(rep, rules)
+
+
+RENDERERS = {"md": _render_md, "html": _render_html}
+
+
+def mail_recipients(value: str | None) -> list[str]:
+    """'a@x.se, b@y.se' -> two addresses; anything that is not an address is refused."""
+    if not value:
+        return []
+    out = [a.strip() for a in value.split(",") if a.strip()]
+    for a in out:
+        if not re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", a):
+            raise UsageError(f"--mail-to: {a!r} is not an e-mail address")
+    return out
+
+
+def parse_date(value: str, option: str):  # noqa: ANN201
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def dismissed(db: Any) -> dict[str, set[str]]:
@@ -652,40 +737,6 @@ def dismissed(db: Any) -> dict[str, set[str]]:
     from callwatch import decisions
 
     return decisions.by_status(db, "dismiss")
-
-
-def engaged_section(db: Any, rules: Any, profile: Any, today: Any, lang: str) -> list:
-    """The report section of calls this municipality engages in, soonest deadline first."""
-    from callwatch import decisions
-    from callwatch import rank as rank_mod
-    from callwatch import report as report_mod
-
-    ids = {d["call_id"] for d in decisions.current(db, profile.id, "engage")}
-    items = []
-    for cid in sorted(ids):
-        found = rank_mod.rank_for_profile(
-            db, rules, profile, today, include_closed=True, show_all=True, call_id=cid
-        )
-        items += [report_mod.Item(r) for r in found]
-    items.sort(
-        key=lambda i: (i.ranked.days_left if i.ranked.days_left is not None else 10**6, i.ranked.id)
-    )
-    t = report_mod.TEXT[lang]
-    return [(t["engaged"], items, t["empty_engaged"])]
-
-
-def network_decisions(db: Any, rules: Any, lang: str) -> dict[str, list[str]]:
-    """call id -> 'Umeå: engage (reason)' lines, so every municipality sees what others decided."""
-    from callwatch import decisions
-
-    words = {"sv": {"engage": "engagerar sig", "watch": "bevakar", "dismiss": "avstår"}}
-    out: dict[str, list[str]] = {}
-    for d in decisions.current(db):
-        name = rules.profiles[d["kommun"]].name if d["kommun"] in rules.profiles else d["kommun"]
-        status = words.get(lang, {}).get(d["status"], d["status"])
-        line = f"{name}: {status}" + (f" ({d['reason']})" if d["reason"] else "")
-        out.setdefault(d["call_id"], []).append(line)
-    return out
 
 
 def export(
@@ -750,6 +801,7 @@ def mark(
     rules = load_rules(state)
     profile = rules.profile(kommun)
     db = state.db()
+    call_id = shortid.resolve(db, call_id)
     d = decisions.mark(
         db, call_id, profile.id, status, reason=reason, note=note, by=by, now=clock.now()
     )
@@ -848,3 +900,18 @@ def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
                 [[str(r[c] if r[c] is not None else "")[:70] for c in cols] for r in rows],
             )
         )
+
+
+def make_filters(
+    funder: str | None, min_budget: float | None, search: str | None, status: list[str] | None
+) -> Any:
+    """The filters `rank`, `report` and `export` share, checked once."""
+    from callwatch.report_data import Filters
+
+    known = ("open", "forthcoming", "closed", "unknown")
+    for s in status or []:
+        if s not in known:
+            raise UsageError(f"--status {s!r}: use {', '.join(known)}")
+    if min_budget is not None and min_budget < 0:
+        raise UsageError(f"--min-budget {min_budget:g}: give an amount of 0 or more")
+    return Filters(funder or None, min_budget or None, search or None, tuple(status or ()))

@@ -36,3 +36,10 @@ class NotFoundError(CallwatchError):
 
 class ImportDataError(CallwatchError):
     """An import file has an invalid line; nothing was written."""
+
+
+class UsageError(CallwatchError):
+    """The command line itself is wrong (an impossible combination or period); exit 2 like
+    any other usage error."""
+
+    exit_code = 2

@@ -1,0 +1,538 @@
+"""What a report says: the calls in each section, gathered from the database for one date.
+
+Gathering is separate from wording (report_text.py) and rendering (report.py). Ranking is read
+without explanations; evidence and reasons are read only for the calls a section shows, after
+each section is counted and cut.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from callwatch import rank as rank_mod
+from callwatch import shortid
+from callwatch.report_text import decision_line, words
+from callwatch.rules import Profile, Rules
+
+CLOSING_DAYS = 30
+DECIDE_DAYS = 30  # "Att besluta": relevant calls closing within this many days, no decision yet
+SECTION_LIMIT = 25  # a report is read in two minutes: the rest is one `callwatch rank` away
+THEME_LIMIT = 3  # calls per theme in the network report
+REPORT_MIN_RELEVANCE = 0.2  # a call "matters" to a municipality above this relevance
+NETWORK_MIN_SCORE = 0.35  # a municipality "ranks it high" at or above this priority
+
+# Columns of the shared facts contract (HELPERS-COMMON.md); read only when the database has them.
+FACT_COLUMNS = (
+    "max_per_project", "min_per_project", "cofinancing_required", "consortium_required",
+    "min_municipalities", "deadline_has_time", "funding_rate_max",
+)  # fmt: skip
+
+
+@dataclass
+class Filters:
+    """What a person narrowed the report to; the same filters as `rank` and `export`."""
+
+    funder: str | None = None
+    min_budget: float | None = None
+    search: str | None = None
+    statuses: tuple[str, ...] = ()
+
+    def active(self) -> bool:
+        return bool(self.funder or self.min_budget or self.search or self.statuses)
+
+
+@dataclass
+class Item:
+    ranked: rank_mod.Ranked
+    kommuner: list[str] = field(default_factory=list)  # network: who it matters to
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+    expected: str = ""  # expected reopening of a closed recurring call
+    short: str = ""  # short id a person can type
+    facts: dict = field(default_factory=dict)  # contract columns, when known
+    decided: list[str] = field(default_factory=list)  # decision lines, already worded
+    joint: list[str] = field(default_factory=list)  # why to work together, already worded
+    mark_for: str = ""  # municipality id for the `callwatch mark` line ("" = no line)
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    items: list[Item]
+    empty: str
+    total: int = 0  # counted before the cut
+    intro: str = ""
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.items))
+
+
+@dataclass
+class Report:
+    title: str
+    lang: str
+    today: date
+    start: date
+    sections: list[Section]
+    summary: str
+    extra_lines: list[str] = field(default_factory=list)
+    timeline: list[Item] = field(default_factory=list)
+    kommun: str = ""  # municipality id, "" for the network
+
+
+# ---------------------------------------------------------------------------------------------
+# Small readers
+
+
+def _chunks(ids: list[str], n: int = 500):  # noqa: ANN202
+    for i in range(0, len(ids), n):
+        yield ids[i : i + n]
+
+
+def _first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
+    out = {}
+    for chunk in _chunks(ids):
+        q = f"SELECT id, first_seen FROM calls WHERE id IN ({', '.join('?' * len(chunk))})"
+        out.update(dict(db.execute(q, chunk).fetchall()))
+    return out
+
+
+def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for chunk in _chunks(ids):
+        q = (
+            "SELECT call_id, field, old, new FROM call_history WHERE call_id IN "
+            f"({', '.join('?' * len(chunk))}) AND field IN ('deadlines', 'budget_amount', 'status') "
+            "AND substr(changed_at, 1, 10) >= ? AND substr(changed_at, 1, 10) <= ? ORDER BY id"
+        )
+        for cid, f, old, new in db.execute(q, [*chunk, start.isoformat(), end.isoformat()]):
+            out.setdefault(cid, []).append((f, old, new))
+    return out
+
+
+def fact_columns(db: sqlite_utils.Database) -> list[str]:
+    """The contract columns this database has (none before the facts migration)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(calls)").fetchall()}
+    return [c for c in FACT_COLUMNS if c in have]
+
+
+def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+    """id -> {column: value} for the contract columns the database has, plus the stored status."""
+    cols = fact_columns(db)
+    out: dict[str, dict] = {}
+    for chunk in _chunks(ids):
+        q = (
+            f"SELECT id, status{''.join(', ' + c for c in cols)} FROM calls "
+            f"WHERE id IN ({', '.join('?' * len(chunk))})"
+        )
+        for row in db.execute(q, chunk).fetchall():
+            out[row[0]] = {"stored_status": row[1], **dict(zip(cols, row[2:], strict=True))}
+    return out
+
+
+def _text_match(db: sqlite_utils.Database, ids: list[str], search: str) -> set[str]:
+    like = f"%{search}%"
+    out: set[str] = set()
+    for chunk in _chunks(ids):
+        q = (
+            f"SELECT id FROM calls WHERE id IN ({', '.join('?' * len(chunk))}) AND (title LIKE ? "
+            "OR summary LIKE ? OR description LIKE ? OR programme LIKE ? OR id LIKE ?)"
+        )
+        out.update(r[0] for r in db.execute(q, [*chunk, like, like, like, like, like]))
+    return out
+
+
+def apply_filters(
+    db: sqlite_utils.Database, ranked: list[rank_mod.Ranked], f: Filters | None
+) -> list[rank_mod.Ranked]:
+    """Keep the calls that pass --funder, --min-budget (SEK; EUR converted), --search, --status."""
+    if f is None or not f.active():
+        return ranked
+    from callwatch.rules import fold
+
+    out = ranked
+    if f.funder:
+        key = fold(f.funder)
+        out = [r for r in out if key in fold(r.funder) or key in fold(r.programme or "")]
+    if f.min_budget:
+        out = [
+            r
+            for r in out
+            if r.budget_amount
+            and r.budget_amount * (rank_mod.EUR_SEK if r.budget_currency == "EUR" else 1)
+            >= f.min_budget
+        ]
+    if f.statuses:
+        out = [r for r in out if r.status in f.statuses]
+    if f.search:
+        keep = _text_match(db, [r.id for r in out], f.search)
+        out = [r for r in out if r.id in keep]
+    return out
+
+
+def relevant_for(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    profile: Profile,
+    today: date,
+    hidden: set[str],
+    filters: Filters | None = None,
+) -> list[rank_mod.Ranked]:
+    ranked = rank_mod.rank_for_profile(
+        db, rules, profile, today, include_closed=True, min_relevance=REPORT_MIN_RELEVANCE,
+        explain=False,
+    )  # fmt: skip
+    return apply_filters(db, [r for r in ranked if r.id not in hidden], filters)
+
+
+def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: date | None) -> date:
+    if since:
+        return since
+    row = db.execute(
+        "SELECT max(period_end) FROM reports WHERE kommun = ? AND period_end < ?",
+        [kommun, today.isoformat()],
+    ).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=7)
+
+
+def remember(
+    db: sqlite_utils.Database, kommun: str, start: date, today: date, now_iso: str
+) -> None:
+    from callwatch import store
+
+    with store.transaction(db):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO reports (kommun, period_end, period_start, created) VALUES (?, ?, ?, ?)",
+            [kommun, today.isoformat(), start.isoformat(), now_iso],
+        )
+
+
+def _urgency(r: rank_mod.Ranked) -> tuple:
+    """Most urgent first: open calls by days left, then forthcoming/rolling, closed last."""
+    if r.status == "closed" or (r.days_left is not None and r.days_left < 0):
+        return (2, 0, r.id)
+    if r.days_left is None:
+        return (1, 0, r.id)
+    return (0, r.days_left, r.id)
+
+
+def decided_calls(db: sqlite_utils.Database, kommun: str | None = None) -> dict[str, list[dict]]:
+    """Canonical call id -> current decisions on it or on any of its listings, oldest first
+    (one per municipality: the latest)."""
+    q = (
+        "SELECT d.call_id, coalesce(c.duplicate_of, d.call_id), d.kommun, d.status, d.reason, "
+        "d.by, d.created FROM decisions_current d JOIN calls c ON c.id = d.call_id"
+    )
+    args: list = []
+    if kommun:
+        q += " WHERE d.kommun = ?"
+        args.append(kommun)
+    latest: dict[tuple[str, str], dict] = {}
+    for cid, canonical, k, status, reason, by, created in db.execute(
+        q + " ORDER BY d.created", args
+    ):
+        latest[(canonical, k)] = {
+            "call_id": cid, "canonical": canonical, "kommun": k, "status": status,
+            "reason": reason or "", "by": by or "", "created": created or "",
+        }  # fmt: skip
+    out: dict[str, list[dict]] = {}
+    for d in sorted(latest.values(), key=lambda d: (d["created"], d["kommun"])):
+        out.setdefault(d["canonical"], []).append(d)
+    return out
+
+
+def ranked_call(
+    db: sqlite_utils.Database, rules: Rules, profile: Profile, today: date, call_id: str
+) -> rank_mod.Ranked | None:
+    """One call as the municipality's ranking sees it, even when it matches none of its themes
+    (a decision is shown whatever the matcher thinks of the call)."""
+    found = rank_mod.rank_for_profile(
+        db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id,
+        explain=False,
+    )  # fmt: skip
+    if found:
+        return found[0]
+    row = db.execute(
+        "SELECT id, title, url, funder, programme, status, opens, deadlines, budget_amount, "
+        "budget_currency FROM calls WHERE id = ?",
+        [call_id],
+    ).fetchone()
+    if row is None:
+        return None
+    deadlines = json.loads(row[7] or "[]")
+    base = {"status": row[5], "opens": row[6], "deadlines": deadlines}
+    status = rank_mod.effective_status(base, today)
+    nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
+    days = (rank_mod._local_date(nd) - today).days if nd else None
+    return rank_mod.Ranked(
+        id=row[0], title=row[1], url=row[2], funder=row[3], programme=row[4] or "", status=status,
+        deadline=nd, days_left=days, opens=row[6], budget_amount=row[8], budget_currency=row[9],
+        score=0.0, relevance=0.0, themes={}, eligibility="unclear", factors={}, reasons=[],
+        deadlines=deadlines, evidence={"_themes": "{}", "_facts": {}},
+    )  # fmt: skip
+
+
+def _cut(
+    db: sqlite_utils.Database,
+    section: Section,
+    limit: int,
+    profile: Profile | None,
+    facts: dict[str, dict] | None = None,
+) -> Section:
+    """Count, cut, then read explanations and facts for the calls that stay."""
+    section.total = len(section.items)
+    if limit > 0:
+        del section.items[limit:]
+    shown = [i.ranked.id for i in section.items]
+    known = call_facts(db, [x for x in shown if facts is None or x not in facts])
+    if facts is not None:
+        facts.update(known)
+        known = facts
+    for item in section.items:
+        rank_mod.explain_call(db, item.ranked, profile)
+        item.short = shortid.short(item.ranked.id)
+        item.facts = known.get(item.ranked.id, {})
+    return section
+
+
+# ---------------------------------------------------------------------------------------------
+# One municipality
+
+
+def kommun_report(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    profile: Profile,
+    today: date,
+    start: date,
+    lang: str = "sv",
+    hidden: set[str] | None = None,
+    *,
+    decide_days: int = DECIDE_DAYS,
+    filters: Filters | None = None,
+    limit: int = SECTION_LIMIT,
+) -> Report:
+    from callwatch import recurring
+
+    t = words(lang)
+    calls = relevant_for(db, rules, profile, today, hidden or set(), filters)
+    ids = [r.id for r in calls]
+    seen = _first_seen(db, ids)
+    changes = _changes(db, ids, start, today)
+    mine = decided_calls(db, profile.id)
+
+    def item(r: rank_mod.Ranked, **kw: object) -> Item:
+        it = Item(r, **kw)  # type: ignore[arg-type]
+        own = mine.get(r.id, [])
+        if own:
+            d = own[-1]
+            it.decided = [decision_line(profile.name, d["status"], d["reason"], d["by"], d["created"], lang)]  # fmt: skip
+        else:
+            it.mark_for = profile.id
+        return it
+
+    decide = sorted(
+        (
+            item(r)
+            for r in calls
+            if r.status == "open"
+            and r.days_left is not None
+            and 0 <= r.days_left <= decide_days
+            and r.id not in mine
+        ),
+        key=lambda i: (i.ranked.days_left, -i.ranked.score, i.ranked.id),
+    )
+    new = [
+        item(r)
+        for r in calls
+        if start.isoformat() <= (seen.get(r.id) or "")[:10] <= today.isoformat()
+        and r.status != "closed"
+    ]
+    to_decide = {i.ranked.id for i in decide}
+    closing = sorted(
+        (
+            item(r)
+            for r in calls
+            if r.status == "open"
+            and r.days_left is not None
+            and 0 <= r.days_left <= CLOSING_DAYS
+            and r.id not in to_decide
+        ),
+        key=lambda i: (i.ranked.days_left, i.ranked.id),
+    )
+    changed = [item(r, changes=changes[r.id]) for r in calls if r.id in changes]
+    forthcoming = [item(r) for r in calls if r.status == "forthcoming"]
+    for r in calls:
+        if r.status == "closed":
+            when = recurring.expected_reopening(recurring.rounds(db, r.id), today, lang)
+            if when:
+                forthcoming.append(item(r, expected=when))
+    own_lists: dict[str, list[Item]] = {}
+    for status in ("engage", "watch"):
+        rows = [
+            ranked_call(db, rules, profile, today, cid)
+            for cid, ds in sorted(mine.items())
+            if ds[-1]["status"] == status
+        ]
+        own_lists[status] = sorted(
+            (item(r) for r in rows if r is not None), key=lambda i: _urgency(i.ranked)
+        )
+    facts: dict[str, dict] = {}
+    sections = [
+        Section("decide", t["decide"], decide, t["empty_decide"],
+                intro=t["decide_intro"].format(days=decide_days)),
+        Section("new", t["new"], new, t["empty"]),
+        Section("engaged", t["engaged"], own_lists["engage"], t["empty_engaged"].format(name=profile.name)),
+        Section("watched", t["watched"], own_lists["watch"], t["empty_watched"].format(name=profile.name)),
+        Section("closing", t["closing"], closing, t["empty_closing"], intro=t["closing_intro"]),
+        Section("changed", t["changed"], changed, t["empty"]),
+        Section("forthcoming", t["forthcoming"], forthcoming, t["empty"]),
+    ]  # fmt: skip
+    for s in sections:
+        _cut(db, s, limit, profile, facts)
+    timeline = [
+        item(r)
+        for r in calls
+        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= 90
+    ]
+    timeline = sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[:limit]
+    return Report(
+        title=t["title"].format(name=profile.name),
+        lang=lang,
+        today=today,
+        start=start,
+        sections=sections,
+        summary=t["summary"].format(
+            decide=sections[0].total,
+            new=sections[1].total,
+            closing=sections[0].total + sections[4].total,
+            days=CLOSING_DAYS,
+            changed=sections[5].total,
+        ),  # fmt: skip
+        timeline=timeline,
+        kommun=profile.id,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The network
+
+
+def _requirement(facts: dict, lang: str) -> list[str]:
+    """Worded requirement to apply together, from the facts columns (empty when unknown)."""
+    t = words(lang)
+    out = []
+    n = facts.get("min_municipalities")
+    if n is not None and n >= 2:
+        out.append(t["requires_n"].format(n=int(n)))
+    if facts.get("consortium_required") == 1:
+        out.append(t["requires_consortium"])
+    return out
+
+
+def network_report(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    today: date,
+    start: date,
+    lang: str = "sv",
+    hidden: dict[str, set[str]] | None = None,
+    *,
+    filters: Filters | None = None,
+    limit: int = SECTION_LIMIT,
+) -> Report:
+    t = words(lang)
+    hidden = hidden or {}
+    relevant: dict[str, list[tuple[float, str]]] = {}  # call id -> [(score, municipality)]
+    ranked_by_id: dict[str, rank_mod.Ranked] = {}
+    for pid, profile in sorted(rules.profiles.items()):
+        ranked = rank_mod.rank_for_profile(
+            db, rules, profile, today, min_relevance=REPORT_MIN_RELEVANCE, explain=False
+        )
+        for r in apply_filters(db, ranked, filters):
+            if r.id in hidden.get(pid, set()):
+                continue
+            ranked_by_id.setdefault(r.id, r)
+            relevant.setdefault(r.id, []).append((r.score, profile.name))
+    facts = call_facts(db, list(ranked_by_id))
+    decided = decided_calls(db)
+    names = {pid: p.name for pid, p in rules.profiles.items()}
+
+    def decision_lines(cid: str) -> list[str]:
+        return [
+            decision_line(names.get(d["kommun"], d["kommun"]), d["status"], d["reason"], d["by"], d["created"], lang)
+            for d in decided.get(cid, [])
+        ]  # fmt: skip
+
+    joint: list[tuple[tuple, Item]] = []
+    for cid, r in ranked_by_id.items():
+        who = sorted(relevant[cid], key=lambda x: (-x[0], x[1]))
+        high = [name for score, name in who if score >= NETWORK_MIN_SCORE]
+        required = _requirement(facts.get(cid, {}), lang)
+        if not required and len(high) < 2:
+            continue
+        why = required + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
+        it = Item(r, kommuner=[name for _, name in who] if required else high, joint=why)
+        it.decided = decision_lines(cid)
+        joint.append(((0 if required else 1, *_urgency(r)), it))
+    joint_items = [it for _, it in sorted(joint, key=lambda x: x[0])]
+    listed = {it.ranked.id for it in joint_items}
+
+    decided_items = []
+    for cid in decided:
+        some = rules.profiles.get(decided[cid][-1]["kommun"]) or next(iter(rules.profiles.values()))
+        r = ranked_by_id.get(cid) or ranked_call(db, rules, some, today, cid)
+        if r is None or r.status == "closed":
+            continue
+        it = Item(r)
+        it.decided = decision_lines(cid)
+        decided_items.append(it)
+    decided_items.sort(key=lambda i: _urgency(i.ranked))
+
+    lines = []
+    for tid, theme in rules.themes.items():
+        strong = [p.name for p in rules.profiles.values() if p.weights.get(tid, 0) >= 0.7]
+        lines.append(
+            t["theme_line"].format(theme=theme.label(lang), kommuner=", ".join(strong) or t["none"])
+        )
+    sections = [
+        Section("joint", t["joint"], joint_items, t["empty_joint"], intro=t["joint_intro"]),
+        Section("decided", t["network_decided"], decided_items, t["empty_network_decided"]),
+    ]
+    for s in sections:
+        _cut(db, s, limit, None, facts)
+    shown = {i.ranked.id for s in sections for i in s.items} | listed
+    for theme in rules.themes.values():
+        top = rank_mod.rank_for_theme(db, rules, theme, today, limit=THEME_LIMIT + len(shown))
+        top = [r for r in apply_filters(db, top, filters) if r.id not in shown][:THEME_LIMIT]
+        shown |= {r.id for r in top}
+        items = []
+        for r in top:
+            it = Item(r)
+            it.decided = decision_lines(r.id)
+            items.append(it)
+        sec = Section(
+            f"theme:{theme.id}", f"{t['by_theme']}: {theme.label(lang)}", items, t["empty_theme"]
+        )
+        sections.append(_cut(db, sec, THEME_LIMIT, None, facts))
+    return Report(
+        title=t["network_title"],
+        lang=lang,
+        today=today,
+        start=start,
+        sections=sections,
+        summary=t["network_summary"].format(
+            joint=sections[0].total, decided=sections[1].total, n=len(rules.profiles)
+        ),
+        extra_lines=lines,
+        timeline=[
+            i
+            for i in joint_items[:limit]
+            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= 90
+        ],  # fmt: skip
+    )

@@ -1,0 +1,261 @@
+"""Every word a report or a listing shows a person, in Swedish and English.
+
+Kept apart from gathering (report_data.py) and rendering (report.py) so the wording can be read
+and corrected in one place. Swedish text is written as a Swedish coordinator would write it: no
+internal ids, status codes or English words in the prose (tests/test_report.py scans for them).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LANGS = ("sv", "en")
+
+TEXT: dict[str, dict] = {
+    "sv": {
+        "title": "Utlysningar för {name}",
+        "network_title": "Utlysningar för nätverket",
+        "period": "Period: {start} – {end}",
+        "summary": "{decide} att besluta, {new} nya, {closing} stänger inom {days} dagar, "
+        "{changed} ändrade.",
+        "network_summary": "{joint} kandidater för samarbete; {decided} utlysningar med beslut; "
+        "{n} kommuner.",
+        "decide": "Att besluta",
+        "decide_intro": "Relevanta utlysningar som stänger inom {days} dagar och som ännu inte "
+        "har något beslut, mest brådskande först.",
+        "empty_decide": "Inget väntar på beslut just nu.",
+        "new": "Nya utlysningar",
+        "closing": "Stänger snart",
+        "closing_intro": "Utöver dem under Att besluta: utlysningar med beslut som stänger "
+        "inom 30 dagar.",
+        "empty_closing": "Inga utöver dem under Att besluta.",
+        "changed": "Ändrade",
+        "forthcoming": "Kommande",
+        "engaged": "Vi engagerar oss",
+        "empty_engaged": "{name} har inte beslutat att engagera sig i någon utlysning.",
+        "watched": "Vi bevakar",
+        "empty_watched": "{name} bevakar ingen utlysning.",
+        "joint": "Kandidater för samarbete",
+        "joint_intro": "Utlysningar som kräver flera kommuner eller ett konsortium först, sedan "
+        "utlysningar som flera kommuner rankar högt; mest brådskande först.",
+        "empty_joint": "Ingen utlysning kräver samarbete eller rankas högt av flera kommuner "
+        "just nu.",
+        "network_decided": "Beslut i nätverket",
+        "empty_network_decided": "Ingen kommun har fattat något beslut ännu.",
+        "by_theme": "Per tema",
+        "by_theme_intro": "Utlysningar som inte redan står ovan.",
+        "empty": "Inga under perioden.",
+        "empty_theme": "Inga fler utlysningar inom temat.",
+        "expected": "Förväntas öppna igen",
+        "expected_value": "omkring {when} (tidigare omgångar)",
+        "decisions": "Beslut",
+        "earlier": "Förra omgången",
+        "funder": "Finansiär",
+        "deadline": "Sista dag",
+        "at_time": "kl. {time}",
+        "days_left": "{n} dagar kvar",
+        "one_day_left": "1 dag kvar",
+        "today": "stänger i dag",
+        "days_ago": "stängde för {n} dagar sedan",
+        "no_deadline": "ingen fast sista dag",
+        "opens": "öppnar {date}",
+        "opens_label": "Öppnar",
+        "budget": "Budget",
+        "max_per_project": "Högst per projekt",
+        "cofinancing": "Medfinansiering",
+        "cofinancing_values": {1: "krävs", 0: "krävs inte"},
+        "verify": "kontrollera",
+        "status_label": "Status",
+        "themes": "Teman",
+        "eligibility": "Behörighet",
+        "why": "Varför",
+        "who": "Kommuner",
+        "joint_why": "Samarbete",
+        "requires_n": "kräver minst {n} kommuner",
+        "requires_consortium": "kräver ett konsortium",
+        "ranked_high_by": "rankas högt av {n} kommuner",
+        "id": "Id",
+        "mark": "Ta ställning",
+        "mark_alts": "eller {alts}",
+        "change": "{field}: {old} → {new}",
+        "changed_label": "Ändring",
+        "fields": {"deadlines": "sista dag", "budget_amount": "budget", "status": "status"},
+        "eligible": "kommuner kan söka",
+        "unclear": "oklart om kommuner kan söka",
+        "not eligible": "kommuner kan inte söka",
+        "statuses": {
+            "open": "öppen",
+            "closed": "stängd",
+            "forthcoming": "kommande",
+            "unknown": "kontrollera",
+        },
+        "decision_words": {"engage": "engagerar sig", "watch": "bevakar", "dismiss": "avstår"},
+        "keywords": "era nyckelord: {words}",
+        "timeline": "Tidslinje: sista dagar de närmaste {days} dagarna",
+        "generated": "Skapad av callwatch {date}.",
+        "theme_line": "{theme}: viktigt för {kommuner}",
+        "none": "–",
+        "more": "…och {n} till, se `callwatch rank`.",
+        "mail_subject": "{title}, vecka {week}",
+    },
+    "en": {
+        "title": "Funding calls for {name}",
+        "network_title": "Funding calls for the network",
+        "period": "Period: {start} – {end}",
+        "summary": "{decide} to decide, {new} new, {closing} closing within {days} days, "
+        "{changed} changed.",
+        "network_summary": "{joint} candidates for working together; {decided} calls with "
+        "decisions; {n} municipalities.",
+        "decide": "To decide",
+        "decide_intro": "Relevant calls closing within {days} days with no decision yet, most "
+        "urgent first.",
+        "empty_decide": "Nothing is waiting for a decision right now.",
+        "new": "New calls",
+        "closing": "Closing soon",
+        "closing_intro": "Besides those under To decide: calls with a decision closing within "
+        "30 days.",
+        "empty_closing": "None besides those under To decide.",
+        "changed": "Changed",
+        "forthcoming": "Forthcoming",
+        "engaged": "We engage",
+        "empty_engaged": "{name} has not decided to engage in any call.",
+        "watched": "We watch",
+        "empty_watched": "{name} watches no call.",
+        "joint": "Candidates for working together",
+        "joint_intro": "Calls that require several municipalities or a consortium first, then "
+        "calls several municipalities rank high; most urgent first.",
+        "empty_joint": "No call requires working together or is ranked high by several "
+        "municipalities right now.",
+        "network_decided": "Decisions in the network",
+        "empty_network_decided": "No municipality has decided anything yet.",
+        "by_theme": "By theme",
+        "by_theme_intro": "Calls not already listed above.",
+        "empty": "None in this period.",
+        "empty_theme": "No further calls in this theme.",
+        "expected": "Expected to reopen",
+        "expected_value": "around {when} (earlier rounds)",
+        "decisions": "Decisions",
+        "earlier": "Earlier round",
+        "funder": "Funder",
+        "deadline": "Deadline",
+        "at_time": "at {time}",
+        "days_left": "{n} days left",
+        "one_day_left": "1 day left",
+        "today": "closes today",
+        "days_ago": "closed {n} days ago",
+        "no_deadline": "no fixed deadline",
+        "opens": "opens {date}",
+        "opens_label": "Opens",
+        "budget": "Budget",
+        "max_per_project": "Maximum per project",
+        "cofinancing": "Co-financing",
+        "cofinancing_values": {1: "required", 0: "not required"},
+        "verify": "verify",
+        "status_label": "Status",
+        "themes": "Themes",
+        "eligibility": "Eligibility",
+        "why": "Why",
+        "who": "Municipalities",
+        "joint_why": "Working together",
+        "requires_n": "requires at least {n} municipalities",
+        "requires_consortium": "requires a consortium",
+        "ranked_high_by": "ranked high by {n} municipalities",
+        "id": "Id",
+        "mark": "Decide",
+        "mark_alts": "or {alts}",
+        "change": "{field}: {old} → {new}",
+        "changed_label": "Change",
+        "fields": {"deadlines": "deadline", "budget_amount": "budget", "status": "status"},
+        "eligible": "municipalities may apply",
+        "unclear": "unclear whether municipalities may apply",
+        "not eligible": "municipalities may not apply",
+        "statuses": {
+            "open": "open",
+            "closed": "closed",
+            "forthcoming": "forthcoming",
+            "unknown": "verify",
+        },
+        "decision_words": {"engage": "engages", "watch": "watches", "dismiss": "declines"},
+        "keywords": "your keywords: {words}",
+        "timeline": "Timeline: deadlines in the next {days} days",
+        "generated": "Made by callwatch on {date}.",
+        "theme_line": "{theme}: important to {kommuner}",
+        "none": "–",
+        "more": "…and {n} more, see `callwatch rank`.",
+        "mail_subject": "{title}, week {week}",
+    },
+}
+
+
+def words(lang: str) -> dict:
+    return TEXT[lang if lang in TEXT else "sv"]
+
+
+def number(value: float, lang: str, digits: int = 1) -> str:
+    """1.5 -> '1,5' in Swedish; trailing zeros dropped."""
+    s = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
+    if lang == "sv":
+        return s.replace(",", "\u00a0").replace(".", ",")
+    return s
+
+
+def money(amount: float | None, currency: str | None, lang: str) -> str:
+    """'1,5 MSEK' / '1.5 MSEK', '250 000 SEK' / '250,000 SEK'."""
+    if not amount:
+        return ""
+    cur = currency or ""
+    if amount >= 1e6:
+        return f"{number(amount / 1e6, lang)} M{cur}".strip()
+    return f"{number(amount, lang, 0)} {cur}".strip()
+
+
+def local_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(STOCKHOLM)
+
+
+def deadline_text(
+    deadline: str | None,
+    days_left: int | None,
+    status: str,
+    opens: str | None,
+    lang: str,
+    *,
+    with_time: bool = False,
+) -> str:
+    """'2026-04-24 kl. 14.00 (14 dagar kvar)'; the time only when the funder gave one."""
+    t = words(lang)
+    if status == "forthcoming" and opens and not deadline:
+        return t["opens"].format(date=local_datetime(opens).date().isoformat())
+    if not deadline:
+        return t["no_deadline"]
+    dt = local_datetime(deadline)
+    day = dt.date().isoformat()
+    if with_time:
+        hhmm = dt.strftime("%H.%M" if lang == "sv" else "%H:%M")
+        day += " " + t["at_time"].format(time=hhmm)
+    if days_left is None:
+        return day
+    if days_left < 0:
+        return f"{day} ({t['days_ago'].format(n=-days_left)})"
+    if days_left == 0:
+        return f"{day} ({t['today']})"
+    if days_left == 1:
+        return f"{day} ({t['one_day_left']})"
+    return f"{day} ({t['days_left'].format(n=days_left)})"
+
+
+def decision_line(name: str, status: str, reason: str, by: str, created: str, lang: str) -> str:
+    """'Umeå: engagerar sig (mobilitet) – Anna, 2026-04-01'."""
+    t = words(lang)
+    line = f"{name}: {t['decision_words'].get(status, status)}"
+    if reason:
+        line += f" ({reason})"
+    when = (created or "")[:10]
+    who = ", ".join(x for x in (by, when) if x)
+    return line + (f" – {who}" if who else "")
+
+
+def iso_week(day: date) -> int:
+    return day.isocalendar().week
