@@ -218,31 +218,81 @@ TodayOption = Annotated[
 ]
 
 
+FunderOption = Annotated[
+    str | None,
+    typer.Option("--funder", help="Only calls from this funder (part of its name, any case)."),
+]
+MinBudgetOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-budget", help="Only calls with a known budget of at least this many SEK.",
+        metavar="SEK",
+    ),
+]  # fmt: skip
+SearchOption = Annotated[
+    str | None, typer.Option("--search", help="Only calls with this text in title or body.")
+]
+StatusFilterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", help="Only calls with this status: open, forthcoming, closed (repeatable)."
+    ),
+]
+
+
+def filters_from(
+    funder: str | None, min_budget: float | None, search: str | None, status: list[str] | None
+) -> Any:
+    """The --funder/--min-budget/--search/--status options as one filter (checked once)."""
+    from callwatch import commands
+
+    return commands.make_filters(funder, min_budget, search, status)
+
+
 @app.command()
 def rank(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Municipality name.")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme id or name.")] = None,
+    kommun: Annotated[
+        str | None, typer.Option("--kommun", "-k", help="Municipality name, e.g. Umeå.")
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", "-t", help="Theme, Swedish or English (klimat = climate)."),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N (0 = all).")] = 20,
     within: Annotated[
-        int | None, typer.Option("--within", help="Only deadlines within DAYS.")
+        int | None, typer.Option("--within", metavar="DAYS", help="Only deadlines within DAYS.")
     ] = None,
-    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also calls judged not eligible or excluded.")
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed", help="Also calls whose deadline has passed.")
     ] = False,
-    fmt: Annotated[RankFormat, typer.Option("--format", "-f")] = RankFormat.table,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also calls judged not eligible, excluded or dismissed.")
+    ] = False,
+    fmt: Annotated[
+        RankFormat, typer.Option("--format", "-f", help="table, json, csv or md.")
+    ] = RankFormat.table,
     today: TodayOption = None,
+    funder: FunderOption = None,
+    min_budget: MinBudgetOption = None,
+    search: SearchOption = None,
+    status: StatusFilterOption = None,
 ) -> None:
     """Rank calls for a municipality or a theme, best first, with the reasons.
 
-    Example: callwatch rank --kommun Umeå
+    Each row has a short id that show, explain and mark accept (so does its row number).
+
+    Example:
+      callwatch rank --kommun Umeå
+      callwatch rank --theme climate --within 60 --min-budget 1000000
+      callwatch show 1
     """
     from callwatch import commands
 
     with user_errors():
         commands.rank(
-            state, kommun, theme, limit, within, include_closed, show_all, fmt.value, today
-        )
+            state, kommun, theme, limit, within, include_closed, show_all, fmt.value, today,
+            filters_from(funder, min_budget, search, status),
+        )  # fmt: skip
 
 
 @app.command()
@@ -289,37 +339,6 @@ def rules_check() -> None:
 class ReportFormat(StrEnum):
     md = "md"
     html = "html"
-
-
-FunderOption = Annotated[
-    str | None,
-    typer.Option("--funder", help="Only calls from this funder (part of its name, any case)."),
-]
-MinBudgetOption = Annotated[
-    float | None,
-    typer.Option(
-        "--min-budget", help="Only calls with a known budget of at least this many SEK.",
-        metavar="SEK",
-    ),
-]  # fmt: skip
-SearchOption = Annotated[
-    str | None, typer.Option("--search", help="Only calls with this text in title or body.")
-]
-StatusFilterOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--status", help="Only calls with this status: open, forthcoming, closed (repeatable)."
-    ),
-]
-
-
-def filters_from(
-    funder: str | None, min_budget: float | None, search: str | None, status: list[str] | None
-) -> Any:
-    """The --funder/--min-budget/--search/--status options as one filter (checked once)."""
-    from callwatch import commands
-
-    return commands.make_filters(funder, min_budget, search, status)
 
 
 @app.command()

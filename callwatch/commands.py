@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from callwatch import clock, output, paths, shortid, sources, store
+from callwatch import clock, output, paths, report_text, shortid, sources, store
 from callwatch.errors import CallwatchError, NotFoundError, UsageError
 
 CALL_COLUMNS = ["id", "status", "next_deadline", "funder", "programme", "title", "url"]
@@ -158,30 +158,61 @@ def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
 def list_calls(
     state: Any, names: list[str] | None, statuses: list[str] | None, search: str | None, fmt: str
 ) -> None:
-    for s in statuses or []:
-        if s not in ("forthcoming", "open", "closed"):
-            raise CallwatchError(f"unknown status {s!r}; use forthcoming, open or closed")
-    rows = store.query_calls(state.db(), sources=names, statuses=statuses, search=search)
-    if fmt == "json":
-        output.print_json(rows)
-    elif fmt == "csv":
-        output.print_csv(rows, list(rows[0]) if rows else store.CALL_COLUMNS)
-    else:
-        table_rows = [
-            (
-                r["id"],
-                r["status"],
-                output.local_time(r["next_deadline"]),
-                r["funder"],
-                r["title"][:80],
-            )
-            for r in rows
-        ]
-        output.console().print(
-            output.table(
-                f"{len(rows)} calls", ["id", "status", "deadline", "funder", "title"], table_rows
-            )
-        )
+    for st in statuses or []:
+        if st not in ("forthcoming", "open", "closed", "unknown"):
+            raise UsageError(f"--status {st!r}: use forthcoming, open, closed or unknown")
+    db = state.db()
+    if names:  # a typo gets "did you mean", never an empty listing
+        known = {s.id for s in state.specs()} | {
+            r[0] for r in db.execute("SELECT DISTINCT source FROM calls").fetchall()
+        }
+        for n in names:
+            if n not in known:
+                from rapidfuzz import process
+
+                best = process.extractOne(n, sorted(known))
+                hint = f"; did you mean {best[0]!r}?" if best and best[1] > 60 else ""
+                raise NotFoundError(f"unknown source {n!r}{hint}")
+    rows = store.query_calls(db, sources=names, statuses=statuses, search=search)
+    for r in rows:
+        r["short_id"] = shortid.short(r["id"])
+    if fmt == "table":
+        shortid.remember_listing(db, [r["id"] for r in rows])
+    w = report_text.cli_words(state.lang)
+    today = clock.today()
+
+    def cells(r: dict) -> tuple:
+        days = _days_until(r["next_deadline"], today)
+        return (
+            r["short_id"], report_text.status_word(r["status"], days, state.lang),
+            output.local_time(r["next_deadline"], with_time=False),
+            "" if days is None or days < 0 else days, r["funder"], r["title"],
+        )  # fmt: skip
+
+    output.show(
+        output.Listing(
+            rows,
+            w["calls_title"].format(n=len(rows)),
+            [
+                output.Col(w["id"], min=6),
+                output.Col(w["status"], min=6, drop=2),
+                output.Col(w["deadline"], min=10, drop=3),
+                output.Col(w["days"], right=True, drop=4),
+                output.Col(w["funder"], min=8, max=24, drop=5, flex=1, soft=14),
+                output.Col(w["title"], min=20, max=80, flex=2, soft=30),
+            ],
+            cells,
+        ),
+        fmt,
+    )
+
+
+def _days_until(value: str | None, today: Any) -> int | None:
+    if not value:
+        return None
+    from callwatch.rank import _local_date
+
+    return (_local_date(value) - today).days
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
@@ -209,9 +240,9 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         output.print_csv([call], list(call))
         return
     con = output.console()
-    con.print(f"[bold]{call['title']}[/bold]", markup=True)
+    print(output.term(call["title"]))
     fields = [
-        ("id", call["id"]),
+        ("id", f"{call['id']}  ({shortid.short(call['id'])})"),
         ("status", call["status"]),
         ("funder", call["funder"]),
         ("programme", call["programme"]),
@@ -225,14 +256,19 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
             else "",
         ),
         ("language", call["language"]),
-        ("first seen", call["first_seen"]),
-        ("last seen", call["last_seen"]),
+        ("first seen", output.local_time(call["first_seen"])),
+        ("last seen", output.local_time(call["last_seen"])),
     ]
     if call.get("closed_reason"):
-        fields.append(("closed", f"{call['closed_at']} ({call['closed_reason']})"))
+        fields.append(
+            ("closed", f"{output.local_time(call['closed_at'])} ({call['closed_reason']})")
+        )
     for k, v in call["extra"].items():
         fields.append((k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v))
-    con.print(output.table(None, ["field", "value"], fields))
+    # plain lines, never wrapped: a URL stays one clickable line
+    for k, v in fields:
+        if v not in (None, ""):
+            print(f"{k + ':':<15} {output.term(v)}")
     if call["deadlines"]:
         con.print(
             "Deadlines: " + ", ".join(output.local_time(d) for d in call["deadlines"]), markup=False
@@ -246,7 +282,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         label = "Same call as" if call.get("duplicate_of") else "Also listed by"
         con.print(f"\n{label}:", markup=False)
         for o in others:
-            con.print(f"  {o['source']}: {o['url']}  ({o['id']})", markup=False)
+            print(f"  {o['source']}: {output.term(o['url'])}  ({shortid.short(o['id'])})")
     if rounds:
         con.print(
             output.table(
@@ -270,9 +306,23 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         con.print(
             output.table(
                 "Decisions (every change)",
-                ["when", "kommun", "status", "reason", "note", "by"],
                 [
-                    (d["created"][:19], d["kommun"], d["status"], d["reason"], d["note"], d["by"])
+                    output.Col("when", min=16),
+                    output.Col("municipality"),
+                    output.Col("decision"),
+                    output.Col("by", drop=1),
+                    output.Col("reason", flex=1, min=10, drop=2),
+                    output.Col("note", flex=2, min=10, drop=3),
+                ],
+                [
+                    (
+                        output.local_time(d["created"]),
+                        _kommun_names(state).get(d["kommun"], d["kommun"]),
+                        d["status"],
+                        d["by"],
+                        d["reason"],
+                        d["note"],
+                    )
                     for d in decided
                 ],
             )
@@ -290,6 +340,13 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         )
     else:
         con.print("\nNo changes recorded since first seen.", markup=False)
+
+
+def _kommun_names(state: Any) -> dict[str, str]:
+    try:
+        return {p.id: p.name for p in load_rules(state).profiles.values()}
+    except CallwatchError:
+        return {}
 
 
 def list_sources(state: Any, fmt: str) -> None:
@@ -318,17 +375,37 @@ def list_sources(state: Any, fmt: str) -> None:
                 else ("ok" if st.get("last_status") in ("ok", "partial") else "failing"),
             }
         )
-    output.render(
-        rows,
-        fmt,
-        f"{len(rows)} sources",
-        ["id", "kind", "enabled", "health", "calls", "open", "last success", "last failure", "failures in a row"],
-        lambda r: (
-            r["id"], r["kind"], "yes" if r["enabled"] else "no", r["health"], r["calls"], r["open"],
-            (r["last_success"] or "never")[:19],
-            f"{(r['last_failure'] or '')[:19]} {r['last_failure_message'] or ''}".strip(),
-            r["consecutive_failures"],
+    w = report_text.cli_words(state.lang)
+    health = {
+        "ok": w["health_ok"],
+        "failing": w["health_failing"],
+        "never fetched": w["health_never"],
+    }
+    output.show(
+        output.Listing(
+            rows,
+            w["sources_title"].format(n=len(rows)),
+            [
+                output.Col(w["source"], min=6),
+                output.Col(w["kind"], drop=4),
+                output.Col(w["enabled"], drop=5),
+                output.Col(w["health"], min=6),
+                output.Col(w["calls"], right=True),
+                output.Col(w["open"], right=True, drop=3),
+                output.Col(w["last_success"], min=16, drop=2),
+                output.Col(w["failures"], right=True, drop=6),
+                output.Col(w["last_failure"], min=16, max=70, drop=1, flex=1, soft=24),
+            ],
+            lambda r: (
+                r["id"], r["kind"], w["yes"] if r["enabled"] else "", health.get(r["health"], r["health"]),
+                r["calls"], r["open"],
+                output.local_time(r["last_success"]) if r["last_success"] else w["never"],
+                r["consecutive_failures"] or "",
+                f"{output.local_time(r['last_failure']) if r['last_failure'] else ''} "
+                f"{r['last_failure_message'] or ''}".strip(),
+            ),
         ),
+        fmt,
     )  # fmt: skip
 
 
@@ -390,95 +467,161 @@ def rank(
     show_all: bool,
     fmt: str,
     today_s: str | None,
+    filters: Any = None,
 ) -> None:
     from callwatch import rank as rank_mod
     from callwatch import scoring
+    from callwatch.report_data import apply_filters
 
     if bool(kommun) == bool(theme):
-        raise CallwatchError("give exactly one of --kommun NAME or --theme ID")
+        raise UsageError("give exactly one of --kommun NAME or --theme NAME")
     rules = load_rules(state)
     target = rules.profile(kommun) if kommun else rules.theme(theme or "")
     today = parse_today(today_s)
     db = state.db()
     scoring.refresh(db, rules)
-    kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=limit)
+    filtered = filters is not None and filters.active()
+    kwargs = dict(
+        include_closed=include_closed or bool(filters and "closed" in filters.statuses),
+        show_all=show_all, within=within, limit=0 if filtered else limit,
+    )  # fmt: skip
+    w = report_text.cli_words(state.lang)
     if kommun:
         hidden = dismissed(db).get(target.id, set())
-        ranked = rank_mod.rank_for_profile(db, rules, target, today, hidden_ids=hidden, **kwargs)
-        heading = f"Where {target.name} should engage"
+        ranked = rank_mod.rank_for_profile(
+            db, rules, target, today, hidden_ids=hidden, explain=False, **kwargs
+        )
+        heading = w["rank_title"].format(name=target.name, today=today)
     else:
         ranked = rank_mod.rank_for_theme(db, rules, target, today, **kwargs)
-        heading = f"Calls for theme {target.id}"
-    render_ranked(ranked, fmt, heading, today)
+        heading = w["theme_title"].format(theme=target.label(state.lang or "en"), today=today)
+    ranked = apply_filters(db, ranked, filters)
+    if limit > 0:
+        ranked = ranked[:limit]
+    for r in ranked:  # reasons only for the rows shown
+        rank_mod.explain_call(db, r, target if kommun else None, None if kommun else target)
+    shortid.remember_listing(db, [r.id for r in ranked])
+    weights = target.weights if kommun else {target.id: 1.0}
+    render_ranked(ranked, fmt, heading, today, rules, state.lang, weights)
 
 
-def short_reason(r: Any) -> str:
-    first = r.reasons[0] if r.reasons else ""
-    return f"{first}; {r.eligibility}"
+def human_reason(r: Any, rules: Any, lang: str | None, weights: dict | None = None) -> str:
+    """'klimat och energi: klimatneutrala, energi; era nyckelord: Rosendal' - the strongest
+    themes (as the municipality weighs them) with the words that matched."""
+    from callwatch.rank import top_terms
+
+    lang = lang or "en"
+    weights = weights or {}
+    order = sorted(
+        r.themes, key=lambda t: -(r.themes[t] * weights.get(t, 1.0 if not weights else 0))
+    )
+    parts = []
+    for tid in order[:2]:
+        if r.themes[tid] < 0.15 or tid not in rules.themes:
+            continue
+        label = rules.themes[tid].label(lang).lower()
+        terms = ", ".join(top_terms(r.evidence, tid, 3))
+        parts.append(f"{label}: {terms}" if terms else label)
+    if r.keywords:
+        parts.append(f"{report_text.cli_words(lang)['keywords']}: " + ", ".join(r.keywords))
+    return "; ".join(parts)
 
 
-def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
+def theme_labels(r: Any, rules: Any, lang: str | None, n: int = 2) -> str:
+    top = [t for t, s in r.themes.items() if s >= 0.15][:n]
+    return ", ".join(rules.themes[t].label(lang or "en") if t in rules.themes else t for t in top)
+
+
+def render_ranked(
+    ranked: list,
+    fmt: str,
+    heading: str,
+    today: Any,
+    rules: Any = None,
+    lang: str | None = None,
+    weights: dict | None = None,
+) -> None:
     from callwatch.rank import format_money
 
-    if fmt == "json":
-        output.print_json([r.to_dict() for r in ranked])
-        return
+    w = report_text.cli_words(lang)
     rows = [
         {
             "rank": i,
+            "short_id": shortid.short(r.id),
+            "status": r.status,
             "score": f"{r.score:.3f}",
             "deadline": output.local_time(r.deadline, with_time=False),
             "days_left": "" if r.days_left is None else r.days_left,
-            "status": r.status,
             "funder": r.funder,
             "title": r.title,
             "budget": format_money(r.budget_amount, r.budget_currency),
-            "top_themes": ", ".join(f"{t} {s:.2f}" for t, s in list(r.themes.items())[:2] if s > 0),
+            "top_themes": theme_labels(r, rules, lang) if rules else "",
             "eligibility": r.eligibility,
-            "reason": short_reason(r),
+            "reason": human_reason(r, rules, lang, weights) if rules else "",
             "id": r.id,
             "url": r.url,
         }
         for i, r in enumerate(ranked, start=1)
     ]
-    if fmt == "csv":
-        output.print_csv(rows, list(rows[0]) if rows else ["rank"])
+    if fmt == "json":
+        output.print_json([{**r.to_dict(), "short_id": shortid.short(r.id)} for r in ranked])
         return
-    if fmt == "md":
-        print(f"## {heading} ({today.isoformat()})\n")
-        print("| # | score | deadline | days | funder | call | themes | why |")
-        print("|---|---|---|---|---|---|---|---|")
-        for row in rows:
-            title = row["title"].replace("|", "\\|")
-            print(
-                f"| {row['rank']} | {row['score']} | {row['deadline']} | {row['days_left']} | "
-                f"{row['funder']} | [{title}]({row['url']}) | {row['top_themes']} | "
-                f"{row['reason'].replace('|', '/')} |"
+
+    def md_table(view: output.Listing) -> str:
+        from callwatch.report import md, safe_url
+
+        lines = [f"## {md(heading)}", ""]
+        lines.append(f"| # | {w['id']} | {w['status']} | {w['deadline']} | {w['days']} | "
+                     f"{w['funder']} | {w['title']} | {w['why']} |")  # fmt: skip
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for row, r in zip(rows, ranked, strict=True):
+            url = safe_url(row["url"])
+            title = f"[{md(row['title'])}]({url})" if url else md(row["title"])
+            lines.append(
+                f"| {row['rank']} | `{row['short_id']}` | "
+                f"{md(report_text.status_word(r.status, r.days_left, lang))} | {row['deadline']} | "
+                f"{_days(r)} | {md(row['funder'])} | {title} | {md(row['reason'])} |"
             )
-        return
-    con = output.console()
-    if not rows:
-        con.print(f"{heading}: no matching calls (try --include-closed or --all).", markup=False)
-        return
-    con.print(
-        output.table(
-            f"{heading} ({today.isoformat()})",
-            ["#", "score", "deadline", "days", "funder", "title", "themes", "why"],
-            [
-                (
-                    r["rank"],
-                    r["score"],
-                    r["deadline"],
-                    r["days_left"],
-                    r["funder"],
-                    r["title"][:70],
-                    r["top_themes"],
-                    r["reason"],
-                )
-                for r in rows
-            ],
-        )
+        return "\n".join(lines) + "\n"
+
+    columns = [
+        output.Col(w["no"], right=True),
+        output.Col(w["id"], min=6),
+        output.Col(w["status"], min=6, drop=2),
+        output.Col(w["deadline"], min=10, drop=3),
+        output.Col(w["days"], right=True),
+        output.Col(w["score"], drop=6, right=True),
+        output.Col(w["funder"], min=8, max=24, drop=5, flex=1, soft=14),
+        output.Col(w["title"], min=20, max=70, flex=2, soft=36),
+        output.Col(w["why"], min=16, max=60, drop=4, flex=3, soft=30),
+    ]
+    by_id = {r.id: r for r in ranked}
+    view = output.Listing(
+        rows,
+        heading,
+        columns,
+        lambda row: (
+            row["rank"],
+            row["short_id"],
+            report_text.status_word(row["status"], by_id[row["id"]].days_left, lang),
+            row["deadline"],
+            _days(by_id[row["id"]]),
+            row["score"],
+            row["funder"],
+            row["title"],
+            row["reason"],
+        ),  # fmt: skip
+        empty=w["rank_empty"].format(heading=heading),
+        md=md_table,
     )
+    output.show(view, fmt)
+
+
+def _days(r: Any) -> str:
+    """Days left as a person reads them: blank when closed or unknown, never negative."""
+    if r.days_left is None or r.days_left < 0 or r.status == "closed":
+        return ""
+    return str(r.days_left)
 
 
 def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str) -> None:
@@ -508,8 +651,8 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         output.print_json(d)
         return
     con = output.console()
-    con.print(f"[bold]{found.title}[/bold]  ({found.id})", markup=True)
-    con.print(f"{found.url}\n", markup=False)
+    print(f"{output.term(found.title)}  ({found.id}, {shortid.short(found.id)})")
+    print(output.term(found.url) + "\n")
     con.print(
         f"priority {found.score:.3f} = relevance {found.factors['relevance']:.3f} x eligibility "
         f"{found.factors['eligibility']} x deadline {found.factors['deadline']} x size "
@@ -520,11 +663,18 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     for t, s in found.themes.items():
         w = profile.weights.get(t, 0.0)
         terms = ", ".join(f"{e[0]} ({e[1]}, {e[2]})" for e in found.evidence.get(t, []))
-        rows.append((t, f"{s:.3f}", f"{w:.1f}", f"{s * w:.3f}", terms))
+        label = rules.themes[t].label(state.lang or "en") if t in rules.themes else t
+        rows.append((label, f"{s:.3f}", f"{w:.1f}", f"{s * w:.3f}", terms))
     con.print(
         output.table(
             f"Themes for {profile.name}",
-            ["theme", "score", "weight", "weighted", "evidence (field, points)"],
+            [
+                output.Col("theme", max=24, flex=1, soft=12, min=10),
+                output.Col("score"),
+                output.Col("weight", drop=1),
+                output.Col("weighted"),
+                output.Col("evidence (field, points)", flex=2, min=20, max=90, soft=30, drop=2),
+            ],
             rows,
         )
     )
@@ -805,7 +955,13 @@ def mark(
     d = decisions.mark(
         db, call_id, profile.id, status, reason=reason, note=note, by=by, now=clock.now()
     )
-    print(f"{profile.name}: {d.status} {call_id}" + (f" ({d.reason})" if d.reason else ""))
+    t = report_text.words(state.lang or "en")
+    title = store.get_call(db, call_id)["title"]
+    print(
+        f"{profile.name}: {t['decision_words'].get(d.status, d.status)} "
+        f"{output.clip(output.term(title), 60)} ({shortid.short(call_id)})"
+        + (f" ({output.term(d.reason)})" if d.reason else "")
+    )
 
 
 def list_decisions(
@@ -836,19 +992,48 @@ def list_decisions(
         rows = decisions.current(db, pid, status)
         for r in rows:
             r.pop("deadlines", None)
-    if fmt == "json":
-        output.print_json(rows)
-    elif fmt == "csv":
-        output.print_csv(rows, list(rows[0]) if rows else ["call_id"])
-    else:
-        cols = ["created", "kommun", "call_id", "status", "reason", "note", "by"]
-        output.console().print(
-            output.table(
-                f"{len(rows)} decisions" + (" (every change)" if history else ""),
-                cols,
-                [[str(r.get(c) or "")[:60] for c in cols] for r in rows],
-            )
+    try:
+        rules = rules or load_rules(state)
+        names = {p.id: p.name for p in rules.profiles.values()}
+    except CallwatchError:
+        names = {}
+    if history:
+        titles = dict(
+            db.execute(
+                "SELECT id, title FROM calls WHERE id IN (SELECT call_id FROM decisions)"
+            ).fetchall()
         )
+        for r in rows:
+            r["title"] = titles.get(r["call_id"], "")
+    w = report_text.cli_words(state.lang)
+    t = report_text.words(state.lang or "en")
+    for r in rows:
+        r["short_id"] = shortid.short(r["call_id"])
+    output.show(
+        output.Listing(
+            rows,
+            w["history_title" if history else "decisions_title"].format(n=len(rows)),
+            [
+                output.Col(w["id"], min=6),
+                output.Col(w["kommun"], min=6, max=24),
+                output.Col(w["decision"], min=6),
+                output.Col(w["when"], min=16, drop=3),
+                output.Col(w["by"], min=4, max=20, drop=2),
+                output.Col(w["title"], min=20, max=60, flex=1, soft=30),
+                output.Col(w["reason"], min=10, max=40, drop=4, flex=2, soft=16),
+            ],
+            lambda r: (
+                r["short_id"],
+                names.get(r["kommun"], r["kommun"]),
+                t["decision_words"].get(r["status"], r["status"]),
+                output.local_time(r["created"]),
+                r["by"] or "",
+                r.get("title") or "",
+                " / ".join(x for x in (r["reason"], r["note"]) if x),
+            ),  # fmt: skip
+        ),
+        fmt,
+    )
 
 
 def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
@@ -887,19 +1072,43 @@ def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
             r["id"],
         )
     )
-    if fmt == "json":
-        output.print_json(rows)
-    elif fmt == "csv":
-        output.print_csv(rows, list(rows[0]) if rows else ["id"])
-    else:
-        cols = ["status", "deadline", "days_left", "call_status", "title", "reason", "by", "id"]
-        output.console().print(
-            output.table(
-                f"{profile.name}: engaged and watched ({today})",
-                cols,
-                [[str(r[c] if r[c] is not None else "")[:70] for c in cols] for r in rows],
-            )
-        )
+    for n, r in enumerate(rows, start=1):
+        r["short_id"] = shortid.short(r["id"])
+        r["n"] = n
+    if fmt == "table":
+        shortid.remember_listing(db, [r["id"] for r in rows])
+    w = report_text.cli_words(state.lang)
+    t = report_text.words(state.lang or "en")
+    output.show(
+        output.Listing(
+            rows,
+            w["watch_title"].format(name=profile.name, today=today),
+            [
+                output.Col(w["no"], right=True),
+                output.Col(w["id"], min=6),
+                output.Col(w["decision"], min=6),
+                output.Col(w["status"], min=6, drop=3),
+                output.Col(w["deadline"], min=10, drop=4),
+                output.Col(w["days"], right=True),
+                output.Col(w["title"], min=20, max=60, flex=1, soft=30),
+                output.Col(w["by"], max=20, drop=2),
+                output.Col(w["reason"], min=10, max=40, drop=5, flex=2, soft=16),
+            ],
+            lambda r: (
+                r["n"],
+                r["short_id"],
+                t["decision_words"].get(r["status"], r["status"]),
+                report_text.status_word(r["call_status"], r["days_left"], state.lang),
+                r["deadline"],
+                "" if r["days_left"] is None or r["days_left"] < 0 else r["days_left"],
+                r["title"],
+                r["by"],
+                r["reason"],
+            ),  # fmt: skip
+            empty=w["watch_empty"].format(name=profile.name),
+        ),
+        fmt,
+    )
 
 
 def make_filters(

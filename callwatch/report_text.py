@@ -259,3 +259,59 @@ def decision_line(name: str, status: str, reason: str, by: str, created: str, la
 
 def iso_week(day: date) -> int:
     return day.isocalendar().week
+
+
+# Words of the CLI listings (English by default, Swedish with --lang sv / CALLWATCH_LANG=sv).
+CLI: dict[str, dict[str, str]] = {
+    "en": {
+        "no": "#", "id": "id", "status": "status", "deadline": "deadline", "days": "days",
+        "score": "score", "funder": "funder", "title": "title", "why": "why", "themes": "themes",
+        "budget": "budget", "kommun": "municipality", "decision": "decision", "reason": "reason",
+        "note": "note", "by": "by", "when": "when", "source": "source", "kind": "kind",
+        "enabled": "enabled", "health": "health", "calls": "calls", "open": "open",
+        "last_success": "last success", "last_failure": "last failure",
+        "failures": "failures in a row", "yes": "yes", "never": "never",
+        "rank_title": "Where {name} should engage ({today})",
+        "theme_title": "Calls for the theme {theme} ({today})",
+        "rank_empty": "{heading}: no matching calls (try --include-closed or --all).",
+        "calls_title": "{n} calls", "decisions_title": "{n} decisions",
+        "history_title": "{n} decisions (every change)",
+        "watch_title": "{name}: engaged and watched ({today})",
+        "watch_empty": "{name} engages in or watches no call yet (see `callwatch mark --help`).",
+        "sources_title": "{n} sources", "keywords": "your keywords",
+        "marked": "{name}: {decision} {title} ({id})",
+        "health_ok": "ok", "health_failing": "failing", "health_never": "never fetched",
+    },
+    "sv": {
+        "no": "#", "id": "id", "status": "status", "deadline": "sista dag", "days": "dagar",
+        "score": "poäng", "funder": "finansiär", "title": "titel", "why": "varför",
+        "themes": "teman", "budget": "budget", "kommun": "kommun", "decision": "beslut",
+        "reason": "motivering", "note": "anteckning", "by": "av", "when": "när",
+        "source": "källa", "kind": "typ", "enabled": "aktiv", "health": "hälsa",
+        "calls": "utlysningar", "open": "öppna", "last_success": "senast lyckad",
+        "last_failure": "senaste fel", "failures": "fel i rad", "yes": "ja", "never": "aldrig",
+        "rank_title": "Där {name} bör engagera sig ({today})",
+        "theme_title": "Utlysningar inom temat {theme} ({today})",
+        "rank_empty": "{heading}: inga utlysningar passar (prova --include-closed eller --all).",
+        "calls_title": "{n} utlysningar", "decisions_title": "{n} beslut",
+        "history_title": "{n} beslut (varje ändring)",
+        "watch_title": "{name}: engagerar sig i och bevakar ({today})",
+        "watch_empty": "{name} engagerar sig inte i och bevakar ingen utlysning ännu "
+        "(se `callwatch mark --help`).",
+        "sources_title": "{n} källor", "keywords": "era nyckelord",
+        "marked": "{name}: {decision} {title} ({id})",
+        "health_ok": "ok", "health_failing": "fungerar inte", "health_never": "aldrig hämtad",
+    },
+}  # fmt: skip
+
+
+def cli_words(lang: str | None) -> dict[str, str]:
+    return CLI["sv" if lang == "sv" else "en"]
+
+
+def status_word(status: str, days_left: int | None, lang: str | None) -> str:
+    """A call's status for a person: 'closed' (never negative days), 'verify' when unknown."""
+    t = words("sv" if lang == "sv" else "en")
+    if status == "open" and days_left is not None and days_left < 0:
+        status = "closed"
+    return t["statuses"].get(status, t["verify"])

@@ -221,7 +221,18 @@ def find_profile(rules: Rules, name: str) -> Profile:
 
 
 def find_theme(rules: Rules, name: str) -> Theme:
+    """A theme by id or label in either language, or by a word of a label that only one theme
+    has ("climate" = klimat, "housing" = bostadsbyggande)."""
     candidates: dict[str, str] = {}
+    words: dict[str, set[str]] = {}
+    for tid, t in rules.themes.items():
+        for label in (t.label_sv, t.label_en):
+            for word in fold(label).split():
+                if len(word) >= 4:
+                    words.setdefault(word, set()).add(tid)
+    for word, tids in words.items():
+        if len(tids) == 1:
+            candidates[word] = next(iter(tids))
     for tid, t in rules.themes.items():
         for alias in [tid, t.label_sv, t.label_en]:
             candidates[fold(alias)] = tid

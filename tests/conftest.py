@@ -75,3 +75,29 @@ def golden(request):
         )
 
     return check
+
+
+@pytest.fixture(scope="session")
+def offline_db_once(tmp_path_factory):
+    """The offline recordings fetched once per session (a fetch takes a second or two)."""
+    from typer.testing import CliRunner
+
+    from callwatch.cli import app
+
+    path = tmp_path_factory.mktemp("offline") / "o.db"
+    r = CliRunner().invoke(app, ["--db", str(path), "fetch", "--offline"])
+    assert r.exit_code == 0, r.output
+    return path
+
+
+@pytest.fixture
+def offline(offline_db_once, tmp_path):
+    """A private copy of the offline database (WAL files included)."""
+    import shutil
+
+    path = tmp_path / "offline.db"
+    for suffix in ("", "-wal", "-shm"):
+        src = offline_db_once.with_name(offline_db_once.name + suffix)
+        if src.exists():
+            shutil.copy(src, f"{path}{suffix}")
+    return path

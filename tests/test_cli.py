@@ -46,7 +46,7 @@ def test_calls_filters_and_csv(tmp_path):
 
     assert len(list(csv.DictReader(io.StringIO(csv_out)))) == 2
     bad = run("--db", db, "calls", "--status", "pending")
-    assert bad.exit_code == 1 and "unknown status" in bad.stderr
+    assert bad.exit_code == 2 and "--status 'pending'" in bad.stderr
 
 
 def test_show_has_deadlines_and_history(tmp_path):

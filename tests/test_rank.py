@@ -173,7 +173,7 @@ def test_kommun_rank_table_and_csv(db):
     csv_out = run(
         "--db", db, "rank", "--kommun", "stockholm", "--format", "csv", "--today", "2026-11-27"
     ).stdout
-    assert csv_out.splitlines()[0].startswith("rank,score,deadline,days_left")
+    assert csv_out.splitlines()[0].startswith("rank,short_id,status,score,deadline,days_left")
     md = run(
         "--db", db, "rank", "--kommun", "stockholm", "--format", "md", "--today", "2026-11-27"
     ).stdout

@@ -1,9 +1,7 @@
 """Reports that lead to a decision, checked on the offline recordings (issue 12's Must show)."""
 
 import re
-import shutil
 
-import pytest
 from typer.testing import CliRunner
 
 from callwatch import shortid, store
@@ -27,23 +25,6 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def offline_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("offline") / "o.db"
-    r = run("--db", path, "fetch", "--offline")
-    assert r.exit_code == 0, r.output
-    return path
-
-
-@pytest.fixture
-def db(offline_db, tmp_path):
-    path = tmp_path / "d.db"
-    for suffix in ("", "-wal", "-shm"):  # WAL mode: the recent pages live beside the file
-        if offline_db.with_name(offline_db.name + suffix).exists():
-            shutil.copy(offline_db.with_name(offline_db.name + suffix), f"{path}{suffix}")
-    return path
-
-
 def prose(report: str) -> str:
     """The report's own words: without titles, code, quoted terms, funder names and the
     municipality's own keywords or decision reasons."""
@@ -65,9 +46,9 @@ def english_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[A-Za-z_]+", prose(text).casefold()) if w in ENGLISH}
 
 
-def test_kommun_report_has_decide_section_ids_and_mark_lines(db):
-    run("--db", db, "mark", JOINT, "--kommun", "Skellefteå", "--status", "engage")
-    out = run("--db", db, "report", "--kommun", "Umeå", *APRIL).stdout
+def test_kommun_report_has_decide_section_ids_and_mark_lines(offline):
+    run("--db", offline, "mark", JOINT, "--kommun", "Skellefteå", "--status", "engage")
+    out = run("--db", offline, "report", "--kommun", "Umeå", *APRIL).stdout
     decide = out.split("## Att besluta")[1].split("\n## ")[0]
     short = shortid.short(JOINT)
     assert "Gemensam acceleration mot Klimatneutrala städer 2030" in decide
@@ -75,50 +56,52 @@ def test_kommun_report_has_decide_section_ids_and_mark_lines(db):
     assert "14 dagar kvar" in decide
     # the mark line works as printed
     line = re.search(r"`(callwatch mark [^`]+)`", decide).group(1).split()[1:]
-    assert run("--db", db, *line, "--by", "Anna").exit_code == 0
-    again = run("--db", db, "report", "--kommun", "Umeå", *APRIL).stdout
+    assert run("--db", offline, *line, "--by", "Anna").exit_code == 0
+    again = run("--db", offline, "report", "--kommun", "Umeå", *APRIL).stdout
     assert "## Att besluta (0)" in again
     engaged = again.split("## Vi engagerar oss (1)")[1].split("\n## ")[0]
     assert "Gemensam acceleration" in engaged and "Anna" in engaged and "14 dagar kvar" in engaged
 
 
-def test_watch_decisions_are_in_the_own_report(db):
-    r = run("--db", db, "mark", JOINT, "--kommun", "umea", "--status", "watch", "--by", "Per")
+def test_watch_decisions_are_in_the_own_report(offline):
+    r = run("--db", offline, "mark", JOINT, "--kommun", "umea", "--status", "watch", "--by", "Per")
     assert r.exit_code == 0, r.output
-    out = run("--db", db, "report", "--kommun", "Umeå", *APRIL).stdout
+    out = run("--db", offline, "report", "--kommun", "Umeå", *APRIL).stdout
     watched = out.split("## Vi bevakar (1)")[1].split("\n## ")[0]
     assert "Gemensam acceleration" in watched and "bevakar" in watched and "Per" in watched
     assert "14 dagar kvar" in watched
 
 
-def test_swedish_report_has_no_english_words(db):
-    run("--db", db, "mark", JOINT, "--kommun", "umea", "--status", "watch", "--reason", "kolla")
+def test_swedish_report_has_no_english_words(offline):
+    run(
+        "--db", offline, "mark", JOINT, "--kommun", "umea", "--status", "watch", "--reason", "kolla"
+    )
     for args in (["--kommun", "Umeå"], ["--network"], ["--kommun", "Stockholm"]):
-        out = run("--db", db, "report", *args, *APRIL).stdout
+        out = run("--db", offline, "report", *args, *APRIL).stdout
         assert english_words(out) == set(), (args, english_words(out))
         assert "Matchar" not in out and not re.search(r"\bengage\b", prose(out))
     # the scanner does find them when they are there
     assert english_words("Sista dag: closed, 3 days left") == {"closed", "days", "left"}
 
 
-def test_english_report_is_english(db):
-    out = run("--db", db, "report", "--kommun", "Umeå", "--lang", "en", *APRIL).stdout
+def test_english_report_is_english(offline):
+    out = run("--db", offline, "report", "--kommun", "Umeå", "--lang", "en", *APRIL).stdout
     assert "## To decide (1)" in out and "days left" in out
     assert not re.search(r"\b(dagar|kvar|Sista|Finansiär|Behörighet)\b", out)
 
 
-def test_invalid_period_is_one_line_usage_error(db):
-    r = run("--db", db, "report", "--kommun", "Umeå", "--since", "2027-01-01", *APRIL)
+def test_invalid_period_is_one_line_usage_error(offline):
+    r = run("--db", offline, "report", "--kommun", "Umeå", "--since", "2027-01-01", *APRIL)
     assert r.exit_code == 2 and r.stdout == ""
     assert r.stderr.strip().count("\n") == 0 and "after the report date" in r.stderr
-    r = run("--db", db, "report", "--kommun", "Umeå", "--since", "2026-13-01")
+    r = run("--db", offline, "report", "--kommun", "Umeå", "--since", "2026-13-01")
     assert r.exit_code == 2 and "not a date" in r.stderr
 
 
-def test_deadline_time_and_contract_facts_when_known(db):
+def test_deadline_time_and_contract_facts_when_known(offline):
     """After the facts migration the report shows time of day, co-financing and the maximum
     per project; before it (this branch) the columns are absent and nothing breaks."""
-    conn = store.open_db(db)
+    conn = store.open_db(offline)
     for col, typ in (
         ("deadline_has_time", "INTEGER"), ("max_per_project", "REAL"),
         ("cofinancing_required", "INTEGER"), ("min_municipalities", "INTEGER"),
@@ -133,26 +116,26 @@ def test_deadline_time_and_contract_facts_when_known(db):
     conn.execute("UPDATE calls SET status = 'unknown' WHERE id LIKE 'boverket:%'")
     conn.conn.commit()
     conn.conn.close()
-    out = run("--db", db, "report", "--kommun", "Umeå", *APRIL).stdout
+    out = run("--db", offline, "report", "--kommun", "Umeå", *APRIL).stdout
     call = out.split("Gemensam acceleration mot Klimatneutrala städer 2030")[1].split("\n### ")[0]
     assert "2026-04-24 kl. 23.59 (14 dagar kvar)" in call
     assert "**Högst per projekt:** 5 MSEK" in call and "**Medfinansiering:** krävs" in call
-    net = run("--db", db, "report", "--network", *APRIL).stdout
+    net = run("--db", offline, "report", "--network", *APRIL).stdout
     joint = net.split("## Kandidater för samarbete")[1].split("\n## ")[0]
     first = joint.split("\n### ")[1]
     assert first.startswith("[Gemensam acceleration mot Klimatneutrala städer 2030]")
     assert "kräver minst 2 kommuner" in first
     assert (
         "**Status:** kontrollera" in net
-        or "kontrollera" in run("--db", db, "report", "--kommun", "Västerås", *APRIL).stdout
+        or "kontrollera" in run("--db", offline, "report", "--kommun", "Västerås", *APRIL).stdout
     )
-    en = run("--db", db, "report", "--kommun", "Umeå", "--lang", "en", *APRIL).stdout
+    en = run("--db", offline, "report", "--kommun", "Umeå", "--lang", "en", *APRIL).stdout
     assert "2026-04-24 at 23:59" in en and "**Co-financing:** required" in en
 
 
-def test_network_report_joint_candidates_urgent_first_and_themes_not_repeated(db):
-    run("--db", db, "mark", JOINT, "--kommun", "Uppsala", "--status", "engage", "--by", "Eva")
-    out = run("--db", db, "report", "--network", *APRIL).stdout
+def test_network_report_joint_candidates_urgent_first_and_themes_not_repeated(offline):
+    run("--db", offline, "mark", JOINT, "--kommun", "Uppsala", "--status", "engage", "--by", "Eva")
+    out = run("--db", offline, "report", "--network", *APRIL).stdout
     joint = out.split("## Kandidater för samarbete")[1].split("\n## ")[0]
     titles = re.findall(r"^### \[([^\]]+)\]", joint, re.M)
     assert titles[0] == "Gemensam acceleration mot Klimatneutrala städer 2030"
@@ -169,15 +152,15 @@ def test_network_report_joint_candidates_urgent_first_and_themes_not_repeated(db
             listed.add(t)
 
 
-def test_html_report_has_copyable_ids(db):
-    out = run("--db", db, "report", "--kommun", "Umeå", "--format", "html", *APRIL).stdout
+def test_html_report_has_copyable_ids(offline):
+    out = run("--db", offline, "report", "--kommun", "Umeå", "--format", "html", *APRIL).stdout
     short = shortid.short(JOINT)
     assert f"<code>{short}</code>" in out and "user-select:all" in out
     assert f"callwatch mark {short} --kommun umea --status engage" in out
 
 
-def test_sections_are_capped_with_counts_before_the_cut(db):
-    out = run("--db", db, "report", "--network", *APRIL).stdout
+def test_sections_are_capped_with_counts_before_the_cut(offline):
+    out = run("--db", offline, "report", "--network", *APRIL).stdout
     m = re.search(r"## Kandidater för samarbete \((\d+)\)", out)
     assert m and int(m.group(1)) >= 5
     from callwatch import report_data
@@ -187,13 +170,13 @@ def test_sections_are_capped_with_counts_before_the_cut(db):
         assert section.count("\n### ") <= 3
 
 
-def test_report_filters(db):
-    out = run("--db", db, "report", "--network", "--funder", "boverket", *APRIL).stdout
+def test_report_filters(offline):
+    out = run("--db", offline, "report", "--network", "--funder", "boverket", *APRIL).stdout
     joint = out.split("## Kandidater för samarbete")[1].split("\n## ")[0]
     assert "Boverket" in joint and "Energimyndigheten" not in joint
-    out = run("--db", db, "report", "--network", "--search", "cykling", *APRIL).stdout
+    out = run("--db", offline, "report", "--network", "--search", "cykling", *APRIL).stdout
     assert "cykling" in out and "Gemensam acceleration" not in out
-    out = run("--db", db, "report", "--network", "--min-budget", "100000000", *APRIL).stdout
+    out = run("--db", offline, "report", "--network", "--min-budget", "100000000", *APRIL).stdout
     assert "924 MSEK" in out and "Gemensam acceleration" not in out
-    r = run("--db", db, "report", "--network", "--status", "shut", *APRIL)
+    r = run("--db", offline, "report", "--network", "--status", "shut", *APRIL)
     assert r.exit_code == 2 and "--status" in r.stderr
