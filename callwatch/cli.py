@@ -1,4 +1,8 @@
-"""The command line: thin commands that call the library and turn its errors into one line."""
+"""The command line: thin commands that call the library and turn its errors into one line.
+
+Every command has an Example block and every option a help text (tests/test_docs.py checks);
+usage errors are one line on stderr with exit code 2, like every other error.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,57 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer import Abort
+from typer.core import TyperGroup
+
+try:  # typer >= 0.2x carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from callwatch.errors import CallwatchError
 
+
+class OneLineErrors(TyperGroup):
+    """Click prints usage errors as a usage block (or a framed box); callwatch promises one
+    line on stderr: 'Error: <what> (see: callwatch <command> --help)', exit code 2."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as e:  # bare `callwatch`: the help, not an error
+            typer.echo(e.ctx.get_help() if e.ctx else "")
+            sys.exit(0)
+        except UsageError as e:
+            where = e.ctx.command_path if e.ctx else "callwatch"
+            msg = " ".join(e.format_message().split())
+            typer.echo(f"Error: {msg} (see: {where} --help)", err=True)
+            sys.exit(2)
+        except ClickException as e:
+            typer.echo(f"Error: {' '.join(e.format_message().split())}", err=True)
+            sys.exit(e.exit_code)
+        except Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     help="Track research and innovation funding calls for Swedish municipalities.",
 )
-sources_app = typer.Typer(no_args_is_help=False, help="List sources and check their health.")
+sources_app = typer.Typer(cls=TyperGroup, no_args_is_help=False)  # help: sources_list
 app.add_typer(sources_app, name="sources")
+rules_app = typer.Typer(
+    help="Check the theme, eligibility and municipality rules.\n\n\b\nExample:\n  callwatch rules check"
+)
+app.add_typer(rules_app, name="rules")
 
 
 class State:
@@ -49,153 +93,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CallwatchError as e:
-        typer.echo(f"Error: {e}", err=True)
+        typer.echo(f"Error: {' '.join(str(e).split())}", err=True)
         raise typer.Exit(e.exit_code) from None
-
-
-class TableFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-@app.callback()
-def main_options(
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db", envvar="CALLWATCH_DB", help="SQLite database (default: user data dir)."
-        ),
-    ] = None,
-    sources: Annotated[
-        Path | None,
-        typer.Option("--sources", envvar="CALLWATCH_SOURCES", help="Folder of source files."),
-    ] = None,
-    rules: Annotated[
-        Path | None, typer.Option("--rules", envvar="CALLWATCH_RULES", help="Folder of rules.")
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            envvar="CALLWATCH_LANG",
-            help="Language of everything printed: en or sv (default: en; reports sv).",
-        ),
-    ] = None,  # fmt: skip
-) -> None:
-    if lang is not None and lang not in ("sv", "en"):
-        raise typer.BadParameter(f"unknown language {lang!r}; use sv or en", param_hint="--lang")
-    state.db_path, state.sources_dir, state.rules_dir = db, sources, rules
-    state.lang = lang
-
-
-@app.command()
-def fetch(
-    source: Annotated[
-        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
-    ] = None,
-    record: Annotated[
-        Path | None, typer.Option(help="Save every response into this folder.")
-    ] = None,
-    replay: Annotated[
-        Path | None, typer.Option(help="Replay a folder made by --record; no network.")
-    ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Replay the recordings shipped with callwatch.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
-    log_json: Annotated[
-        bool, typer.Option("--log-json", help="One JSON object per event on stdout.")
-    ] = False,
-    from_archive: Annotated[
-        bool,
-        typer.Option("--from-archive", help="Re-parse the archived responses; no network."),
-    ] = False,
-) -> None:
-    """Fetch open and forthcoming calls from every enabled source into the database.
-
-    Example: callwatch fetch --offline
-    """
-    from callwatch import commands
-
-    with user_errors():
-        code = commands.fetch(state, source, record, replay, offline, quiet, log_json, from_archive)
-    raise typer.Exit(code)
-
-
-@app.command()
-def calls(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
-    status: Annotated[
-        list[str] | None, typer.Option("--status", help="forthcoming, open or closed.")
-    ] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Text in title or body.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-) -> None:
-    """List stored calls, soonest deadline first.  Example: callwatch calls --status open"""
-    from callwatch import commands
-
-    with user_errors():
-        commands.list_calls(state, source, status, search, fmt.value)
-
-
-@app.command()
-def show(
-    call_id: Annotated[str, typer.Argument(metavar="ID")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-) -> None:
-    """Show every field of one call, its deadlines and its change history."""
-    from callwatch import commands
-
-    with user_errors():
-        commands.show_call(state, call_id, fmt.value)
-
-
-@sources_app.callback(invoke_without_command=True)
-def sources_list(
-    ctx: typer.Context,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-) -> None:
-    """Each source: kind, enabled, calls held, last success, last error."""
-    if ctx.invoked_subcommand:
-        return
-    from callwatch import commands
-
-    with user_errors():
-        commands.list_sources(state, fmt.value)
-
-
-@app.command()
-def parse(
-    source: Annotated[str, typer.Argument(help="Source id, e.g. eu-ft or vinnova.")],
-    file: Annotated[Path, typer.Argument(help="A saved response body.")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.json,
-) -> None:
-    """Print the calls a source's parser makes from one saved response (for debugging)."""
-    from callwatch import commands
-
-    with user_errors():
-        commands.parse_file(state, source, file, fmt.value)
-
-
-@sources_app.command("check")
-def sources_check(
-    live: Annotated[bool, typer.Option("--live", help="Fetch from the funders' sites.")] = False,
-    replay: Annotated[
-        Path | None, typer.Option(help="Check against a folder made by fetch --record.")
-    ] = None,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-) -> None:
-    """Does each source's extraction still work? Replays the shipped recordings unless --live.
-
-    Example: callwatch sources check --live
-    """
-    from callwatch import commands
-
-    with user_errors():
-        code = commands.sources_check(state, live, replay, source, fmt.value)
-    raise typer.Exit(code)
 
 
 def main() -> None:
@@ -206,6 +105,16 @@ def main() -> None:
         sys.exit(130)
 
 
+# ---------------------------------------------------------------------------------------------
+# Options shared by several commands
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class RankFormat(StrEnum):
     table = "table"
     json = "json"
@@ -213,30 +122,86 @@ class RankFormat(StrEnum):
     md = "md"
 
 
-TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Rank as of this date (YYYY-MM-DD).")
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+class ExportFormat(StrEnum):
+    ics = "ics"
+    csv = "csv"
+    json = "json"
+
+
+class DecisionStatus(StrEnum):
+    engage = "engage"
+    watch = "watch"
+    dismiss = "dismiss"
+
+
+FormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", "-f", help="table for people, json or csv for scripts."),
 ]
-
-
+KommunOption = Annotated[
+    str | None,
+    typer.Option("--kommun", "-k", metavar="NAME", help="Municipality, e.g. Umeå or umea."),
+]
+KommunRequired = Annotated[
+    str, typer.Option("--kommun", "-k", metavar="NAME", help="Municipality, e.g. Umeå or umea.")
+]
+ThemeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--theme", "-t", metavar="THEME",
+        help="Theme in Swedish or English, e.g. klimat or climate.",
+    ),
+]  # fmt: skip
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="DATE", help="Act as if today were DATE (YYYY-MM-DD)."),
+]
+WithinOption = Annotated[
+    int | None,
+    typer.Option("--within", metavar="DAYS", help="Only calls closing within DAYS."),
+]
+IncludeClosedOption = Annotated[
+    bool, typer.Option("--include-closed", help="Also calls whose deadline has passed.")
+]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="Also calls judged not eligible, excluded or dismissed."),
+]
 FunderOption = Annotated[
     str | None,
-    typer.Option("--funder", help="Only calls from this funder (part of its name, any case)."),
+    typer.Option(
+        "--funder", metavar="NAME", help="Only calls from this funder (part of its name)."
+    ),
 ]
 MinBudgetOption = Annotated[
     float | None,
     typer.Option(
-        "--min-budget", help="Only calls with a known budget of at least this many SEK.",
-        metavar="SEK",
+        "--min-budget", metavar="SEK",
+        help="Only calls with a known budget of at least SEK (EUR converted).",
     ),
 ]  # fmt: skip
 SearchOption = Annotated[
-    str | None, typer.Option("--search", help="Only calls with this text in title or body.")
+    str | None,
+    typer.Option("--search", metavar="TEXT", help="Only calls with TEXT in title or text."),
 ]
 StatusFilterOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--status", help="Only calls with this status: open, forthcoming, closed (repeatable)."
+        "--status", metavar="STATUS",
+        help="Only calls with this status: open, forthcoming, closed, unknown (repeatable).",
     ),
+]  # fmt: skip
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write to FILE, not stdout.")
+]
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", metavar="ID", help="Only this source (repeatable)."),
 ]
 
 
@@ -249,27 +214,231 @@ def filters_from(
     return commands.make_filters(funder, min_budget, search, status)
 
 
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="CALLWATCH_DB",
+            metavar="FILE",
+            help="SQLite database (default: callwatch.db in the user data folder).",
+        ),
+    ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            envvar="CALLWATCH_SOURCES",
+            metavar="FOLDER",
+            help="Folder of source files (default: sources/).",
+        ),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            envvar="CALLWATCH_RULES",
+            metavar="FOLDER",
+            help="Folder of rules: themes, eligibility, municipalities (default: rules/).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="CALLWATCH_LANG",
+            metavar="LANG",
+            help="Language of everything printed: en or sv (default en; reports sv).",
+        ),
+    ] = None,
+) -> None:
+    """Track research and innovation funding calls for Swedish municipalities.
+
+    \b
+    Example:
+      callwatch fetch --offline
+      callwatch rank --kommun Umeå
+      callwatch --lang sv report --kommun Umeå --out umea.md
+    """  # fmt: skip
+    if lang is not None and lang not in ("sv", "en"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use sv or en", param_hint="--lang")
+    state.db_path, state.sources_dir, state.rules_dir = db, sources, rules
+    state.lang = lang
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetching and looking at calls
+
+
+@app.command()
+def fetch(
+    source: SourceOption = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Save every response into FOLDER (for --replay)."),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Replay a FOLDER made by --record; no network."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Replay the recordings shipped with callwatch.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only failures (for cron).")
+    ] = False,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="One JSON object per source and a summary.")
+    ] = False,
+    from_archive: Annotated[
+        bool,
+        typer.Option("--from-archive", help="Re-parse the archived responses; no network."),
+    ] = False,
+) -> None:
+    """Fetch open and forthcoming calls from every enabled source into the database.
+
+    \b
+    Example:
+      callwatch fetch
+      callwatch fetch --offline
+      callwatch fetch --source vinnova --record rec/
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        code = commands.fetch(state, source, record, replay, offline, quiet, log_json, from_archive)
+    raise typer.Exit(code)
+
+
+@app.command()
+def calls(
+    source: SourceOption = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="forthcoming, open, closed or unknown (repeatable).",
+        ),
+    ] = None,  # fmt: skip
+    search: SearchOption = None,
+    fmt: FormatOption = TableFormat.table,
+) -> None:
+    """List stored calls, soonest deadline first.
+
+    \b
+    Example:
+      callwatch calls --status open
+      callwatch calls --source vinnova --format csv
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        commands.list_calls(state, source, status, search, fmt.value)
+
+
+@app.command()
+def show(
+    call_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Call id, its short id, a unique prefix or a row number."
+        ),
+    ],
+    fmt: FormatOption = TableFormat.table,
+) -> None:
+    """Show every field of one call, its deadlines and its change history.
+
+    \b
+    Example:
+      callwatch show d7v9cw
+      callwatch show 3            (the third row of the last listing)
+      callwatch show eu-ft:HORIZON-CL5-2026-09-D4-03 --format json
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        commands.show_call(state, call_id, fmt.value)
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources_list(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> None:
+    """List sources and check their health: kind, calls held, last success, last failure.
+
+    \b
+    Example:
+      callwatch sources
+      callwatch sources check
+    """  # fmt: skip
+    if ctx.invoked_subcommand:
+        return
+    from callwatch import commands
+
+    with user_errors():
+        commands.list_sources(state, fmt.value)
+
+
+@sources_app.command("check")
+def sources_check(
+    live: Annotated[bool, typer.Option("--live", help="Fetch from the funders' sites.")] = False,
+    replay: Annotated[
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Check against a FOLDER made by fetch --record."),
+    ] = None,
+    source: SourceOption = None,
+    fmt: FormatOption = TableFormat.table,
+) -> None:
+    """Does each source's extraction still work? Replays the shipped recordings unless --live.
+
+    \b
+    Example:
+      callwatch sources check
+      callwatch sources check --live --source energimyndigheten
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        code = commands.sources_check(state, live, replay, source, fmt.value)
+    raise typer.Exit(code)
+
+
+@app.command()
+def parse(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, e.g. eu-ft.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A saved response body.")],
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="json (default), csv or table.")
+    ] = TableFormat.json,
+) -> None:
+    """Print the calls a source's parser makes from one saved response (for debugging).
+
+    \b
+    Example:
+      callwatch parse eu-ft callwatch/recordings/eu-ft/001.json
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        commands.parse_file(state, source, file, fmt.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching and ranking
+
+
 @app.command()
 def rank(
-    kommun: Annotated[
-        str | None, typer.Option("--kommun", "-k", help="Municipality name, e.g. Umeå.")
-    ] = None,
-    theme: Annotated[
-        str | None,
-        typer.Option("--theme", "-t", help="Theme, Swedish or English (klimat = climate)."),
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N (0 = all).")] = 20,
-    within: Annotated[
-        int | None, typer.Option("--within", metavar="DAYS", help="Only deadlines within DAYS.")
-    ] = None,
-    include_closed: Annotated[
-        bool, typer.Option("--include-closed", help="Also calls whose deadline has passed.")
-    ] = False,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also calls judged not eligible, excluded or dismissed.")
-    ] = False,
+    kommun: KommunOption = None,
+    theme: ThemeOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", metavar="N", help="Show at most N (0 = all).")
+    ] = 20,
+    within: WithinOption = None,
+    include_closed: IncludeClosedOption = False,
+    show_all: AllOption = False,
     fmt: Annotated[
-        RankFormat, typer.Option("--format", "-f", help="table, json, csv or md.")
+        RankFormat, typer.Option("--format", "-f", help="table, md, json or csv.")
     ] = RankFormat.table,
     today: TodayOption = None,
     funder: FunderOption = None,
@@ -281,11 +450,12 @@ def rank(
 
     Each row has a short id that show, explain and mark accept (so does its row number).
 
+    \b
     Example:
       callwatch rank --kommun Umeå
       callwatch rank --theme climate --within 60 --min-budget 1000000
       callwatch show 1
-    """
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
@@ -297,12 +467,17 @@ def rank(
 
 @app.command()
 def explain(
-    call_id: Annotated[str, typer.Argument(metavar="ID")],
-    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Municipality name.")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    call_id: Annotated[str, typer.Argument(metavar="ID", help="Call id, short id or row number.")],
+    kommun: KommunRequired,
+    fmt: FormatOption = TableFormat.table,
     today: TodayOption = None,
 ) -> None:
-    """The full score breakdown of one call for one municipality."""
+    """The full score breakdown of one call for one municipality.
+
+    \b
+    Example:
+      callwatch explain d7v9cw --kommun Umeå
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
@@ -311,59 +486,74 @@ def explain(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="JSON Lines file, one call per line.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="JSON Lines file, one call per line.")
+    ],
 ) -> None:
     """Add calls from a JSON Lines file; an invalid line imports nothing.
 
-    Example: callwatch import calls.jsonl
-    """
+    \b
+    Example:
+      callwatch import calls.jsonl
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
         commands.import_calls(state, file)
 
 
-rules_app = typer.Typer(help="Check the theme, eligibility and municipality rules.")
-app.add_typer(rules_app, name="rules")
-
-
 @rules_app.command("check")
 def rules_check() -> None:
-    """Validate every rules file; errors name the file and key."""
+    """Validate every rules file; errors name the file and key.
+
+    \b
+    Example:
+      callwatch rules check
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
         commands.rules_check(state)
 
 
-class ReportFormat(StrEnum):
-    md = "md"
-    html = "html"
+# ---------------------------------------------------------------------------------------------
+# Reports and exports
 
 
 @app.command()
 def report(
-    kommun: Annotated[
-        str | None, typer.Option("--kommun", "-k", help="Municipality name, e.g. Umeå.")
-    ] = None,
+    kommun: KommunOption = None,
     network: Annotated[bool, typer.Option("--network", help="One report for the network.")] = False,
     every_kommun: Annotated[
         bool,
-        typer.Option("--every-kommun", help="One report per municipality (into --out FOLDER)."),
+        typer.Option(
+            "--every-kommun", help="One report per municipality (into --out FOLDER or mailed)."
+        ),
     ] = False,
     since: Annotated[
-        str | None, typer.Option("--since", help="Cover changes from this date (YYYY-MM-DD).")
-    ] = None,
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Cover changes from DATE (default: the previous report).",
+        ),
+    ] = None,  # fmt: skip
     lang: Annotated[
-        str | None, typer.Option("--lang", help="sv (default for reports) or en.")
+        str | None,
+        typer.Option("--lang", metavar="LANG", help="sv (default for reports) or en."),
     ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="md (markdown) or html.")
     ] = ReportFormat.md,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write to this file (a folder with --every-kommun)."),
-    ] = None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (a folder with --every-kommun).",
+        ),
+    ] = None,  # fmt: skip
     today: TodayOption = None,
     decide_within: Annotated[
         int | None,
@@ -382,21 +572,23 @@ def report(
         typer.Option(
             "--mail-to",
             metavar="ADDR[,ADDR]",
-            help="E-mail the report (SMTP from CALLWATCH_SMTP_HOST etc.).",
+            help="E-mail the report (SMTP from CALLWATCH_SMTP_HOST, _PORT, _USER, ...).",
         ),
     ] = None,  # fmt: skip
     mail_from: Annotated[
         str | None,
-        typer.Option("--mail-from", metavar="ADDR", help="Sender address (default: SMTP user)."),
+        typer.Option("--mail-from", metavar="ADDR", help="Sender (default: the SMTP user)."),
     ] = None,
 ) -> None:
     """The weekly report for a municipality or the whole network (Swedish by default).
 
+    \b
     Example:
       callwatch report --kommun Umeå --out umea.md
       callwatch report --network --format html --out natverket.html
-      callwatch report --every-kommun --format html --out reports/ --mail-to anna@umea.se
-    """
+      callwatch report --every-kommun --format html --out reports/
+      callwatch report --kommun Umeå --mail-to anna@example.se,per@example.se
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
@@ -409,55 +601,79 @@ def report(
     raise typer.Exit(code)
 
 
-class ExportFormat(StrEnum):
-    ics = "ics"
-    csv = "csv"
-    json = "json"
-
-
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.ics,
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", "-t")] = None,
-    within: Annotated[int | None, typer.Option("--within")] = None,
-    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
-    show_all: Annotated[bool, typer.Option("--all")] = False,
-    delimiter: Annotated[str, typer.Option("--delimiter", help="CSV separator.")] = ";",
-    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="ics (calendar), csv (Excel) or json."),
+    ] = ExportFormat.ics,
+    kommun: KommunOption = None,
+    theme: ThemeOption = None,
+    within: WithinOption = None,
+    include_closed: IncludeClosedOption = False,
+    show_all: AllOption = False,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", metavar="CHAR", help="CSV separator (default ';').")
+    ] = ";",
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal",
+            metavar="CHAR",
+            help="Decimal sign in the CSV: ',' (default with ';') or '.'.",
+        ),
+    ] = None,  # fmt: skip
+    out: OutOption = None,
     today: TodayOption = None,
+    funder: FunderOption = None,
+    min_budget: MinBudgetOption = None,
+    search: SearchOption = None,
+    status: StatusFilterOption = None,
 ) -> None:
     """Calendar (ICS), spreadsheet (CSV for Excel) or JSON of the relevant calls.
 
-    Example: callwatch export --format ics --kommun Uppsala --out uppsala.ics
-    """
+    \b
+    Example:
+      callwatch export --format ics --kommun Uppsala --out uppsala.ics
+      callwatch export --format csv --kommun Umeå --out umea.csv
+      callwatch export --format csv --delimiter , --decimal . --out calls.csv
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
         commands.export(
-            state, fmt.value, kommun, theme, within, include_closed, show_all, delimiter, out, today
-        )
+            state, fmt.value, kommun, theme, within, include_closed, show_all, delimiter, out,
+            today, filters_from(funder, min_budget, search, status), decimal, state.lang,
+        )  # fmt: skip
 
 
-class DecisionStatus(StrEnum):
-    engage = "engage"
-    watch = "watch"
-    dismiss = "dismiss"
+# ---------------------------------------------------------------------------------------------
+# Decisions
 
 
 @app.command()
 def mark(
-    call_id: Annotated[str, typer.Argument(metavar="ID")],
-    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Municipality name.")],
-    status: Annotated[DecisionStatus, typer.Option("--status", "-s")],
-    reason: Annotated[str, typer.Option("--reason", help="Why, in a few words.")] = "",
-    note: Annotated[str, typer.Option("--note", help="Free-text note for colleagues.")] = "",
-    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+    call_id: Annotated[str, typer.Argument(metavar="ID", help="Call id, short id or row number.")],
+    kommun: KommunRequired,
+    status: Annotated[
+        DecisionStatus,
+        typer.Option("--status", "-s", help="engage, watch or dismiss (hides the call)."),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why, in a few words.")
+    ] = "",
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="Free-text note for colleagues.")
+    ] = "",
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who decided.")] = "",
 ) -> None:
     """Record a municipality's decision on a call; every change is kept.
 
-    Example: callwatch mark eu-ft:HORIZON-CL5-2026-09-D4-03 --kommun Umeå --status engage --by Anna
-    """
+    \b
+    Example:
+      callwatch mark d7v9cw --kommun Umeå --status engage --by Anna
+      callwatch mark 2 --kommun Umeå --status dismiss --reason "för litet"
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
@@ -466,27 +682,61 @@ def mark(
 
 @app.command()
 def decisions(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k")] = None,
-    status: Annotated[str | None, typer.Option("--status", "-s")] = None,
+    kommun: KommunOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", "-s", metavar="STATUS", help="engage, watch or dismiss."),
+    ] = None,
     history: Annotated[
-        bool, typer.Option("--history", help="Every change, not just the current.")
+        bool, typer.Option("--history", help="Every change, not just the current decision.")
     ] = False,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    fmt: FormatOption = TableFormat.table,
 ) -> None:
-    """List decisions: the current one per call and municipality (or every change)."""
+    """List decisions: the current one per call and municipality (or every change).
+
+    \b
+    Example:
+      callwatch decisions --kommun Umeå
+      callwatch decisions --history --format json > decisions.json   (a backup)
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():
         commands.list_decisions(state, kommun, status, history, fmt.value)
 
 
+@app.command("import-decisions")
+def import_decisions(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="JSON from `callwatch decisions --format json`."),
+    ],
+) -> None:
+    """Restore decisions from a backup; decisions already in the database are kept.
+
+    \b
+    Example:
+      callwatch decisions --history --format json > decisions.json
+      callwatch import-decisions decisions.json
+    """  # fmt: skip
+    from callwatch import commands
+
+    with user_errors():
+        commands.import_decisions(state, file)
+
+
 @app.command()
 def watch(
-    kommun: Annotated[str, typer.Option("--kommun", "-k")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    kommun: KommunRequired,
+    fmt: FormatOption = TableFormat.table,
     today: TodayOption = None,
 ) -> None:
-    """Everything a municipality engages in or watches, with deadlines, in one table."""
+    """Everything a municipality engages in or watches, with deadlines, in one table.
+
+    \b
+    Example:
+      callwatch watch --kommun Umeå
+    """  # fmt: skip
     from callwatch import commands
 
     with user_errors():

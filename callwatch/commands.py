@@ -900,43 +900,78 @@ def export(
     delimiter: str,
     out: Path | None,
     today_s: str | None,
+    filters: Any = None,
+    decimal: str | None = None,
+    lang: str | None = None,
 ) -> None:
     from callwatch import export as export_mod
     from callwatch import rank as rank_mod
     from callwatch import scoring
+    from callwatch.report_data import apply_filters
 
     if kommun and theme:
-        raise CallwatchError("give at most one of --kommun NAME or --theme ID")
+        raise UsageError("give at most one of --kommun NAME or --theme NAME")
+    if len(delimiter) != 1:
+        raise UsageError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or ','")
+    if decimal is not None and decimal not in (",", "."):
+        raise UsageError(f"--decimal {decimal!r}: use ',' or '.'")
+    if decimal is not None and decimal == delimiter:
+        raise UsageError("--decimal and --delimiter must differ")
     rules = load_rules(state)
     today = parse_today(today_s)
     db = state.db()
     scoring.refresh(db, rules)
-    kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
+    kwargs = dict(
+        include_closed=include_closed or bool(filters and "closed" in filters.statuses),
+        show_all=show_all, within=within, limit=0,
+    )  # fmt: skip
+    weights: dict = {}
     if kommun:
         profile = rules.profile(kommun)
+        weights = profile.weights
         hidden = dismissed(db).get(profile.id, set())
-        ranked = rank_mod.rank_for_profile(db, rules, profile, today, hidden_ids=hidden, **kwargs)
+        ranked = rank_mod.rank_for_profile(
+            db, rules, profile, today, hidden_ids=hidden, explain=False, **kwargs
+        )
+        ranked = apply_filters(db, ranked, filters)
+        for r in ranked:
+            rank_mod.explain_call(db, r, profile)
         name = f"callwatch: {profile.name}"
     else:
         # the network as a whole: every call relevant to at least one municipality, once
         seen: dict[str, Any] = {}
-        targets = [rules.theme(theme)] if theme else None
-        if targets:
-            for r in rank_mod.rank_for_theme(db, rules, targets[0], today, **kwargs):
+        target = rules.theme(theme) if theme else None
+        if target is not None:
+            weights = {target.id: 1.0}
+            for r in rank_mod.rank_for_theme(db, rules, target, today, **kwargs):
                 seen.setdefault(r.id, r)
         else:
             for p in rules.profiles.values():
-                for r in rank_mod.rank_for_profile(db, rules, p, today, **kwargs):
+                for r in rank_mod.rank_for_profile(db, rules, p, today, explain=False, **kwargs):
                     if r.id not in seen or r.score > seen[r.id].score:
                         seen[r.id] = r
-        ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
-        name = "callwatch" + (f": {theme}" if theme else ": nätverket")
-    if fmt == "ics":
-        _write(export_mod.to_ics(ranked, today, name, include_closed), out)
-    elif fmt == "csv":
-        _write(export_mod.to_csv(ranked, delimiter), out)
-    else:
-        _write(export_mod.to_json(ranked), out)
+        ranked = apply_filters(db, sorted(seen.values(), key=lambda r: (-r.score, r.id)), filters)
+        for r in ranked:
+            rank_mod.explain_call(db, r, None, target)
+        name = "callwatch" + (
+            f": {target.label(lang or 'sv')}" if target else (": nätverket" if (lang or "sv") == "sv" else ": the network")
+        )  # fmt: skip
+    out_lang = lang or ("sv" if fmt in ("ics", "csv") and delimiter == ";" else "en")
+
+    def reason(r: Any) -> str:
+        return human_reason(r, rules, out_lang, weights)
+
+    def themes(r: Any) -> str:
+        return theme_labels(r, rules, out_lang, 3)
+
+    writers = {
+        "ics": lambda: export_mod.to_ics(ranked, today, name, include_closed, out_lang, reason),
+        "csv": lambda: export_mod.to_csv(
+            ranked, delimiter, decimal=decimal, lang=out_lang, reason=reason, themes=themes
+        ),
+        "json": lambda: export_mod.to_json(ranked),
+    }
+    _write(writers[fmt](), out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1124,3 +1159,24 @@ def make_filters(
     if min_budget is not None and min_budget < 0:
         raise UsageError(f"--min-budget {min_budget:g}: give an amount of 0 or more")
     return Filters(funder or None, min_budget or None, search or None, tuple(status or ()))
+
+
+def import_decisions(state: Any, file: Path) -> None:
+    """Restore a decisions backup (the JSON of `callwatch decisions`)."""
+    from callwatch import decisions
+
+    try:
+        rows = json.loads(Path(file).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise CallwatchError(f"{file}: cannot read ({e.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CallwatchError(f"{file}: not JSON ({e})") from None
+    try:
+        known = set(load_rules(state).profiles)
+    except CallwatchError:
+        known = set()
+    counts = decisions.import_rows(state.db(), rows, str(file), known)
+    print(
+        f"imported {counts['imported']} decisions from {file} ({counts['present']} already "
+        f"present, {counts['older']} older than a decision in the database)"
+    )

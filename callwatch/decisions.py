@@ -96,3 +96,65 @@ def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
     ):
         out.setdefault(kommun, set()).update({call_id, canonical} - {None})
     return out
+
+
+BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
+
+
+def import_rows(
+    db: sqlite_utils.Database, rows: list[dict], source: str, known_kommuner: set[str]
+) -> dict[str, int]:
+    """Restore decisions from `callwatch decisions --format json` (current or --history).
+
+    Every row is checked before anything is written (one bad row: nothing imported, the error
+    names the row). A row already in the database is skipped; so is a row older than the
+    newest decision the database holds for that call and municipality, since the current
+    decision is the latest row and a restore must never overrule a newer decision."""
+    if not isinstance(rows, list):
+        raise CallwatchError(f"{source}: expected a JSON list of decisions")
+    clean = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise CallwatchError(f"{source} row {n}: expected an object")
+        for key in BACKUP_FIELDS:
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise CallwatchError(f"{source} row {n}: missing or empty {key!r}")
+        if row["status"] not in STATUSES:
+            raise CallwatchError(f"{source} row {n}: unknown status {row['status']!r}")
+        if known_kommuner and row["kommun"] not in known_kommuner:
+            raise CallwatchError(f"{source} row {n}: unknown municipality {row['kommun']!r}")
+        try:
+            datetime.fromisoformat(row["created"])
+        except ValueError:
+            raise CallwatchError(f"{source} row {n}: 'created' is not a timestamp") from None
+        clean.append(
+            Decision(
+                row["call_id"], row["kommun"], row["status"], str(row.get("reason") or ""),
+                str(row.get("note") or ""), str(row.get("by") or ""), row["created"],
+            )
+        )  # fmt: skip
+    counts = {"imported": 0, "present": 0, "older": 0}
+    with store.transaction(db):
+        for d in sorted(clean, key=lambda d: d.created):
+            same = db.conn.execute(
+                "SELECT 1 FROM decisions WHERE call_id = ? AND kommun = ? AND status = ? AND "
+                "created = ?",
+                [d.call_id, d.kommun, d.status, d.created],
+            ).fetchone()
+            if same:
+                counts["present"] += 1
+                continue
+            newest = db.conn.execute(
+                "SELECT max(created) FROM decisions WHERE call_id = ? AND kommun = ?",
+                [d.call_id, d.kommun],
+            ).fetchone()[0]
+            if newest and newest > d.created:
+                counts["older"] += 1
+                continue
+            db.conn.execute(
+                "INSERT INTO decisions (call_id, kommun, status, reason, note, by, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [d.call_id, d.kommun, d.status, d.reason, d.note, d.by, d.created],
+            )
+            counts["imported"] += 1
+    return counts

@@ -6,14 +6,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
 
 CSV_COLUMNS = [
-    "id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
+    "id", "short_id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
     "currency", "score", "eligibility", "top_themes", "reason", "url",
 ]  # fmt: skip
+
+
+ICS_WORDS = {
+    "sv": {"deadline": "Sista dag", "opens": "Öppnar"},
+    "en": {"deadline": "Deadline", "opens": "Opens"},
+}
+
+CSV_HEADERS_SV = {
+    "id": "id", "short_id": "kort id", "title": "titel", "funder": "finansiär",
+    "programme": "program", "status": "status", "deadline": "sista dag", "days_left": "dagar kvar",
+    "opens": "öppnar", "budget": "budget", "currency": "valuta", "score": "poäng",
+    "eligibility": "behörighet", "top_themes": "teman", "reason": "varför", "url": "länk",
+}  # fmt: skip
 
 
 def to_ics(
@@ -21,6 +35,8 @@ def to_ics(
     today: date,
     name: str,
     include_closed: bool,
+    lang: str = "sv",
+    reason: Callable[[rank_mod.Ranked], str] | None = None,
 ) -> bytes:
     """One all-day event per relevant deadline, plus the opening day of forthcoming calls.
 
@@ -28,6 +44,7 @@ def to_ics(
     the funder moves it, so re-importing the file updates the event instead of adding one."""
     from icalendar import Calendar, Event
 
+    words = ICS_WORDS.get(lang, ICS_WORDS["sv"])
     cal = Calendar()
     cal.add("prodid", "-//callwatch//funding calls//SV")
     cal.add("version", "2.0")
@@ -44,8 +61,9 @@ def to_ics(
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
             local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
-            ev.add("summary", f"Sista dag: {r.title} ({local})")
-            ev.add("description", f"{r.funder}. {r.reasons[0] if r.reasons else ''}\n{r.url}")
+            ev.add("summary", f"{words['deadline']}: {r.title} ({local})")
+            why = reason(r) if reason else ""
+            ev.add("description", f"{r.funder}." + (f" {why}" if why else "") + f"\n{r.url}")
             if r.url.startswith(("http://", "https://")):
                 ev.add("url", r.url)
             cal.add_component(ev)
@@ -56,41 +74,69 @@ def to_ics(
             day = rank_mod._local_date(r.opens)
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
-            ev.add("summary", f"Öppnar: {r.title}")
+            ev.add("summary", f"{words['opens']}: {r.title}")
             ev.add("description", f"{r.funder}\n{r.url}")
             cal.add_component(ev)
     return cal.to_ical()
 
 
-def rows(ranked: list[rank_mod.Ranked]) -> list[dict]:
+def rows(
+    ranked: list[rank_mod.Ranked],
+    *,
+    decimal: str = ".",
+    lang: str = "en",
+    reason: Callable[[rank_mod.Ranked], str] | None = None,
+    themes: Callable[[rank_mod.Ranked], str] | None = None,
+) -> list[dict]:
+    """One row per call; numbers written with `decimal` so Excel reads them as numbers."""
+    from callwatch import report_text, shortid
+
+    def num(value: float, digits: int) -> str:
+        return f"{value:.{digits}f}".replace(".", decimal)
+
+    t = report_text.words(lang)
     return [
         {
             "id": r.id,
+            "short_id": shortid.short(r.id),
             "title": r.title,
             "funder": r.funder,
             "programme": r.programme,
-            "status": r.status,
-            "deadline": r.deadline or "",
+            "status": report_text.status_word(r.status, r.days_left, lang) if lang == "sv" else r.status,
+            "deadline": rank_mod._local_date(r.deadline).isoformat() if r.deadline else "",
             "days_left": "" if r.days_left is None else r.days_left,
-            "opens": r.opens or "",
-            "budget": "" if r.budget_amount is None else f"{r.budget_amount:.0f}",
+            "opens": rank_mod._local_date(r.opens).isoformat() if r.opens else "",
+            "budget": "" if r.budget_amount is None else num(r.budget_amount, 0),
             "currency": r.budget_currency or "",
-            "score": f"{r.score:.3f}",
-            "eligibility": r.eligibility,
-            "top_themes": ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
-            "reason": r.reasons[0] if r.reasons else "",
+            "score": num(r.score, 3),
+            "eligibility": t.get(r.eligibility, r.eligibility) if lang == "sv" else r.eligibility,
+            "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
+            "reason": reason(r) if reason else (r.reasons[0] if r.reasons else ""),
             "url": r.url,
         }
         for r in ranked
-    ]
+    ]  # fmt: skip
 
 
-def to_csv(ranked: list[rank_mod.Ranked], delimiter: str = ";") -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads å, ä and ö right; ';' suits Swedish Excel."""
+def to_csv(
+    ranked: list[rank_mod.Ranked],
+    delimiter: str = ";",
+    *,
+    decimal: str | None = None,
+    lang: str = "en",
+    reason: Callable[[rank_mod.Ranked], str] | None = None,
+    themes: Callable[[rank_mod.Ranked], str] | None = None,
+) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads å, ä and ö right; ';' and a decimal comma
+    suit Swedish Excel (a ',' separator gets a '.' decimal unless told otherwise)."""
+    if decimal is None:
+        decimal = "," if delimiter == ";" else "."
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-    w.writeheader()
-    w.writerows(rows(ranked))
+    w = csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+    headers = CSV_HEADERS_SV if lang == "sv" else {c: c for c in CSV_COLUMNS}
+    w.writerow([headers[c] for c in CSV_COLUMNS])
+    for row in rows(ranked, decimal=decimal, lang=lang, reason=reason, themes=themes):
+        w.writerow([row[c] for c in CSV_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

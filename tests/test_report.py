@@ -273,17 +273,46 @@ def test_csv_export_for_swedish_excel(db_path, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows and rows[0]["id"] and "Klimatanpassning i kommuner" in {r["title"] for r in rows}
+    assert rows and rows[0]["id"] and "Klimatanpassning i kommuner" in {r["titel"] for r in rows}
+    excel = read_as_swedish_excel(raw)
+    klimat = next(r for r in excel if r["titel"] == "Klimatanpassning i kommuner")
+    assert klimat["budget"] == 20_000_000 and klimat["dagar kvar"] == 20
+    assert isinstance(klimat["poäng"], float) and 0 < klimat["poäng"] < 1
+    assert "," in next(r for r in rows if r["titel"] == klimat["titel"])["poäng"]
+    assert klimat["status"] == "öppen" and "klimat" in klimat["varför"]
     comma = run(
         "--db", db_path, "export", "--format", "csv", "--delimiter", ",", "--today", TODAY
     ).stdout_bytes
-    assert list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))[0]["title"]
+    plain = list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))
+    assert plain[0]["title"] and "." in plain[0]["score"] and "," not in plain[0]["score"]
+    dot = run(
+        "--db", db_path, "export", "--format", "csv", "--decimal", ".", "--kommun", "umea",
+        "--today", TODAY,
+    ).stdout_bytes  # fmt: skip
+    assert "." in next(csv.DictReader(io.StringIO(dot.decode("utf-8-sig")), delimiter=";"))["poäng"]
     j = json.loads(
         run(
             "--db", db_path, "export", "--format", "json", "--kommun", "umea", "--today", TODAY
         ).stdout
     )
     assert {c["id"] for c in j} == {r["id"] for r in rows}
+
+
+def read_as_swedish_excel(raw: bytes) -> list[dict]:
+    """Parse a CSV the way Excel with Swedish regional settings opens it: UTF-8 when there is
+    a BOM, ';' between fields, ',' as the decimal sign, space as thousands separator. A cell
+    that parses as a number becomes a number; anything else stays text."""
+    assert raw.startswith(b"\xef\xbb\xbf"), "without a BOM Excel reads UTF-8 as ANSI"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    number = re.compile(r"^-?\d+(?:,\d+)?$")
+
+    def cell(v: str) -> object:
+        v = v.replace("\u00a0", "").replace(" ", "") if number.match(v.replace(" ", "")) else v
+        if number.match(v):
+            return int(v) if "," not in v else float(v.replace(",", "."))
+        return v
+
+    return [{k: cell(v) for k, v in r.items()} for r in rows]
 
 
 CHROMIUM = (
