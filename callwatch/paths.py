@@ -66,4 +66,8 @@ def read_keys() -> dict[str, str]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError) as e:
         raise ConfigError(f"{path}: cannot read keys ({type(e).__name__})") from None
-    return {k: str(v) for k, v in data.items() if isinstance(v, str)}
+    return {
+        k: str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in data.items()
+        if isinstance(v, str | int | bool)
+    }
