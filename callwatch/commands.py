@@ -199,7 +199,7 @@ def list_calls(
                 output.Col(w["deadline"], min=10, drop=3),
                 output.Col(w["days"], right=True, drop=4),
                 output.Col(w["funder"], min=8, max=24, drop=5, flex=1, soft=14),
-                output.Col(w["title"], min=20, max=80, flex=2, soft=30),
+                output.Col(w["title"], min=20, max=80, flex=2, soft=28),
             ],
             cells,
         ),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
+from callwatch.output import csv_cell
 
 CSV_COLUMNS = [
     "id", "short_id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
@@ -136,7 +137,7 @@ def to_csv(
     headers = CSV_HEADERS_SV if lang == "sv" else {c: c for c in CSV_COLUMNS}
     w.writerow([headers[c] for c in CSV_COLUMNS])
     for row in rows(ranked, decimal=decimal, lang=lang, reason=reason, themes=themes):
-        w.writerow([row[c] for c in CSV_COLUMNS])
+        w.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

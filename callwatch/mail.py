@@ -102,7 +102,9 @@ def send(msg: EmailMessage, cfg: SmtpConfig) -> None:
                 server.login(cfg.user, cfg.password)
             refused = server.send_message(msg)
     except smtplib.SMTPAuthenticationError as e:
-        raise CallwatchError(f"mail via {where}: login as {cfg.user!r} refused ({e.smtp_code})") from None
+        raise CallwatchError(
+            f"mail via {where}: login as {cfg.user!r} refused ({e.smtp_code})"
+        ) from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as e:
         text = str(e).replace(cfg.password, "***") if cfg.password else str(e)
         raise CallwatchError(f"mail via {where} failed: {type(e).__name__}: {text}") from None

@@ -34,6 +34,11 @@ def term(value: object) -> str:
     return " ".join(_CONTROL.sub("", "" if value is None else str(value)).split())
 
 
+def csv_cell(value: object) -> object:
+    """Every CSV cell goes through here (the one place to neutralise spreadsheet formulas)."""
+    return value
+
+
 def console(stderr: bool = False):  # noqa: ANN201 - rich imported lazily
     from rich.console import Console
 
@@ -219,7 +224,7 @@ def print_csv(rows: Sequence[dict], columns: Sequence[str], *, delimiter: str = 
     for r in rows:
         w.writerow(
             {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                k: csv_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
                 for k, v in r.items()
             }
         )
