@@ -231,7 +231,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0 
 .empty{font-style:italic;color:#555}.timeline{margin:1rem 0}.row{display:grid;grid-template-columns:minmax(8rem,16rem) 1fr;gap:.5rem;align-items:center;margin:.2rem 0;font-size:.9rem}
 .bar{background:#e9ecef;border-radius:3px;height:.9rem;position:relative}.bar span{position:absolute;top:0;bottom:0;left:0;background:#2d6a4f;border-radius:3px}
 .bar.soon span{background:#c1121f}@media print{a{color:#000}.bar span{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f1f3f5;padding:0 .2rem;border-radius:3px;user-select:all;-webkit-user-select:all}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f1f3f5;padding:0 .2rem;border-radius:3px;user-select:all;-webkit-user-select:all;white-space:nowrap}code.cmd{white-space:normal}
 .intro{color:#555;margin:.2rem 0 .6rem}
 @media (max-width:36rem){dl{grid-template-columns:1fr}.row{grid-template-columns:1fr}}
 """
@@ -240,7 +240,9 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f1f3f5;paddin
 def _html_value(v: str | Code) -> str:
     e = html_text
     if isinstance(v, Code):
-        return f"<code>{e(_code_safe(v.text))}</code>" + (f" {e(v.after)}" if v.after else "")
+        after = re.sub(r"(--status \w+)", r"<code>\1</code>", e(v.after)) if v.after else ""
+        cls = ' class="cmd"' if " " in v.text else ""
+        return f"<code{cls}>{e(_code_safe(v.text))}</code>" + (f" {after}" if after else "")
     return e(v)
 
 
