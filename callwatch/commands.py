@@ -239,86 +239,92 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     if fmt == "csv":
         output.print_csv([call], list(call))
         return
+    w = report_text.show_words(state.lang)
+    t = report_text.words(state.lang or "en")
+    names = _kommun_names(state)
     con = output.console()
     print(output.term(call["title"]))
     fields = [
-        ("id", f"{call['id']}  ({shortid.short(call['id'])})"),
-        ("status", call["status"]),
-        ("funder", call["funder"]),
-        ("programme", call["programme"]),
-        ("url", call["url"]),
-        ("opens", output.local_time(call["opens"])),
-        ("next deadline", output.local_time(call["next_deadline"])),
-        (
-            "budget",
-            f"{call['budget_amount']:,.0f} {call['budget_currency']}"
-            if call["budget_amount"]
-            else "",
-        ),
-        ("language", call["language"]),
-        ("first seen", output.local_time(call["first_seen"])),
-        ("last seen", output.local_time(call["last_seen"])),
-    ]
+        (w["id"], f"{call['id']}  ({shortid.short(call['id'])})"),
+        (w["status"], report_text.status_word(call["status"], None, state.lang)),
+        (w["funder"], call["funder"]),
+        (w["programme"], call["programme"]),
+        (w["url"], call["url"]),
+        (w["opens"], output.local_time(call["opens"])),
+        (w["next_deadline"], output.local_time(call["next_deadline"])),
+        (w["budget"], report_text.money(call["budget_amount"], call["budget_currency"], state.lang or "en")),
+        (w["language"], call["language"]),
+        (w["first_seen"], output.local_time(call["first_seen"])),
+        (w["last_seen"], output.local_time(call["last_seen"])),
+    ]  # fmt: skip
     if call.get("closed_reason"):
         fields.append(
-            ("closed", f"{output.local_time(call['closed_at'])} ({call['closed_reason']})")
+            (w["closed"], f"{output.local_time(call['closed_at'])} ({call['closed_reason']})")
         )
     for k, v in call["extra"].items():
         fields.append((k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v))
     # plain lines, never wrapped: a URL stays one clickable line
+    pad = max(len(k) for k, _ in fields) + 2
     for k, v in fields:
         if v not in (None, ""):
-            print(f"{k + ':':<15} {output.term(v)}")
+            print(f"{k + ':':<{pad}}{output.term(v)}")
     if call["deadlines"]:
-        con.print(
-            "Deadlines: " + ", ".join(output.local_time(d) for d in call["deadlines"]), markup=False
-        )
-    for label, key in (("Summary", "summary"), ("Who can apply", "eligibility")):
+        print(f"{w['deadlines']}: " + ", ".join(output.local_time(d) for d in call["deadlines"]))
+    for label, key in ((w["summary"], "summary"), (w["who_can_apply"], "eligibility")):
         if call[key]:
-            con.print(f"\n{label}: {call[key]}", markup=False)
+            con.print(f"\n{label}: {output.term(call[key])}", markup=False)
     if call["keywords"]:
-        con.print("Keywords: " + ", ".join(call["keywords"]), markup=False)
+        con.print(f"{w['keywords']}: " + output.term(", ".join(call["keywords"])), markup=False)
     if others:
-        label = "Same call as" if call.get("duplicate_of") else "Also listed by"
-        con.print(f"\n{label}:", markup=False)
+        label = w["same_call"] if call.get("duplicate_of") else w["also_listed"]
+        print(f"\n{label}:")
         for o in others:
             print(f"  {o['source']}: {output.term(o['url'])}  ({shortid.short(o['id'])})")
     if rounds:
         con.print(
             output.table(
-                "Other rounds of this call",
-                ["id", "status", "opens", "deadline", "budget", "decisions", "title"],
+                w["rounds"],
+                [
+                    output.Col(w["id"], min=6), output.Col(w["status"], drop=3),
+                    output.Col(w["opens"], drop=4), output.Col(w["deadline"]),
+                    output.Col(w["budget"], drop=2), output.Col(w["decisions"], drop=1, flex=2, min=10),
+                    output.Col(w["title"], flex=1, min=16, soft=24),
+                ],
                 [
                     (
-                        r["id"],
-                        r["status"],
+                        shortid.short(r["id"]),
+                        report_text.status_word(r["status"], None, state.lang),
                         (r["opens"] or "")[:10],
                         (r["deadline"] or "")[:10],
-                        f"{r['budget']:,.0f} {r['currency']}" if r["budget"] else "",
-                        "; ".join(f"{d['kommun']}: {d['status']}" for d in r["decisions"]),
-                        r["title"][:60],
+                        report_text.money(r["budget"], r["currency"], state.lang or "en"),
+                        "; ".join(
+                            f"{names.get(d['kommun'], d['kommun'])}: "
+                            f"{t['decision_words'].get(d['status'], d['status'])}"
+                            for d in r["decisions"]
+                        ),
+                        r["title"],
                     )
                     for r in rounds
                 ],
             )
-        )
+        )  # fmt: skip
     if decided:
         con.print(
             output.table(
-                "Decisions (every change)",
+                w["decisions_title"],
                 [
-                    output.Col("when", min=16),
-                    output.Col("municipality"),
-                    output.Col("decision"),
-                    output.Col("by", drop=1),
-                    output.Col("reason", flex=1, min=10, drop=2),
-                    output.Col("note", flex=2, min=10, drop=3),
+                    output.Col(w["when"], min=16),
+                    output.Col(w["kommun"]),
+                    output.Col(w["decision"]),
+                    output.Col(w["by"], drop=1),
+                    output.Col(w["reason"], flex=1, min=10, drop=2),
+                    output.Col(w["note"], flex=2, min=10, drop=3),
                 ],
                 [
                     (
                         output.local_time(d["created"]),
-                        _kommun_names(state).get(d["kommun"], d["kommun"]),
-                        d["status"],
+                        names.get(d["kommun"], d["kommun"]),
+                        t["decision_words"].get(d["status"], d["status"]),
                         d["by"],
                         d["reason"],
                         d["note"],
@@ -330,16 +336,19 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     if history:
         con.print(
             output.table(
-                "History",
-                ["when", "field", "old", "new"],
+                w["history"],
                 [
-                    (h["changed_at"], h["field"], (h["old"] or "")[:60], (h["new"] or "")[:60])
+                    output.Col(w["when"], min=16), output.Col(w["field"]),
+                    output.Col(w["old"], flex=1, min=10, max=60), output.Col(w["new"], flex=2, min=10, max=60),
+                ],
+                [
+                    (output.local_time(h["changed_at"]), h["field"], h["old"] or "", h["new"] or "")
                     for h in history
                 ],
             )
-        )
+        )  # fmt: skip
     else:
-        con.print("\nNo changes recorded since first seen.", markup=False)
+        print("\n" + w["no_history"])
 
 
 def _kommun_names(state: Any) -> dict[str, str]:

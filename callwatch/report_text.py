@@ -315,3 +315,37 @@ def status_word(status: str, days_left: int | None, lang: str | None) -> str:
     if status == "open" and days_left is not None and days_left < 0:
         status = "closed"
     return t["statuses"].get(status, t["verify"])
+
+
+SHOW: dict[str, dict[str, str]] = {
+    "en": {
+        "id": "id", "status": "status", "funder": "funder", "programme": "programme",
+        "url": "url", "opens": "opens", "next_deadline": "next deadline", "budget": "budget",
+        "language": "language", "first_seen": "first seen", "last_seen": "last seen",
+        "closed": "closed", "deadlines": "Deadlines", "summary": "Summary",
+        "who_can_apply": "Who can apply", "keywords": "Keywords", "same_call": "Same call as",
+        "also_listed": "Also listed by", "rounds": "Other rounds of this call",
+        "deadline": "deadline", "decisions": "decisions", "title": "title",
+        "decisions_title": "Decisions (every change)", "when": "when",
+        "kommun": "municipality", "decision": "decision", "by": "by", "reason": "reason",
+        "note": "note", "history": "History", "field": "field", "old": "old", "new": "new",
+        "no_history": "No changes recorded since first seen.",
+    },
+    "sv": {
+        "id": "id", "status": "status", "funder": "finansiär", "programme": "program",
+        "url": "länk", "opens": "öppnar", "next_deadline": "nästa sista dag", "budget": "budget",
+        "language": "språk", "first_seen": "först sedd", "last_seen": "senast sedd",
+        "closed": "stängd", "deadlines": "Sista dagar", "summary": "Sammanfattning",
+        "who_can_apply": "Vem kan söka", "keywords": "Nyckelord", "same_call": "Samma utlysning som",
+        "also_listed": "Finns också hos", "rounds": "Andra omgångar av utlysningen",
+        "deadline": "sista dag", "decisions": "beslut", "title": "titel",
+        "decisions_title": "Beslut (varje ändring)", "when": "när", "kommun": "kommun",
+        "decision": "beslut", "by": "av", "reason": "motivering", "note": "anteckning",
+        "history": "Historik", "field": "fält", "old": "före", "new": "efter",
+        "no_history": "Inga ändringar sedan utlysningen först sågs.",
+    },
+}  # fmt: skip
+
+
+def show_words(lang: str | None) -> dict[str, str]:
+    return SHOW["sv" if lang == "sv" else "en"]
