@@ -662,37 +662,46 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     con = output.console()
     print(f"{output.term(found.title)}  ({found.id}, {shortid.short(found.id)})")
     print(output.term(found.url) + "\n")
-    con.print(
-        f"priority {found.score:.3f} = relevance {found.factors['relevance']:.3f} x eligibility "
-        f"{found.factors['eligibility']} x deadline {found.factors['deadline']} x size "
-        f"{found.factors['size']}",
-        markup=False,
-    )
+    lang = state.lang or "en"
+    w = report_text.explain_words(lang)
+    f = found.factors
+    print(
+        w["formula"].format(
+            score=found.score, relevance=f["relevance"], eligibility=f["eligibility"],
+            deadline=f["deadline"], size=f["size"],
+        )
+    )  # fmt: skip
     rows = []
     for t, s in found.themes.items():
-        w = profile.weights.get(t, 0.0)
+        weight = profile.weights.get(t, 0.0)
         terms = ", ".join(f"{e[0]} ({e[1]}, {e[2]})" for e in found.evidence.get(t, []))
-        label = rules.themes[t].label(state.lang or "en") if t in rules.themes else t
-        rows.append((label, f"{s:.3f}", f"{w:.1f}", f"{s * w:.3f}", terms))
+        label = rules.themes[t].label(lang) if t in rules.themes else t
+        rows.append((label, f"{s:.3f}", f"{weight:.1f}", f"{s * weight:.3f}", terms))
     con.print(
         output.table(
-            f"Themes for {profile.name}",
+            w["themes_for"].format(name=profile.name),
             [
-                output.Col("theme", max=24, flex=1, soft=12, min=10),
-                output.Col("score"),
-                output.Col("weight", drop=1),
-                output.Col("weighted"),
-                output.Col("evidence (field, points)", flex=2, min=20, max=90, soft=30, drop=2),
+                output.Col(w["theme"], max=24, flex=1, soft=12, min=10),
+                output.Col(w["score"]),
+                output.Col(w["weight"], drop=1),
+                output.Col(w["weighted"]),
+                output.Col(w["evidence"], flex=2, min=20, max=90, soft=30, drop=2),
             ],
             rows,
         )
     )
-    con.print(f"Eligibility: {found.eligibility}", markup=False)
+    t = report_text.words(lang)
+    verdict = t.get(found.eligibility, found.eligibility)
+    if lang == "en":
+        verdict = f"{found.eligibility} ({verdict})"
+    print(f"{w['eligibility']}: {verdict}")
     for e in found.eligibility_evidence:
-        con.print(f"  {e}", markup=False)
-    con.print("Reasons:", markup=False)
-    for reason in found.reasons:
-        con.print(f"  - {reason}", markup=False)
+        print(f"  {output.term(e)}")
+    print(f"{w['why']}: {human_reason(found, rules, lang, profile.weights)}")
+    if lang == "en":  # the matcher's own factor notes are English
+        print("Reasons:")
+        for reason in found.reasons:
+            print(f"  - {output.term(reason)}")
 
 
 def import_calls(state: Any, file: Path) -> None:

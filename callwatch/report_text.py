@@ -349,3 +349,25 @@ SHOW: dict[str, dict[str, str]] = {
 
 def show_words(lang: str | None) -> dict[str, str]:
     return SHOW["sv" if lang == "sv" else "en"]
+
+
+EXPLAIN: dict[str, dict[str, str]] = {
+    "en": {
+        "formula": "priority {score:.3f} = relevance {relevance:.3f} x eligibility {eligibility} "
+        "x deadline {deadline} x size {size}",
+        "themes_for": "Themes for {name}", "theme": "theme", "score": "score", "weight": "weight",
+        "weighted": "weighted", "evidence": "evidence (field, points)",
+        "eligibility": "Eligibility", "why": "Why",
+    },
+    "sv": {
+        "formula": "prioritet {score:.3f} = relevans {relevance:.3f} x behörighet {eligibility} "
+        "x sista dag {deadline} x storlek {size}",
+        "themes_for": "Teman för {name}", "theme": "tema", "score": "poäng", "weight": "vikt",
+        "weighted": "viktad", "evidence": "belägg (fält, poäng)", "eligibility": "Behörighet",
+        "why": "Varför",
+    },
+}  # fmt: skip
+
+
+def explain_words(lang: str | None) -> dict[str, str]:
+    return EXPLAIN["sv" if lang == "sv" else "en"]
