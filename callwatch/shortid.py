@@ -37,8 +37,14 @@ def remember_listing(db: sqlite_utils.Database, ids: list[str]) -> None:
     or busy database only loses this convenience."""
     from callwatch import store
 
-    with contextlib.suppress(Exception):  # a convenience must never fail a listing
-        store.set_meta(db, LAST_LISTING, json.dumps(ids[:500]))
+    # never wait for a running fetch's write lock: give up after 50 ms instead
+    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA busy_timeout = 50")
+    try:
+        with contextlib.suppress(Exception):  # a convenience must never fail a listing
+            store.set_meta(db, LAST_LISTING, json.dumps(ids[:500]))
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def resolve(db: sqlite_utils.Database, text: str) -> str:

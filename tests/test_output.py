@@ -138,3 +138,22 @@ def test_rank_filters(offline):
     rows = json.loads(run("--db", offline, "rank", "--kommun", "umea", "--search", "cykling",
                           "--format", "json", *APRIL).stdout)  # fmt: skip
     assert [r["title"] for r in rows] == ["Bidrag för ökad och säker cykling 2020"]
+
+
+def test_a_listing_never_waits_for_a_writer(offline):
+    """Remembering the row numbers must not block behind a fetch holding the write lock."""
+    import sqlite3
+    import time
+
+    from callwatch import store
+
+    writer = sqlite3.connect(offline, timeout=1)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        db = store.open_db(offline)
+        started = time.monotonic()
+        shortid.remember_listing(db, [JOINT])
+        assert time.monotonic() - started < 2
+    finally:
+        writer.rollback()
+        writer.close()
