@@ -354,6 +354,11 @@ def kommun_report(
         and r.status != "closed"
     ]
     to_decide = {i.ranked.id for i in decide}
+    closing_total = sum(
+        1
+        for r in calls
+        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= CLOSING_DAYS
+    )
     closing = sorted(
         (
             item(r)
@@ -410,7 +415,7 @@ def kommun_report(
         summary=t["summary"].format(
             decide=sections[0].total,
             new=sections[1].total,
-            closing=sections[0].total + sections[4].total,
+            closing=closing_total,
             days=CLOSING_DAYS,
             changed=sections[5].total,
         ),  # fmt: skip

@@ -180,3 +180,16 @@ def test_report_filters(offline):
     assert "924 MSEK" in out and "Gemensam acceleration" not in out
     r = run("--db", offline, "report", "--network", "--status", "shut", *APRIL)
     assert r.exit_code == 2 and "--status" in r.stderr
+
+
+def test_decide_within_changes_the_window_not_the_closing_count(offline):
+    wide = run("--db", offline, "report", "--kommun", "Umeå", "--decide-within", "200", *APRIL)
+    narrow = run("--db", offline, "report", "--kommun", "Umeå", "--decide-within", "7", *APRIL)
+    assert "## Att besluta (0)" in narrow.stdout
+    n = int(re.search(r"## Att besluta \((\d+)\)", wide.stdout).group(1))
+    assert n > 1
+    closing = re.search(r"(\d+) stänger inom 30 dagar", wide.stdout).group(1)
+    assert closing == re.search(r"(\d+) stänger inom 30 dagar", narrow.stdout).group(1) == "1"
+    decide = wide.stdout.split("## Att besluta")[1].split("\n## ")[0]
+    days = [int(d) for d in re.findall(r"\((\d+) dagar kvar\)", decide)]
+    assert days == sorted(days) and days[0] == 14
