@@ -751,7 +751,13 @@ def sources_check(
         rows,
         fmt,
         f"Source health ({'live' if live else f'replay of {folder}'})",
-        ["source", "kind", "health", "calls", "title", "deadline", "url", "expected", "message"],
+        [
+            output.Col("source", min=6), output.Col("kind", drop=4), output.Col("health"),
+            output.Col("calls", right=True), output.Col("title", right=True, drop=3),
+            output.Col("deadline", right=True, drop=2), output.Col("url", right=True, drop=5),
+            output.Col("expected", drop=6),
+            output.Col("message", flex=1, min=12, soft=24, max=90, drop=1),
+        ],
         lambda r: (
             r["source"], r["kind"], r["status"], r["found"], f"{r['with_title']:.0%}",
             f"{r['with_deadline']:.0%}", f"{r['with_url']:.0%}", r["expected"], r["message"],
