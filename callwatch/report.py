@@ -89,7 +89,8 @@ def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> str:
     for tid, s in list(r.themes.items())[:2]:
         if s < 0.15 or tid not in rules.themes:
             continue
-        terms = ", ".join(f"\u201d{x}\u201d" for x in rank_mod.top_terms(r.evidence, tid, 3))
+        left = "\u201d" if lang == "sv" else "\u201c"  # Swedish quotes are both ”
+        terms = ", ".join(f"{left}{x}\u201d" for x in rank_mod.top_terms(r.evidence, tid, 3))
         label = rules.themes[tid].label(lang)
         parts.append(f"{label} ({terms})" if terms else label)
     if r.keywords:
