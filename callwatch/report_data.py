@@ -455,10 +455,15 @@ def network_report(
     hidden = hidden or {}
     relevant: dict[str, list[tuple[float, str]]] = {}  # call id -> [(score, municipality)]
     ranked_by_id: dict[str, rank_mod.Ranked] = {}
+    # Without the requirement columns only "ranked high" can make a joint candidate, so the
+    # ranking can stop at that score instead of reading every relevant call.
+    knows_requirements = bool({"min_municipalities", "consortium_required"} & set(fact_columns(db)))
+    floor = 0.0 if knows_requirements else NETWORK_MIN_SCORE
     for pid, profile in sorted(rules.profiles.items()):
         ranked = rank_mod.rank_for_profile(
-            db, rules, profile, today, min_relevance=REPORT_MIN_RELEVANCE, explain=False
-        )
+            db, rules, profile, today, min_relevance=REPORT_MIN_RELEVANCE, min_score=floor,
+            explain=False,
+        )  # fmt: skip
         for r in apply_filters(db, ranked, filters):
             if r.id in hidden.get(pid, set()):
                 continue
