@@ -572,9 +572,6 @@ def render_ranked(
         }
         for i, r in enumerate(ranked, start=1)
     ]
-    if fmt == "json":
-        output.print_json([{**r.to_dict(), "short_id": shortid.short(r.id)} for r in ranked])
-        return
 
     def md_table(view: output.Listing) -> str:
         from callwatch.report import md, safe_url
@@ -622,6 +619,7 @@ def render_ranked(
         ),  # fmt: skip
         empty=w["rank_empty"].format(heading=heading),
         md=md_table,
+        json_rows=[{**r.to_dict(), "short_id": shortid.short(r.id)} for r in ranked],
     )
     output.show(view, fmt)
 

@@ -241,10 +241,11 @@ class Listing:
     cells: Callable[[dict], Sequence[object]]
     empty: str = ""  # said instead of an empty table
     md: Callable[[Listing], str] | None = None
+    json_rows: Sequence[dict] | None = None  # when scripts get a richer shape than the CSV
 
 
 def _render_json(v: Listing) -> None:
-    print_json(list(v.rows))
+    print_json(list(v.rows if v.json_rows is None else v.json_rows))
 
 
 def _render_csv(v: Listing) -> None:
