@@ -193,3 +193,16 @@ def test_decide_within_changes_the_window_not_the_closing_count(offline):
     decide = wide.stdout.split("## Att besluta")[1].split("\n## ")[0]
     days = [int(d) for d in re.findall(r"\((\d+) dagar kvar\)", decide)]
     assert days == sorted(days) and days[0] == 14
+
+
+def test_every_kommun_writes_one_file_each(offline, tmp_path):
+    folder = tmp_path / "out"
+    r = run(
+        "--db", offline, "report", "--every-kommun", "--format", "html", "--out", folder, *APRIL
+    )
+    assert r.exit_code == 0, r.output
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == 7 and "umea.html" in files
+    assert "Utlysningar för Umeå" in (folder / "umea.html").read_text(encoding="utf-8")
+    r = run("--db", offline, "report", "--every-kommun", *APRIL)
+    assert r.exit_code == 2 and "--out FOLDER or --mail-to" in r.stderr
