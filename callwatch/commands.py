@@ -310,6 +310,8 @@ def list_sources(state: Any, fmt: str) -> None:
                 "last_error": st.get("last_error") if st.get("last_status") == "failed" else None,
                 "last_failure": st.get("last_failure"),
                 "last_failure_message": st.get("last_failure_message"),
+                "skipped": st.get("last_skipped", 0),
+                "skipped_records": st.get("last_skipped_records", []),
                 "health": "never fetched"
                 if not st.get("last_status")
                 else ("ok" if st.get("last_status") in ("ok", "partial") else "failing"),
@@ -319,14 +321,34 @@ def list_sources(state: Any, fmt: str) -> None:
         rows,
         fmt,
         f"{len(rows)} sources",
-        ["id", "kind", "enabled", "health", "calls", "open", "last success", "last failure", "failures in a row"],
+        ["id", "kind", "enabled", "health", "calls", "open", "last success", "last failure", "failures in a row", "skipped"],
         lambda r: (
             r["id"], r["kind"], "yes" if r["enabled"] else "no", r["health"], r["calls"], r["open"],
             (r["last_success"] or "never")[:19],
             f"{(r['last_failure'] or '')[:19]} {r['last_failure_message'] or ''}".strip(),
-            r["consecutive_failures"],
+            r["consecutive_failures"], skipped_cell(r),
         ),
     )  # fmt: skip
+    if fmt == "table":
+        _print_skipped(rows)
+
+
+def skipped_cell(row: dict) -> str:
+    """The last run's skipped records in a table cell: how many and the first one named."""
+    n, names = row["skipped"], row["skipped_records"]
+    if not n:
+        return ""
+    return f"{n}: {names[0][:80]}" if names else str(n)
+
+
+def _print_skipped(rows: list[dict]) -> None:
+    """Every skipped record of the last runs, named, under the table (the run log keeps them)."""
+    con = output.console()
+    for r in rows:
+        if r["skipped"]:
+            con.print(f"\n{r['id']}: last run skipped {r['skipped']} record(s):", markup=False)
+            for name in r["skipped_records"]:
+                con.print(f"  {name}", markup=False)
 
 
 def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
@@ -337,11 +359,16 @@ def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
         body = Path(file).read_bytes()
     except OSError as e:
         raise CallwatchError(f"{file}: {e.strerror}") from None
-    from callwatch.adapters import safe_parse
+    from callwatch.adapters import parse_with_skips
 
     spec = specs[source]
-    calls = safe_parse(spec, body, clock.now(), str(file))
+    calls, skipped = parse_with_skips(spec, body, clock.now(), str(file))
     rows = [c.to_dict() for c in calls]
+    err = output.console(stderr=True)
+    for s in skipped:  # named, not fatal: one odd record never fails a source
+        err.print(f"skipped {s}", markup=False)
+    if skipped:
+        err.print(f"{len(calls)} calls parsed, {len(skipped)} record(s) skipped", markup=False)
     if fmt == "json":
         output.print_json(rows)
     elif fmt == "csv":

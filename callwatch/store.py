@@ -173,6 +173,12 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
+def _m_run_skips(db: sqlite_utils.Database) -> None:
+    """Odd records a run left out: how many, and which (JSON list of "place: why")."""
+    db.execute("ALTER TABLE runs ADD COLUMN skipped INTEGER DEFAULT 0")
+    db.execute("ALTER TABLE runs ADD COLUMN skipped_records TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -183,6 +189,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_decisions,
     _m008_http_cache,
     _m009_request_keys,
+    _m_run_skips,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -543,6 +550,12 @@ def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
     ):
         s = stats.setdefault(source, {"calls": 0, "by_status": {}})
         s.update(last_run=finished, last_status=status, last_error=error)
+    for source, n, records in db.execute(
+        "SELECT source, skipped, skipped_records FROM runs WHERE id IN "
+        "(SELECT max(id) FROM runs WHERE finished IS NOT NULL GROUP BY source)"
+    ):
+        s = stats.setdefault(source, {"calls": 0, "by_status": {}})
+        s.update(last_skipped=n or 0, last_skipped_records=json.loads(records) if records else [])
     for source, finished in db.execute(
         "SELECT source, max(finished) FROM runs WHERE status = 'ok' GROUP BY source"
     ):

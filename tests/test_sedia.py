@@ -57,10 +57,6 @@ def test_cascade_calls_keep_each_call_and_all_cutoffs(specs):
     [
         (lambda d: d.pop("results"), "field 'results' is missing"),
         (lambda d: d.pop("totalResults"), "field 'totalResults' is missing"),
-        (lambda d: d["results"][0].pop("metadata"), "field 'metadata' is missing"),
-        (lambda d: d["results"][0]["metadata"].pop("identifier"), "identifier is missing"),
-        (lambda d: d["results"][1]["metadata"].update(status=["123"]), "unknown status code"),
-        (lambda d: d["results"][0]["metadata"].update(deadlineDate=["soon"]), "unreadable date"),
     ],
 )
 def test_unexpected_structure_fails_loudly(specs, mutate, message):
@@ -70,6 +66,37 @@ def test_unexpected_structure_fails_loudly(specs, mutate, message):
         sedia.parse(specs["eu-ft"], json.dumps(data).encode(), NOW)
     assert str(e.value).startswith("eu-ft: ")
     assert message in str(e.value)
+
+
+RECORD_FAULTS = [
+    (lambda r: r.pop("metadata"), "field 'metadata' is missing"),
+    (lambda r: r["metadata"].pop("identifier"), "identifier is missing"),
+    (lambda r: r["metadata"].update(status=["123"]), "unknown status code"),
+    (lambda r: r["metadata"].update(deadlineDate=["soon"]), "unreadable date"),
+    (lambda r: r["metadata"].update(deadlineDate=5), "unexpected structure (TypeError"),
+]
+
+
+@pytest.mark.parametrize("mutate, message", RECORD_FAULTS)
+def test_one_odd_result_is_skipped_and_named(specs, mutate, message):
+    from callwatch.adapters import parse_with_skips
+
+    data = json.loads(TOPICS)
+    mutate(data["results"][1])
+    calls, skipped = parse_with_skips(specs["eu-ft"], json.dumps(data).encode(), NOW, "page")
+    assert len(calls) == 3
+    [s] = skipped
+    assert s.record.startswith("page results[1]") and message in s.why, s
+
+
+@pytest.mark.parametrize("mutate, message", RECORD_FAULTS)
+def test_every_result_odd_is_a_collapse(specs, mutate, message):
+    data = json.loads(TOPICS)
+    for r in data["results"]:
+        mutate(r)
+    with pytest.raises(ParseError) as e:
+        sedia.parse(specs["eu-ft"], json.dumps(data).encode(), NOW)
+    assert str(e.value).startswith("eu-ft: ") and message in str(e.value)
 
 
 def test_html_where_json_was_expected(specs):

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from urllib.parse import urlencode
 
-from callwatch.adapters import CrawlContext, CrawlResult, load_json, need
+from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
 from callwatch.errors import ParseError, SourceError
 from callwatch.models import Call
 from callwatch.normalise import clean, html_to_text, parse_datetime
@@ -203,7 +203,10 @@ def parse_page(spec: SourceSpec, body: bytes, now: datetime, where: str) -> tupl
     results = need(spec.id, data, "results", list, where)
     total = need(spec.id, data, "totalResults", int, where)
     assert isinstance(results, list) and isinstance(total, int)
-    calls = [parse_result(spec, r, now, f"{where} results[{i}]") for i, r in enumerate(results)]
+    calls = each_record(
+        spec.id, results, lambda r, place: parse_result(spec, r, now, place),
+        lambda i, _: f"{where} results[{i}]", ids=("reference", "identifier"),
+    )  # fmt: skip
     return calls, total
 
 

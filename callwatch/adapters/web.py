@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from callwatch.adapters import CrawlContext, CrawlResult
+from callwatch.adapters import CrawlContext, CrawlResult, each_record
 from callwatch.errors import ConfigError, ParseError, SourceError
 from callwatch.models import Call
 from callwatch.normalise import clean, parse_budget
@@ -232,7 +232,10 @@ def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[C
     base = url if url.startswith("http") else spec.options["listing_urls"][0]
     cards = parse_listing(spec, html, base)
     if cards:
-        return [parse_call_page(spec, None, c.url, now, c) for c in cards]
+        return each_record(
+            spec.id, cards, lambda c, _: parse_call_page(spec, None, c.url, now, c),
+            lambda _, c: c.url,
+        )  # fmt: skip
     call = parse_call_page(spec, html, base if not url.startswith("http") else url, now)
     if not call.title:
         raise ParseError(spec.id, f"{url or 'file'}: no call links and no call title found")
@@ -289,18 +292,24 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     follow = spec.options.get("follow", True)
     missing = 0
 
-    async def one(card: Card) -> Call:
+    async def one(card: Card) -> tuple[Card, str | None]:
         nonlocal missing
         if not follow:
-            return parse_call_page(spec, None, card.url, ctx.now, card)
+            return card, None
         try:
             r = await ctx.fetch("GET", card.url)
         except SourceError:
             missing += 1
-            return parse_call_page(spec, None, card.url, ctx.now, card)
-        return parse_call_page(spec, r.text(), card.url, ctx.now, card)
+            return card, None
+        return card, r.text()
 
-    calls = await asyncio.gather(*(one(c) for c in chosen))
+    fetched = await asyncio.gather(*(one(c) for c in chosen))
+    calls = each_record(  # an odd page is skipped and named, never fails the source
+        spec.id,
+        fetched,
+        lambda p, _: parse_call_page(spec, p[1], p[0].url, ctx.now, p[0]),
+        lambda _, p: p[0].url,
+    )
     if missing:
         ctx.warnings.append(f"{missing} call page(s) could not be fetched; used the listing text")
     return CrawlResult(calls=list(calls), complete=complete, pages=pages)

@@ -1,0 +1,229 @@
+"""Real funder data (tests/fixtures/*/PROVENANCE.md): every record that can be read is read, an
+odd record is skipped and named (never fails its source), and only a collapse is *broken*."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from callwatch import store
+from callwatch.adapters import gdp, parse_with_skips
+from callwatch.cli import app
+from callwatch.fetch import FetchOptions, run_fetch
+from callwatch.health import judge
+from callwatch.http import HttpConfig
+from tests.conftest import FIXTURES, NOW
+
+runner = CliRunner()
+GDP = FIXTURES / "gdp"
+FORMAS = (GDP / "formas_utlysningar.json").read_bytes()
+FORTE = (GDP / "forte_utlysningar.json").read_bytes()
+FAST = HttpConfig(delay=0, retries=0)
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_every_real_gdp_record_is_read(specs):
+    formas, skipped = parse_with_skips(specs["formas"], FORMAS, NOW, "formas.json")
+    assert len(formas) == 256 and skipped == []
+    forte, skipped = parse_with_skips(specs["forte"], FORTE, NOW, "forte.json")
+    assert len(forte) == 121 and skipped == []
+
+
+def test_null_status_record_is_kept_as_unknown(specs):
+    calls = {c.native_id: c for c in gdp.parse(specs["formas"], FORMAS, NOW)}
+    c = calls["2025-03056"]  # real: "status": null, null dates, null publiceringsplatser
+    assert c.title == "FutureFoodS - Accelerating Food Sustainability"
+    assert c.status == "unknown" and c.deadlines == [] and c.opens is None
+    assert c.url == specs["formas"].options["fallback_url"]
+    assert sum(c.status == "unknown" for c in calls.values()) == 4
+
+
+def test_null_status_with_dates_follows_the_dates(specs):
+    rec = json.loads(FORMAS)[0] | {"status": None}  # opens 2026-01-20, closes 2026-03-04
+    body = json.dumps([rec]).encode()
+    from datetime import UTC, datetime
+
+    def status(day):
+        return gdp.parse(specs["formas"], body, datetime(2026, *day, 12, tzinfo=UTC))[0].status
+
+    assert status((1, 10)) == "forthcoming"
+    assert status((2, 10)) == "open"
+    assert status((3, 10)) == "closed"
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        (
+            "http://https://forte.se/sok-finansiering/utlysningar/gastforskarbidrag-usa-2026",
+            "https://forte.se/sok-finansiering/utlysningar/gastforskarbidrag-usa-2026",
+        ),
+        (
+            " https://forte.se/utlysning/okad-kunskap-om-aldreomsorgen-2020",
+            "https://forte.se/utlysning/okad-kunskap-om-aldreomsorgen-2020",
+        ),
+        (
+            "https://forte.se/utlysning/etableringsbidrag-2023/ \u200e",
+            "https://forte.se/utlysning/etableringsbidrag-2023/",
+        ),
+        ("www.formas.se/x", "https://www.formas.se/x"),
+        ("not a url", ""),
+        (None, ""),
+    ],
+)
+def test_gdp_urls_are_cleaned(raw, clean):
+    assert gdp.clean_url(raw) == clean
+
+
+def test_no_stored_url_is_uncleaned_or_a_homepage_when_better_exists(specs):
+    for name, body in (("formas", FORMAS), ("forte", FORTE)):
+        for c in gdp.parse(specs[name], body, NOW):
+            assert c.url == c.url.strip() and "://" not in c.url.split("://", 1)[1], c.url
+            assert c.url.isprintable(), c.url
+    formas = {c.native_id: c for c in gdp.parse(specs["formas"], FORMAS, NOW)}
+    records = {r["diarienummer"]: r for r in json.loads(FORMAS)}
+    for dnr, rec in records.items():
+        places = [p["webbadress"] for p in rec["publiceringsplatser"] or []]
+        if places and all(gdp.is_homepage(gdp.clean_url(p)) for p in places):
+            # a bare homepage is not the call's page: Formas' own listing is better
+            assert formas[dnr].url == specs["formas"].options["fallback_url"], dnr
+    # a record listing a homepage and a real page gets the real page
+    both = json.loads(FORMAS)[0] | {
+        "publiceringsplatser": [
+            {"webbadress": "https://formas.se/"},
+            {"webbadress": " https://formas.se/en/calls/x.html "},
+        ]
+    }
+    [c] = gdp.parse(specs["formas"], json.dumps([both]).encode(), NOW)
+    assert c.url == "https://formas.se/en/calls/x.html"
+
+
+def test_record_without_page_and_no_fallback_is_skipped_and_named(specs):
+    """Forte has no fallback_url: a record without publiceringsplatser is skipped, named, and
+    the other records are stored."""
+    records = json.loads(FORTE)
+    records[5]["publiceringsplatser"] = None
+    dnr = records[5]["diarienummer"]
+    calls, skipped = parse_with_skips(specs["forte"], json.dumps(records).encode(), NOW, "f")
+    assert len(calls) == 120
+    [s] = skipped
+    assert s.record == f"f[5] ({dnr})"
+    assert "no public page" in s.why
+
+
+def _with_odd_records(tmp_path, n_odd):
+    """A copy of the real GDP recording whose Formas response has n_odd unreadable records."""
+    rec = tmp_path / "rec"
+    shutil.copytree(GDP / "recording", rec)
+    records = json.loads(FORMAS)
+    for r in records[:n_odd]:
+        r["status"] = "Pausad"
+    (rec / "formas" / "001.json").write_text(json.dumps(records), encoding="utf-8")
+    return rec
+
+
+def test_sources_check_replay_of_real_gdp_is_ok():
+    r = run("sources", "check", "--replay", GDP / "recording", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = {row["source"]: row for row in json.loads(r.stdout)}
+    assert rows["formas"]["status"] == "ok" and rows["formas"]["found"] == 256
+    assert rows["forte"]["status"] == "ok" and rows["forte"]["found"] == 121
+
+
+def test_parse_names_odd_records_and_exits_0(tmp_path):
+    records = json.loads(FORMAS)
+    records[3]["status"] = "Pausad"
+    records[7] = "not a record"
+    path = tmp_path / "formas.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    r = run("parse", "formas", path, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 254
+    assert f"[3] ({records[3]['diarienummer']}): unknown status 'Pausad'" in r.stderr
+    assert "[7]: expected an object" in r.stderr
+    assert "254 calls parsed, 2 record(s) skipped" in r.stderr
+
+
+def test_fetch_logs_skipped_records_and_sources_shows_them(tmp_path, specs):
+    db = store.open_db(tmp_path / "s.db")
+    opts = FetchOptions(mode="replay", replay_dir=_with_odd_records(tmp_path, 2), http=FAST)
+    reports = {r.source: r for r in run_fetch(db, [specs["formas"], specs["forte"]], opts)}
+    assert reports["formas"].status == "ok" and reports["formas"].seen == 254
+    assert reports["forte"].status == "ok" and reports["forte"].seen == 121
+    n, names = db.execute(
+        "SELECT skipped, skipped_records FROM runs WHERE source = 'formas'"
+    ).fetchone()
+    assert n == 2 and all("unknown status 'Pausad'" in s for s in json.loads(names))
+    db.conn.close()
+    r = run("--db", tmp_path / "s.db", "sources", "--format", "json")
+    rows = {row["id"]: row for row in json.loads(r.stdout)}
+    assert rows["formas"]["skipped"] == 2 and rows["forte"]["skipped"] == 0
+    assert "2026-00001" in rows["formas"]["skipped_records"][0]
+    table = run("--db", tmp_path / "s.db", "sources")
+    assert "last run skipped 2 record(s)" in table.stdout
+
+
+def test_many_odd_records_are_a_collapse(tmp_path, specs):
+    """Skipped records count against the share checks: a third unreadable is broken, and a
+    broken crawl stores nothing."""
+    db = store.open_db(tmp_path / "c.db")
+    opts = FetchOptions(mode="replay", replay_dir=_with_odd_records(tmp_path, 90), http=FAST)
+    [r] = run_fetch(db, [specs["formas"]], opts)
+    assert r.status == "failed" and "extraction looks broken" in r.message
+    assert store.call_count(db) == 0
+    calls, _ = parse_with_skips(specs["formas"], FORMAS, NOW)
+    assert judge(specs["formas"], calls, skipped=len(calls) // 2).status == "broken"
+    assert judge(specs["formas"], calls, skipped=2).status == "ok"
+
+
+def test_every_adapter_skips_one_odd_record(specs, tmp_path, monkeypatch):
+    """The same rule in every adapter kind, through the shared adapters.each_record."""
+    from callwatch.adapters import web
+    from callwatch.sources import load_source
+
+    real = json.loads(
+        (FIXTURES / "vinnova" / "ansokningsomgangar_real_3_records.json").read_bytes()
+    )
+    real.append({"Diarienummer": "odd"})
+    calls, skipped = parse_with_skips(specs["vinnova"], json.dumps(real).encode(), NOW, "v")
+    assert len(calls) == 2 and skipped[0].record == "v[3] (odd)"
+    assert "field 'Titel' is missing" in skipped[0].why
+
+    hits = json.loads(
+        (FIXTURES / "interreg" / "algolia_with_constructed_swedish_hit.json").read_bytes()
+    )
+    odd = dict(hits["results"][0]["hits"][-1])
+    odd.pop("objectID")
+    hits["results"][0]["hits"].append(odd)
+    calls, skipped = parse_with_skips(specs["interreg"], json.dumps(hits).encode(), NOW, "i")
+    assert len(calls) == 1 and "objectID" in skipped[0].why
+
+    src = tmp_path / "emfeed.toml"
+    src.write_text(
+        'id = "emfeed"\nname = "EM feed"\nfunder = "Energimyndigheten"\nkind = "feed"\n'
+        '[options]\nfeed_url = "https://www.energimyndigheten.se/rss/"\n',
+        encoding="utf-8",
+    )
+    atom = (FIXTURES / "feed" / "calls.atom").read_text(encoding="utf-8")
+    atom = atom.replace("<entry>", "<entry><title>no link</title></entry><entry>", 1)
+    calls, skipped = parse_with_skips(load_source(src), atom.encode(), NOW, "feed")
+    assert len(calls) == 2 and skipped[0].why == "entry has no link"
+
+    listing = (FIXTURES / "web" / "tillvaxtverket" / "listing.html").read_bytes()
+    every = web.parse(specs["tillvaxtverket"], listing, NOW)
+    bad = every[0].url
+    original = web.parse_call_page
+
+    def flaky(spec, html, url, now, card=None):
+        if url == bad:
+            raise ValueError("odd page")
+        return original(spec, html, url, now, card)
+
+    monkeypatch.setattr(web, "parse_call_page", flaky)
+    calls, skipped = parse_with_skips(specs["tillvaxtverket"], listing, NOW)
+    assert len(calls) == len(every) - 1
+    assert skipped[0].record == bad and "odd page" in skipped[0].why
