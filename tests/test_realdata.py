@@ -227,3 +227,59 @@ def test_every_adapter_skips_one_odd_record(specs, tmp_path, monkeypatch):
     calls, skipped = parse_with_skips(specs["tillvaxtverket"], listing, NOW)
     assert len(calls) == len(every) - 1
     assert skipped[0].record == bad and "odd page" in skipped[0].why
+
+
+# ---------------------------------------------------------------------------------------------
+# EU deadlines: the search API's "+0000" values are Brussels wall clock
+
+
+def test_eu_deadlines_are_brussels_wall_clock(specs):
+    from callwatch.adapters import sedia
+
+    topics = FIXTURES / "eu_sedia" / "search_topics_open_fundhunt_fixture.json"
+    c = {x.native_id: x for x in sedia.parse(specs["eu-ft"], topics.read_bytes(), NOW)}
+    topic = c["HORIZON-CL5-2026-09-D4-03"]  # deadlineDate 2026-09-15T00:00:00.000+0000
+    assert topic.deadlines == ["2026-09-15T23:59:00+02:00"]  # the day, no time of day
+    assert topic.extra["date_only_deadlines"] == ["2026-09-15"]
+    cascade = FIXTURES / "eu_sedia" / "search_cascade_type8_fundhunt_fixture.json"
+    c = {x.native_id: x for x in sedia.parse(specs["eu-ft"], cascade.read_bytes(), NOW)}
+    cut = c["11265COMPETITIVE_CALL"]  # ... 2027-02-14T23:59:00.000+0000 ...
+    assert "2027-02-14T23:59:00+01:00" in cut.deadlines  # 23:59 in Brussels, same day
+    assert cut.extra["date_only_deadlines"] == []
+    # a real AarhusAI excerpt: Horizon's 17:00 Brussels cut-offs stay 17:00
+    excerpt = FIXTURES / "eu_sedia" / "search_excerpt_3_rows_aarhusai.json"
+    [first, *_] = sedia.parse(specs["eu-ft"], excerpt.read_bytes(), NOW)
+    assert first.deadlines == ["2024-02-07T17:00:00+01:00"]
+
+
+def test_horizon_topics_show_their_day_in_rank_report_and_ics(tmp_path):
+    db = tmp_path / "eu.db"
+    assert run("--db", db, "fetch", "--offline", "-q").exit_code == 0
+    today = ("--today", "2026-06-01")
+    ranked = json.loads(
+        run("--db", db, "rank", "--theme", "klimat", "--all", "--format", "json", *today).stdout
+    )
+    topic = next(r for r in ranked if r["id"] == "eu-ft:HORIZON-CL5-2026-09-D4-03")
+    assert topic["deadline"].startswith("2026-09-15") and topic["days_left"] == 106
+    ics = run("--db", db, "export", "--format", "ics", "--theme", "klimat", "--all", *today).stdout
+    event = ics.split("UID:eu-ft:HORIZON-CL5-2026-09-D4-03/deadline-0")[0].rsplit("BEGIN:VEVENT", 1)
+    assert "DTSTART;VALUE=DATE:20260915" in event[1]
+    md = run("--db", db, "report", "--kommun", "Umeå", "--lang", "en", "--today", "2026-09-01")
+    section = md.stdout.split("HORIZON-CL5-2026-09-D4-03)", 1)[1][:400]  # closing soon
+    assert "**Deadline:** 2026-09-15 (14 days left)" in section
+
+
+def test_deadline_has_time_column_is_set_when_present(tmp_path, specs):
+    from callwatch.adapters import sedia
+
+    db = store.open_db(tmp_path / "h.db")
+    db.execute("ALTER TABLE calls ADD COLUMN deadline_has_time INTEGER")  # the facts migration
+    topics = (FIXTURES / "eu_sedia" / "search_topics_open_fundhunt_fixture.json").read_bytes()
+    cascade = (FIXTURES / "eu_sedia" / "search_cascade_type8_fundhunt_fixture.json").read_bytes()
+    calls = sedia.parse(specs["eu-ft"], topics, NOW) + sedia.parse(specs["eu-ft"], cascade, NOW)
+    store.apply_crawl(db, "eu-ft", calls, complete=False, now=NOW, run_id=None)
+    got = dict(db.execute("SELECT native_id, deadline_has_time FROM calls").fetchall())
+    assert got["HORIZON-CL5-2026-09-D4-03"] == 0 and got["11265COMPETITIVE_CALL"] == 1
+    # and without the column (this branch alone) nothing breaks
+    plain = store.open_db(tmp_path / "p.db")
+    store.apply_crawl(plain, "eu-ft", calls, complete=False, now=NOW, run_id=None)

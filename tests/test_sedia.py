@@ -18,8 +18,10 @@ def test_topics_are_normalised(specs):
     assert c.title.startswith("Advanced data platforms to integrate whole life carbon")
     assert c.url.endswith("/topic-details/HORIZON-CL5-2026-09-D4-03")
     assert c.programme == "Horizon Europe"
-    assert c.deadlines == ["2026-09-15T00:00:00+00:00"]
-    assert c.opens == "2026-05-05T00:00:00+00:00"
+    # "2026-09-15T00:00:00.000+0000" is Brussels wall clock, midnight: the day, open to its end
+    assert c.deadlines == ["2026-09-15T23:59:00+02:00"]
+    assert c.extra["date_only_deadlines"] == ["2026-09-15"]
+    assert c.opens == "2026-05-05T00:00:00+02:00"
     assert c.extra["types_of_action"] == ["HORIZON Innovation Actions"]
     assert c.extra["call_identifier"] == "HORIZON-CL5-2026-09"
     # the portal says open, but the deadline has passed at NOW
@@ -44,7 +46,8 @@ def test_cascade_calls_keep_each_call_and_all_cutoffs(specs):
     assert len(metu.deadlines) == 7
     assert metu.budget_amount == 30500 and metu.budget_currency == "EUR"
     assert metu.status == "open"  # later cut-offs remain
-    assert metu.next_deadline(NOW) == "2027-01-03T07:59:00+00:00"
+    assert metu.next_deadline(NOW) == "2027-01-03T07:59:00+01:00"  # Brussels wall clock
+    assert metu.extra["date_only_deadlines"] == []  # every cut-off has a time of day
     assert "financial support" in metu.description
     assert "<strong>" not in metu.description
     umx = calls["eu-ft:11264COMPETITIVE_CALL"]

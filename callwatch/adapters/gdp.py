@@ -161,6 +161,8 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
                     b.get("namn") for b in rec.get("bidragsformer") or [] if isinstance(b, dict)
                 ],
                 "updated": rec.get("uppdateringTidpunkt"),
+                # GDP gives the closing day only, no time of day
+                "date_only_deadlines": [closes.date().isoformat()] if closes else [],
             }.items()
             if v
         },
