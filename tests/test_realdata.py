@@ -3,6 +3,7 @@ odd record is skipped and named (never fails its source), and only a collapse is
 
 import json
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -45,7 +46,6 @@ def test_null_status_record_is_kept_as_unknown(specs):
 def test_null_status_with_dates_follows_the_dates(specs):
     rec = json.loads(FORMAS)[0] | {"status": None}  # opens 2026-01-20, closes 2026-03-04
     body = json.dumps([rec]).encode()
-    from datetime import UTC, datetime
 
     def status(day):
         return gdp.parse(specs["formas"], body, datetime(2026, *day, 12, tzinfo=UTC))[0].status
@@ -283,3 +283,68 @@ def test_deadline_has_time_column_is_set_when_present(tmp_path, specs):
     # and without the column (this branch alone) nothing breaks
     plain = store.open_db(tmp_path / "p.db")
     store.apply_crawl(plain, "eu-ft", calls, complete=False, now=NOW, run_id=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings: real cards of Energimyndigheten and Tillväxtverket
+
+WEB = FIXTURES / "web"
+SNAPSHOT = datetime(2026, 4, 23, 12, tzinfo=UTC)  # when the listing cards were scraped
+
+
+def test_energimyndigheten_real_cards_all_parse(specs):
+    body = (WEB / "energimyndigheten" / "listing_real_cards.html").read_bytes()
+    calls, skipped = parse_with_skips(specs["energimyndigheten"], body, SNAPSHOT)
+    assert len(calls) == 201 and skipped == []
+    assert all(len(c.deadlines) == 1 for c in calls)
+    open_ = [c for c in calls if c.status == "open"]
+    closed = [c for c in calls if c.status == "closed"]
+    # the 13 cards saying "Stänger <date>" are open, the 188 with a bare date are closed
+    assert len(open_) == 13 and len(closed) == 188
+    assert all(c.deadlines[0] >= "2026-04-24" for c in open_)
+    assert all(c.deadlines[0] < SNAPSHOT.isoformat() for c in closed)
+    by_title = {c.title: c for c in calls}
+    g = by_title["Gemensam acceleration mot Klimatneutrala städer 2030"]
+    assert g.status == "open" and g.deadlines == ["2026-04-24T23:59:00+02:00"]
+    # "2026–2027" in a title and "31 december 2027" in a blurb are not the card's date
+    r = by_title["Bidrag till kommunal energi- och klimatrådgivning 2026–2027"]
+    assert r.deadlines == ["2026-02-06T23:59:00+01:00"] and r.status == "closed"
+    assert len({c.url for c in calls}) == 201
+    later, _ = parse_with_skips(specs["energimyndigheten"], body, NOW)
+    assert {c.status for c in later} == {"closed"}
+
+
+def test_listing_status_word_survives(specs):
+    body = (WEB / "tillvaxtverket" / "listing_real_links.html").read_bytes()
+    calls = {c.native_id: c for c in parse_with_skips(specs["tillvaxtverket"], body, NOW)[0]}
+    # 12 real "Kommande" links and one "Pågående" call page (the 14th link is the listing)
+    assert len(calls) == 13
+    kommande = [c for c in calls.values() if c.extra.get("listing_status") == "forthcoming"]
+    assert len(kommande) == 12 and {c.status for c in kommande} == {"forthcoming"}
+    assert calls["9822"].status == "open" and calls["9822"].extra["listing_status"] == "open"
+
+
+def test_kommande_on_the_listing_beats_an_old_opening_date(specs, tmp_path):
+    """The offline Tillväxtverket call 10765: its listing says Kommande, its page an opening
+    date that has passed and no deadline; it is stored forthcoming, not open."""
+    db = tmp_path / "t.db"
+    assert run("--db", db, "fetch", "--offline", "-q", "--source", "tillvaxtverket").exit_code == 0
+    show = json.loads(run("--db", db, "show", "tillvaxtverket:10765", "--format", "json").stdout)
+    assert show["status"] == "forthcoming" and show["extra"]["listing_status"] == "forthcoming"
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Title Kommande", "forthcoming"),
+        ("Title Pågående Nu söker vi", "open"),
+        ("Title Stängd", "closed"),
+        ("Title Nu söker vi er som vill, under kommande år", None),
+        ("Title Stänger 24 april 2026 Forskningsstöd", None),
+        ("Title Forskningsstöd Öppen för alla", None),
+    ],
+)
+def test_listing_status_word_only_next_to_the_title(text, word):
+    from callwatch.adapters.web import Card, listing_status
+
+    assert listing_status(Card("https://x.se/a", "Title", text)) == word
