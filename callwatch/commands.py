@@ -131,10 +131,11 @@ def _fetch_locked(
 def _link_duplicates(db: Any, specs: list) -> int:
     """Derived links, recomputed after every change: cross-source duplicates, then the series
     that tie rounds of a recurring call together."""
-    from callwatch import dedupe, recurring
+    from callwatch import dedupe, merge, recurring
 
     n = dedupe.link(db, {s.id for s in specs if s.relists})
     recurring.link(db)
+    merge.refresh(db)  # a linked call carries the best facts of all its listings
     return n
 
 
@@ -183,10 +184,10 @@ def list_calls(
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
-    from callwatch import decisions, dedupe, recurring
+    from callwatch import decisions, dedupe, merge, recurring
 
     db = state.db()
-    call = store.get_call(db, call_id)
+    call = merge.overlay(store.get_call(db, call_id), merge.load(db))  # facts of every listing
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
     rounds = [r.__dict__ for r in recurring.rounds(db, call_id) if r.id != call_id]
@@ -227,6 +228,9 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     ]
     if call.get("closed_reason"):
         fields.append(("closed", f"{call['closed_at']} ({call['closed_reason']})"))
+    from_other = {k: v for k, v in (call.get("merged_from") or {}).items() if v != call["id"]}
+    if from_other:
+        fields.append(("facts from", "; ".join(f"{k}: {v}" for k, v in sorted(from_other.items()))))
     for k, v in call["extra"].items():
         fields.append((k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v))
     con.print(output.table(None, ["field", "value"], fields))
@@ -514,6 +518,9 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     today = parse_today(today_s)
     db = state.db()
     store.get_call(db, call_id)  # a clear error for an unknown id
+    from callwatch.merge import canonical_id
+
+    call_id = canonical_id(db, call_id)  # every listing of a linked call explains the same
     scoring.refresh(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id

@@ -179,6 +179,13 @@ def _m_run_skips(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN skipped_records TEXT")
 
 
+def _m_merged_calls(db: sqlite_utils.Database) -> None:
+    """The best facts of all listings of a linked call, derived after linking (merge.py)."""
+    db.execute(
+        "CREATE TABLE merged_calls (call_id TEXT PRIMARY KEY, members TEXT, merged TEXT, hash TEXT)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -190,6 +197,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m008_http_cache,
     _m009_request_keys,
     _m_run_skips,
+    _m_merged_calls,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

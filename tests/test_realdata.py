@@ -348,3 +348,101 @@ def test_listing_status_word_only_next_to_the_title(text, word):
     from callwatch.adapters.web import Card, listing_status
 
     assert listing_status(Card("https://x.se/a", "Title", text)) == word
+
+
+# ---------------------------------------------------------------------------------------------
+# A linked call carries the best facts of all its listings (merge.py)
+
+EM = "energimyndigheten:gemensam-acceleration-mot-klimatneutrala-stader-2030"
+VC = "viablecities:utlysning-16-gemensam-acceleration-mot-klimatneutrala-stader-2030"
+
+
+@pytest.fixture
+def offline_db(tmp_path):
+    db = tmp_path / "m.db"
+    assert run("--db", db, "fetch", "--offline", "-q").exit_code == 0
+    return db
+
+
+def test_linked_call_ranks_with_the_best_facts(offline_db):
+    ranked = json.loads(
+        run(
+            "--db", offline_db, "rank", "--kommun", "Umeå", "--today", "2026-04-10",
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    ids = [r["id"] for r in ranked]
+    assert EM in ids[:5] and VC not in ids  # one call, listed twice
+    call = ranked[ids.index(EM)]
+    assert call["budget_amount"] == 20_000_000 and call["budget_currency"] == "SEK"
+    assert call["eligibility"] != "not eligible"
+
+
+def test_explain_on_either_listing_is_the_same(offline_db):
+    def explain(cid):
+        r = run(
+            "--db", offline_db, "explain", cid, "--kommun", "Umeå", "--today", "2026-04-10",
+            "--format", "json",
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    em, vc = explain(EM), explain(VC)
+    assert em == vc and em["id"] == EM and em["budget_amount"] == 20_000_000
+
+
+def test_show_names_each_facts_source(offline_db):
+    shown = json.loads(run("--db", offline_db, "show", EM, "--format", "json").stdout)
+    assert shown["budget_amount"] == 20_000_000
+    assert shown["merged_from"]["budget_amount"] == VC
+    assert shown["merged_from"]["description"] == VC
+    assert "At least two of the parties must be cities/municipalities" in shown["description"]
+    assert shown["deadlines"] == ["2026-04-24T23:59:00+02:00"]
+    assert [o["id"] for o in shown["also_listed"]] == [VC]
+    table = run("--db", offline_db, "show", EM).stdout
+    assert "facts from" in table and "budget_amount: viablecities:" in table.replace("\n", "")
+    # the other listing, shown by its own id, is that listing
+    own = json.loads(run("--db", offline_db, "show", VC, "--format", "json").stdout)
+    assert own["id"] == VC and "merged_from" not in own
+
+
+def test_merge_takes_contract_columns_and_facts_with_sources(tmp_path):
+    from callwatch import merge
+    from callwatch.models import Call
+
+    db = store.open_db(tmp_path / "c.db")
+    for col, typ in (("min_municipalities", "INTEGER"), ("municipality_may_apply", "TEXT"),
+                     ("facts", "TEXT")):  # fmt: skip
+        db.execute(f"ALTER TABLE calls ADD COLUMN {col} {typ}")  # what the facts migration adds
+
+    def call(source, nid, **kw):
+        return Call(source=source, native_id=nid, title="Gemensam acceleration", url=f"https://{source}.se/x",
+                    funder=source, status="open", **kw)  # fmt: skip
+
+    a = call("energimyndigheten", "a", deadlines=["2026-04-24T23:59:00+02:00"],
+             extra={"from_listing_only": True})  # fmt: skip
+    b = call("viablecities", "b", description="At least two of the parties must be cities.",
+             budget_amount=2e7, budget_currency="SEK")  # fmt: skip
+    store.apply_crawl(db, "energimyndigheten", [a], complete=False, now=NOW, run_id=None)
+    store.apply_crawl(db, "viablecities", [b], complete=False, now=NOW, run_id=None)
+    db.execute("UPDATE calls SET municipality_may_apply = 'unclear' WHERE id = ?", [a.id])
+    db.execute(
+        "UPDATE calls SET min_municipalities = 2, municipality_may_apply = 'yes', facts = ? "
+        "WHERE id = ?",
+        [json.dumps({"min_municipalities": {"value": 2, "evidence": "At least two"}}), b.id],
+    )
+    db.execute("UPDATE calls SET duplicate_of = ? WHERE id = ?", [a.id, b.id])
+    assert merge.refresh(db) == 1
+    fields, sources = merge.load(db)[a.id]
+    assert fields["min_municipalities"] == 2 and sources["min_municipalities"] == b.id
+    assert fields["municipality_may_apply"] == "yes"  # "unclear" is no fact
+    assert fields["budget_amount"] == 2e7 and fields["description"].startswith("At least two")
+    assert "deadlines" not in fields and sources["deadlines"] == a.id  # the same day
+    assert fields["facts"]["min_municipalities"] == {
+        "value": 2, "evidence": "At least two", "source": b.id,
+    }  # fmt: skip
+    row = merge.overlay(store.get_call(db, a.id), merge.load(db))
+    assert row["budget_amount"] == 2e7 and row["merged_from"]["budget_amount"] == b.id
+    # unlinked again: nothing merged any more
+    db.execute("UPDATE calls SET duplicate_of = NULL")
+    assert merge.refresh(db) == 0 and merge.load(db) == {}
