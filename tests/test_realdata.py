@@ -446,3 +446,23 @@ def test_merge_takes_contract_columns_and_facts_with_sources(tmp_path):
     # unlinked again: nothing merged any more
     db.execute("UPDATE calls SET duplicate_of = NULL")
     assert merge.refresh(db) == 0 and merge.load(db) == {}
+
+
+def test_an_odd_topic_details_document_does_not_fail_the_eu_source(db, specs):
+    import httpx
+
+    topics = (FIXTURES / "eu_sedia" / "search_topics_open_fundhunt_fixture.json").read_bytes()
+    cascade = (FIXTURES / "eu_sedia" / "search_cascade_type8_fundhunt_fixture.json").read_bytes()
+
+    def handler(request):
+        if "topicDetails" in str(request.url):  # an HTML error page, then a value of a wrong type
+            odd = b'{"TopicDetails": {"description": "x", "keywords": 7}}'
+            body = b"<html>Maintenance</html>" if "d4-03" in str(request.url) else odd
+            return httpx.Response(200, content=body, headers={"content-type": "text/html"})
+        body = cascade if b'"8"' in request.content else topics
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    opts = FetchOptions(mode="live", transport=httpx.MockTransport(handler), http=FAST)
+    [r] = run_fetch(db, [specs["eu-ft"]], opts, now=NOW)
+    assert r.status == "ok" and r.seen == 8
+    assert any("topic details unavailable for 4 topic(s)" in w for w in r.warnings)

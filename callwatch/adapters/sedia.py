@@ -12,7 +12,14 @@ import json
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
+from callwatch.adapters import (
+    STRUCTURE_ERRORS,
+    CrawlContext,
+    CrawlResult,
+    each_record,
+    load_json,
+    need,
+)
 from callwatch.errors import ParseError, SourceError
 from callwatch.models import Call
 from callwatch.normalise import clean, end_of_day, html_to_text, parse_datetime, zone
@@ -318,7 +325,7 @@ async def _enrich(ctx: CrawlContext, calls: list[Call]) -> None:
         try:
             r = await ctx.fetch("GET", template.format(id=call.native_id.lower()))
             parse_topic_details(ctx.spec, call, r.body)
-        except SourceError:
+        except (SourceError, ParseError, *STRUCTURE_ERRORS):  # one odd document: keep the call
             missing += 1
 
     await asyncio.gather(
