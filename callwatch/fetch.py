@@ -38,7 +38,8 @@ class SourceReport:
     duration: float = 0.0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
-    skipped_records: list[str] = field(default_factory=list)  # odd records left out, "place: why"
+    skipped: int = 0  # odd records left out (see adapters.each_record)
+    skipped_records: list[str] = field(default_factory=list)  # the first of them, "place: why"
 
 
 @dataclass
@@ -72,14 +73,12 @@ async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
 MAX_SKIPS_LOGGED = 50  # the run log names this many skipped records, then counts the rest
 
 
-def skipped_log(skipped: list) -> str | None:
-    """The skipped records as the run log keeps them: JSON, one "place: why" per record."""
-    if not skipped:
-        return None
+def skipped_names(skipped: list) -> list[str]:
+    """The skipped records as the run log keeps them: one "place: why" each, capped."""
     names = [str(s)[:300] for s in skipped[:MAX_SKIPS_LOGGED]]
     if len(skipped) > MAX_SKIPS_LOGGED:
         names.append(f"... and {len(skipped) - MAX_SKIPS_LOGGED} more")
-    return json.dumps(names, ensure_ascii=False)
+    return names
 
 
 def run_fetch(
@@ -181,7 +180,8 @@ async def _fetch_source(
         )
     if result is not None:
         report.warnings += ctx.warnings + result.warnings
-        report.skipped_records = [str(s) for s in result.skipped]
+        report.skipped = len(result.skipped)
+        report.skipped_records = skipped_names(result.skipped)
         if result.skipped:
             report.warnings.append(
                 f"{len(result.skipped)} record(s) skipped, e.g. {result.skipped[0]}"
@@ -230,8 +230,10 @@ async def _fetch_source(
         errors=report.errors,
         error=report.message or None,
         duration_s=round(report.duration, 3),
-        skipped=len(report.skipped_records),
-        skipped_records=skipped_log(report.skipped_records),
+        skipped=report.skipped,
+        skipped_records=json.dumps(report.skipped_records, ensure_ascii=False)
+        if report.skipped
+        else None,
     )
     return report
 

@@ -51,7 +51,7 @@ def main() -> None:
             http=HttpConfig(delay=0, retries=0),
         )
         for r in run_fetch(db, specs, options, now=SNAPSHOT):
-            print(f"{r.source}: {r.status} seen={r.seen} skipped={len(r.skipped_records)}")
+            print(f"{r.source}: {r.status} seen={r.seen} skipped={r.skipped}")
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(staging, out)

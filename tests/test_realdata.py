@@ -466,3 +466,12 @@ def test_an_odd_topic_details_document_does_not_fail_the_eu_source(db, specs):
     [r] = run_fetch(db, [specs["eu-ft"]], opts, now=NOW)
     assert r.status == "ok" and r.seen == 8
     assert any("topic details unavailable for 4 topic(s)" in w for w in r.warnings)
+
+
+def test_run_log_names_at_most_50_skipped_records():
+    from callwatch.adapters import Skipped
+    from callwatch.fetch import skipped_names
+
+    names = skipped_names([Skipped(f"r[{i}]", "odd " * 200) for i in range(60)])
+    assert len(names) == 51 and names[-1] == "... and 10 more"
+    assert all(len(n) <= 300 for n in names)
