@@ -160,7 +160,13 @@ def list_calls(
     for s in statuses or []:
         if s not in ("forthcoming", "open", "closed"):
             raise CallwatchError(f"unknown status {s!r}; use forthcoming, open or closed")
-    rows = store.query_calls(state.db(), sources=names, statuses=statuses, search=search)
+    db = state.db()
+    rows = store.query_calls(db, sources=names, statuses=statuses, search=search)
+    if not names:  # one row per call: with the best facts of all its listings
+        from callwatch.merge import load, overlay
+
+        merged = load(db)
+        rows = [overlay(r, merged) for r in rows]
     if fmt == "json":
         output.print_json(rows)
     elif fmt == "csv":
@@ -531,11 +537,16 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
             f"{call_id} matches none of {profile.name}'s themes (relevance below "
             f"{rank_mod.MIN_RELEVANCE}); see `callwatch show {call_id}`"
         )
+    from callwatch.merge import load
+
+    merged_from = load(db).get(found.id, ({}, {}))[1]  # which listing gave each fact
     if fmt == "json":
         d = found.to_dict()
         d["evidence"] = found.evidence
         d["eligibility_evidence"] = found.eligibility_evidence
         d["profile_weights"] = profile.weights
+        if merged_from:
+            d["merged_from"] = merged_from
         output.print_json(d)
         return
     con = output.console()
@@ -565,6 +576,11 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     con.print("Reasons:", markup=False)
     for reason in found.reasons:
         con.print(f"  - {reason}", markup=False)
+    others = {k: v for k, v in merged_from.items() if v != found.id}
+    if others:
+        con.print("Facts from other listings of this call:", markup=False)
+        for field_name, source in sorted(others.items()):
+            con.print(f"  {field_name}: {source}", markup=False)
 
 
 def import_calls(state: Any, file: Path) -> None:

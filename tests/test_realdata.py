@@ -389,6 +389,11 @@ def test_explain_on_either_listing_is_the_same(offline_db):
 
     em, vc = explain(EM), explain(VC)
     assert em == vc and em["id"] == EM and em["budget_amount"] == 20_000_000
+    assert em["merged_from"]["budget_amount"] == VC
+    text = run(
+        "--db", offline_db, "explain", VC, "--kommun", "Umeå", "--today", "2026-04-10"
+    ).stdout  # fmt: skip
+    assert "Facts from other listings" in text and f"budget_amount: {VC}" in text
 
 
 def test_show_names_each_facts_source(offline_db):
@@ -401,6 +406,9 @@ def test_show_names_each_facts_source(offline_db):
     assert [o["id"] for o in shown["also_listed"]] == [VC]
     table = run("--db", offline_db, "show", EM).stdout
     assert "facts from" in table and "budget_amount: viablecities:" in table.replace("\n", "")
+    listed = json.loads(run("--db", offline_db, "calls", "--format", "json").stdout)
+    [row] = [c for c in listed if c["id"] in (EM, VC)]
+    assert row["id"] == EM and row["budget_amount"] == 20_000_000
     # the other listing, shown by its own id, is that listing
     own = json.loads(run("--db", offline_db, "show", VC, "--format", "json").stdout)
     assert own["id"] == VC and "merged_from" not in own
