@@ -39,7 +39,8 @@ def _columns(db: sqlite_utils.Database) -> set[str]:
 
 
 def _empty(v: object) -> bool:
-    return v is None or v == "" or v == [] or v == {} or v == "unclear" or v == "unknown"
+    """No fact: nothing, an empty list (also as JSON text), or a verdict that says "don't know"."""
+    return v is None or v in ("", [], {}, "[]", "{}", "null", "unclear", "unknown")
 
 
 def _richness(row: dict) -> tuple:
