@@ -133,10 +133,11 @@ def _fetch_locked(
 def _link_duplicates(db: Any, specs: list) -> int:
     """Derived links, recomputed after every change: cross-source duplicates, then the series
     that tie rounds of a recurring call together."""
-    from callwatch import dedupe, recurring
+    from callwatch import dedupe, merge, recurring
 
     n = dedupe.link(db, {s.id for s in specs if s.relists})
     recurring.link(db)
+    merge.refresh(db)  # a linked call carries the best facts of all its listings
     return n
 
 
@@ -174,6 +175,11 @@ def list_calls(
                 hint = f"; did you mean {best[0]!r}?" if best and best[1] > 60 else ""
                 raise NotFoundError(f"unknown source {n!r}{hint}")
     rows = store.query_calls(db, sources=names, statuses=statuses, search=search)
+    if not names:  # one row per call: with the best facts of all its listings
+        from callwatch.merge import load, overlay
+
+        merged = load(db)
+        rows = [overlay(r, merged) for r in rows]
     for r in rows:
         r["short_id"] = shortid.short(r["id"])
     if fmt == "table":
@@ -216,11 +222,11 @@ def _days_until(value: str | None, today: Any) -> int | None:
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
-    from callwatch import decisions, dedupe, recurring
+    from callwatch import decisions, dedupe, merge, recurring
 
     db = state.db()
     call_id = shortid.resolve(db, call_id)
-    call = store.get_call(db, call_id)
+    call = merge.overlay(store.get_call(db, call_id), merge.load(db))  # facts of every listing
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
     rounds = [r.__dict__ for r in recurring.rounds(db, call_id) if r.id != call_id]
@@ -260,6 +266,11 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     if call.get("closed_reason"):
         fields.append(
             (w["closed"], f"{output.local_time(call['closed_at'])} ({call['closed_reason']})")
+        )
+    from_other = {k: v for k, v in (call.get("merged_from") or {}).items() if v != call["id"]}
+    if from_other:
+        fields.append(
+            (w["facts_from"], "; ".join(f"{k}: {v}" for k, v in sorted(from_other.items())))
         )
     for k, v in call["extra"].items():
         fields.append((k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v))
@@ -379,6 +390,8 @@ def list_sources(state: Any, fmt: str) -> None:
                 "last_error": st.get("last_error") if st.get("last_status") == "failed" else None,
                 "last_failure": st.get("last_failure"),
                 "last_failure_message": st.get("last_failure_message"),
+                "skipped": st.get("last_skipped", 0),
+                "skipped_records": st.get("last_skipped_records", []),
                 "health": "never fetched"
                 if not st.get("last_status")
                 else ("ok" if st.get("last_status") in ("ok", "partial") else "failing"),
@@ -404,6 +417,7 @@ def list_sources(state: Any, fmt: str) -> None:
                 output.Col(w["last_success"], min=16, drop=2),
                 output.Col(w["failures"], right=True, drop=6),
                 output.Col(w["last_failure"], min=16, max=70, drop=1, flex=1, soft=24),
+                output.Col(w["skipped"], right=True, drop=7),
             ],
             lambda r: (
                 r["id"], r["kind"], w["yes"] if r["enabled"] else "", health.get(r["health"], r["health"]),
@@ -412,10 +426,28 @@ def list_sources(state: Any, fmt: str) -> None:
                 r["consecutive_failures"] or "",
                 f"{output.local_time(r['last_failure']) if r['last_failure'] else ''} "
                 f"{r['last_failure_message'] or ''}".strip(),
+                skipped_cell(r),
             ),
         ),
         fmt,
     )  # fmt: skip
+    if fmt == "table":
+        _print_skipped(rows)
+
+
+def skipped_cell(row: dict) -> str:
+    """The last run's skipped records in a table cell: how many (named under the table)."""
+    return str(row["skipped"]) if row["skipped"] else ""
+
+
+def _print_skipped(rows: list[dict]) -> None:
+    """Every skipped record of the last runs, named, under the table (the run log keeps them)."""
+    con = output.console()
+    for r in rows:
+        if r["skipped"]:
+            con.print(f"\n{r['id']}: last run skipped {r['skipped']} record(s):", markup=False)
+            for name in r["skipped_records"]:
+                con.print(f"  {name}", markup=False)
 
 
 def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
@@ -426,11 +458,16 @@ def parse_file(state: Any, source: str, file: Path, fmt: str) -> None:
         body = Path(file).read_bytes()
     except OSError as e:
         raise CallwatchError(f"{file}: {e.strerror}") from None
-    from callwatch.adapters import safe_parse
+    from callwatch.adapters import parse_with_skips
 
     spec = specs[source]
-    calls = safe_parse(spec, body, clock.now(), str(file))
+    calls, skipped = parse_with_skips(spec, body, clock.now(), str(file))
     rows = [c.to_dict() for c in calls]
+    err = output.console(stderr=True)
+    for s in skipped:  # named, not fatal: one odd record never fails a source
+        err.print(f"skipped {s}", markup=False)
+    if skipped:
+        err.print(f"{len(calls)} calls parsed, {len(skipped)} record(s) skipped", markup=False)
     if fmt == "json":
         output.print_json(rows)
     elif fmt == "csv":
@@ -640,6 +677,9 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     today = parse_today(today_s)
     db = state.db()
     call_id = shortid.resolve(db, call_id)  # a clear error for an unknown id
+    from callwatch.merge import canonical_id
+
+    call_id = canonical_id(db, call_id)  # every listing of a linked call explains the same
     scoring.refresh(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
@@ -650,11 +690,16 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
             f"{call_id} matches none of {profile.name}'s themes (relevance below "
             f"{rank_mod.MIN_RELEVANCE}); see `callwatch show {call_id}`"
         )
+    from callwatch.merge import load
+
+    merged_from = load(db).get(found.id, ({}, {}))[1]  # which listing gave each fact
     if fmt == "json":
         d = found.to_dict()
         d["evidence"] = found.evidence
         d["eligibility_evidence"] = found.eligibility_evidence
         d["profile_weights"] = profile.weights
+        if merged_from:
+            d["merged_from"] = merged_from
         output.print_json(d)
         return
     con = output.console()
@@ -700,6 +745,11 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         print("Reasons:")
         for reason in found.reasons:
             print(f"  - {output.term(reason)}")
+    others = {k: v for k, v in merged_from.items() if v != found.id}
+    if others:
+        print(w["facts_from"] + ":")
+        for field_name, source in sorted(others.items()):
+            print(f"  {field_name}: {output.term(source)}")
 
 
 def import_calls(state: Any, file: Path) -> None:

@@ -5,6 +5,7 @@ empty crawl never closes stored calls."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 import traceback
@@ -37,6 +38,8 @@ class SourceReport:
     duration: float = 0.0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    skipped: int = 0  # odd records left out (see adapters.each_record)
+    skipped_records: list[str] = field(default_factory=list)  # the first of them, "place: why"
 
 
 @dataclass
@@ -56,12 +59,26 @@ def _now() -> datetime:
 
 
 async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
-    from callwatch.adapters import STRUCTURE_ERRORS, structure_error
+    from callwatch.adapters import STRUCTURE_ERRORS, collecting_skips, structure_error
 
     try:
-        return await ctx.spec.adapter().crawl(ctx)
+        with collecting_skips() as skipped:  # odd records each adapter left out
+            result = await ctx.spec.adapter().crawl(ctx)
     except STRUCTURE_ERRORS as e:  # a response of an unexpected shape: bad input, one line
         raise structure_error(ctx.spec.id, "response", e) from None
+    result.skipped += skipped
+    return result
+
+
+MAX_SKIPS_LOGGED = 50  # the run log names this many skipped records, then counts the rest
+
+
+def skipped_names(skipped: list) -> list[str]:
+    """The skipped records as the run log keeps them: one "place: why" each, capped."""
+    names = [str(s)[:300] for s in skipped[:MAX_SKIPS_LOGGED]]
+    if len(skipped) > MAX_SKIPS_LOGGED:
+        names.append(f"... and {len(skipped) - MAX_SKIPS_LOGGED} more")
+    return names
 
 
 def run_fetch(
@@ -163,8 +180,14 @@ async def _fetch_source(
         )
     if result is not None:
         report.warnings += ctx.warnings + result.warnings
+        report.skipped = len(result.skipped)
+        report.skipped_records = skipped_names(result.skipped)
+        if result.skipped:
+            report.warnings.append(
+                f"{len(result.skipped)} record(s) skipped, e.g. {result.skipped[0]}"
+            )
         complete = result.complete and bool(result.calls)
-        health = judge(spec, result.calls, result.raw_items)
+        health = judge(spec, result.calls, result.raw_items, skipped=len(result.skipped))
         broken = health.status == "broken" and not (health.found == 0 and spec.min_calls == 0)
         if broken:
             report.status, report.errors = "failed", 1
@@ -207,6 +230,10 @@ async def _fetch_source(
         errors=report.errors,
         error=report.message or None,
         duration_s=round(report.duration, 3),
+        skipped=report.skipped,
+        skipped_records=json.dumps(report.skipped_records, ensure_ascii=False)
+        if report.skipped
+        else None,
     )
     return report
 
@@ -222,6 +249,7 @@ class CheckResult:
     with_url: float = 0.0
     expected: str = ""
     message: str = ""
+    skipped: int = 0  # odd records left out (named in `message`)
 
 
 def check_sources(specs: list[SourceSpec], options: FetchOptions) -> list[CheckResult]:
@@ -276,12 +304,16 @@ async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckRe
                     http.redact(str(e)),
                 )
                 return res
-            h = judge(spec, result.calls, result.raw_items)
+            h = judge(spec, result.calls, result.raw_items, skipped=len(result.skipped))
             res.status = "ok" if h.found == 0 and spec.min_calls == 0 else h.status
             res.found, res.with_title, res.with_deadline, res.with_url = (
                 h.found, h.with_title, h.with_deadline, h.with_url,
             )  # fmt: skip
             res.message = h.message
+            res.skipped = len(result.skipped)
+            if result.skipped:
+                note = f"{len(result.skipped)} record(s) skipped, e.g. {result.skipped[0]}"
+                res.message = f"{res.message}; {note}" if res.message else note
             return res
 
         return list(await asyncio.gather(*(one(s) for s in specs)))

@@ -2,7 +2,8 @@
 
 A source that suddenly yields no calls, or calls without deadlines, has almost always changed
 its layout; that is reported as *broken*, never as "no calls", and a broken crawl neither
-stores nor closes anything.
+stores nor closes anything. One odd record is not a collapse: adapters skip it (and name it in
+the run log), and only the shares below, with skipped records counted as failing, decide.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ class Health:
     message: str = ""
 
 
-def judge(spec: SourceSpec, calls: list[Call], raw_items: int | None = None) -> Health:
+def judge(
+    spec: SourceSpec, calls: list[Call], raw_items: int | None = None, skipped: int = 0
+) -> Health:
+    """`skipped` records (left out as unreadable) count against every share: a few odd records
+    leave a source ok, but when many are skipped the shares fall and the source is broken."""
     n = len(calls)
     found = raw_items if raw_items is not None else n
+    total = n + skipped
 
     def share(pred) -> float:  # noqa: ANN001
-        return round(sum(1 for c in calls if pred(c)) / n, 2) if n else 0.0
+        return round(sum(1 for c in calls if pred(c)) / total, 2) if total else 0.0
 
     h = Health(
         "ok",

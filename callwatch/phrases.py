@@ -165,3 +165,18 @@ def region_name(text: str) -> str | None:
         return None
     name = m.group("name")
     return "Södermanland" if name.lower() == "sörmland" else name
+
+
+_ANY_DATE = re.compile(rf"(?i)(?<!\w){_date_expr(0)}")
+
+
+def first_date(
+    text: str, tz: str = "Europe/Stockholm", *, deadline: bool = True
+) -> datetime | None:
+    """The first full date (with its year) in text, whatever label stands before it: for
+    listings whose cards show a bare date (Energimyndigheten's closed calls)."""
+    for m in _ANY_DATE.finditer(clean(text)[:2000]):
+        dt = _to_datetime(m, 0, tz, deadline=deadline, year_hint=None)
+        if dt:
+            return dt
+    return None

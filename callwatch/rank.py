@@ -216,8 +216,11 @@ def _candidates(
     )
     cur = db.execute(sql, args)
     cols = [c[0] for c in cur.description]
+    from callwatch.merge import load, overlay
+
+    merged = load(db)  # a linked call shows the best facts of all its listings
     for r in cur:
-        yield dict(zip(cols, r, strict=True))
+        yield overlay(dict(zip(cols, r, strict=True)), merged, as_json=True)
 
 
 def _rank(

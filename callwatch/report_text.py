@@ -281,6 +281,7 @@ CLI: dict[str, dict[str, str]] = {
         "sources_title": "{n} sources", "keywords": "your keywords",
         "marked": "{name}: {decision} {title} ({id})",
         "health_ok": "ok", "health_failing": "failing", "health_never": "never fetched",
+        "skipped": "skipped",
     },
     "sv": {
         "no": "#", "id": "id", "status": "status", "deadline": "sista dag", "days": "dagar",
@@ -301,6 +302,7 @@ CLI: dict[str, dict[str, str]] = {
         "sources_title": "{n} källor", "keywords": "era nyckelord",
         "marked": "{name}: {decision} {title} ({id})",
         "health_ok": "ok", "health_failing": "fungerar inte", "health_never": "aldrig hämtad",
+        "skipped": "hoppade över",
     },
 }  # fmt: skip
 
@@ -330,6 +332,7 @@ SHOW: dict[str, dict[str, str]] = {
         "kommun": "municipality", "decision": "decision", "by": "by", "reason": "reason",
         "note": "note", "history": "History", "field": "field", "old": "old", "new": "new",
         "no_history": "No changes recorded since first seen.",
+        "facts_from": "facts from other listings",
     },
     "sv": {
         "id": "id", "status": "status", "funder": "finansiär", "programme": "program",
@@ -343,6 +346,7 @@ SHOW: dict[str, dict[str, str]] = {
         "decision": "beslut", "by": "av", "reason": "motivering", "note": "anteckning",
         "history": "Historik", "field": "fält", "old": "före", "new": "efter",
         "no_history": "Inga ändringar sedan utlysningen först sågs.",
+        "facts_from": "uppgifter från andra publiceringar",
     },
 }  # fmt: skip
 
@@ -358,13 +362,14 @@ EXPLAIN: dict[str, dict[str, str]] = {
         "themes_for": "Themes for {name}", "theme": "theme", "score": "score", "weight": "weight",
         "weighted": "weighted", "evidence": "evidence (field, points)",
         "eligibility": "Eligibility", "why": "Why",
+        "facts_from": "Facts from other listings of this call",
     },
     "sv": {
         "formula": "prioritet {score:.3f} = relevans {relevance:.3f} x behörighet {eligibility} "
         "x sista dag {deadline} x storlek {size}",
         "themes_for": "Teman för {name}", "theme": "tema", "score": "poäng", "weight": "vikt",
         "weighted": "viktad", "evidence": "belägg (fält, poäng)", "eligibility": "Behörighet",
-        "why": "Varför",
+        "why": "Varför", "facts_from": "Uppgifter från andra publiceringar av utlysningen",
     },
 }  # fmt: skip
 

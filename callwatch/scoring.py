@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from callwatch import clock, store
+from callwatch import clock, merge, store
 from callwatch.rank import profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
 
@@ -58,6 +58,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     matcher = Matcher(rules)
     analyses: dict[str, Analysis] = {}
     facts: dict[str, tuple[dict, float]] = {}
+    merged = merge.load(db)  # a linked call is scored on the best facts of all its listings
 
     def analyse(ids: list[str]) -> None:
         for chunk in _chunks(ids, 500):
@@ -66,7 +67,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             )
             cols = [c[0] for c in cur.description]
             for row in cur.fetchall():
-                call = store.row_to_dict(dict(zip(cols, row, strict=True)))
+                call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
                 analysis = matcher.analyse(call_fields(call))
                 for pid, profile in rules.profiles.items():
                     outside = region_check(call["extra"] or {}, profile)

@@ -173,6 +173,19 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
+def _m_run_skips(db: sqlite_utils.Database) -> None:
+    """Odd records a run left out: how many, and which (JSON list of "place: why")."""
+    db.execute("ALTER TABLE runs ADD COLUMN skipped INTEGER DEFAULT 0")
+    db.execute("ALTER TABLE runs ADD COLUMN skipped_records TEXT")
+
+
+def _m_merged_calls(db: sqlite_utils.Database) -> None:
+    """The best facts of all listings of a linked call, derived after linking (merge.py)."""
+    db.execute(
+        "CREATE TABLE merged_calls (call_id TEXT PRIMARY KEY, members TEXT, merged TEXT, hash TEXT)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -183,6 +196,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_decisions,
     _m008_http_cache,
     _m009_request_keys,
+    _m_run_skips,
+    _m_merged_calls,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -402,11 +417,29 @@ def apply_crawl(
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 history,
             )
+        _deadline_has_time(conn, by_id.values(), now)
         if inserts or history or updates:
             bump_data_version(db)
     counts.new = len(inserts)
     counts.unchanged += len(touches)
     return counts
+
+
+def _deadline_has_time(conn: sqlite3.Connection, calls: Iterable[Call], now: datetime) -> None:
+    """Where the adapter knows which deadlines are days without a time of day (extra
+    `date_only_deadlines`: EU midnight values, GDP dates), set the contract column
+    `deadline_has_time` for the next deadline. The column comes with the facts migration; until
+    then there is nothing to set."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(calls)")}
+    if "deadline_has_time" not in cols:
+        return
+    rows = []
+    for call in calls:
+        days = call.extra.get("date_only_deadlines")
+        nxt = call.next_deadline(now)
+        if isinstance(days, list) and nxt:
+            rows.append((0 if nxt[:10] in days else 1, call.id))
+    conn.executemany("UPDATE calls SET deadline_has_time = ? WHERE id = ?", rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -543,6 +576,12 @@ def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
     ):
         s = stats.setdefault(source, {"calls": 0, "by_status": {}})
         s.update(last_run=finished, last_status=status, last_error=error)
+    for source, n, records in db.execute(
+        "SELECT source, skipped, skipped_records FROM runs WHERE id IN "
+        "(SELECT max(id) FROM runs WHERE finished IS NOT NULL GROUP BY source)"
+    ):
+        s = stats.setdefault(source, {"calls": 0, "by_status": {}})
+        s.update(last_skipped=n or 0, last_skipped_records=json.loads(records) if records else [])
     for source, finished in db.execute(
         "SELECT source, max(finished) FROM runs WHERE status = 'ok' GROUP BY source"
     ):

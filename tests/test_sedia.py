@@ -18,8 +18,10 @@ def test_topics_are_normalised(specs):
     assert c.title.startswith("Advanced data platforms to integrate whole life carbon")
     assert c.url.endswith("/topic-details/HORIZON-CL5-2026-09-D4-03")
     assert c.programme == "Horizon Europe"
-    assert c.deadlines == ["2026-09-15T00:00:00+00:00"]
-    assert c.opens == "2026-05-05T00:00:00+00:00"
+    # "2026-09-15T00:00:00.000+0000" is Brussels wall clock, midnight: the day, open to its end
+    assert c.deadlines == ["2026-09-15T23:59:00+02:00"]
+    assert c.extra["date_only_deadlines"] == ["2026-09-15"]
+    assert c.opens == "2026-05-05T00:00:00+02:00"
     assert c.extra["types_of_action"] == ["HORIZON Innovation Actions"]
     assert c.extra["call_identifier"] == "HORIZON-CL5-2026-09"
     # the portal says open, but the deadline has passed at NOW
@@ -44,7 +46,8 @@ def test_cascade_calls_keep_each_call_and_all_cutoffs(specs):
     assert len(metu.deadlines) == 7
     assert metu.budget_amount == 30500 and metu.budget_currency == "EUR"
     assert metu.status == "open"  # later cut-offs remain
-    assert metu.next_deadline(NOW) == "2027-01-03T07:59:00+00:00"
+    assert metu.next_deadline(NOW) == "2027-01-03T07:59:00+01:00"  # Brussels wall clock
+    assert metu.extra["date_only_deadlines"] == []  # every cut-off has a time of day
     assert "financial support" in metu.description
     assert "<strong>" not in metu.description
     umx = calls["eu-ft:11264COMPETITIVE_CALL"]
@@ -57,10 +60,6 @@ def test_cascade_calls_keep_each_call_and_all_cutoffs(specs):
     [
         (lambda d: d.pop("results"), "field 'results' is missing"),
         (lambda d: d.pop("totalResults"), "field 'totalResults' is missing"),
-        (lambda d: d["results"][0].pop("metadata"), "field 'metadata' is missing"),
-        (lambda d: d["results"][0]["metadata"].pop("identifier"), "identifier is missing"),
-        (lambda d: d["results"][1]["metadata"].update(status=["123"]), "unknown status code"),
-        (lambda d: d["results"][0]["metadata"].update(deadlineDate=["soon"]), "unreadable date"),
     ],
 )
 def test_unexpected_structure_fails_loudly(specs, mutate, message):
@@ -70,6 +69,37 @@ def test_unexpected_structure_fails_loudly(specs, mutate, message):
         sedia.parse(specs["eu-ft"], json.dumps(data).encode(), NOW)
     assert str(e.value).startswith("eu-ft: ")
     assert message in str(e.value)
+
+
+RECORD_FAULTS = [
+    (lambda r: r.pop("metadata"), "field 'metadata' is missing"),
+    (lambda r: r["metadata"].pop("identifier"), "identifier is missing"),
+    (lambda r: r["metadata"].update(status=["123"]), "unknown status code"),
+    (lambda r: r["metadata"].update(deadlineDate=["soon"]), "unreadable date"),
+    (lambda r: r["metadata"].update(deadlineDate=5), "unexpected structure (TypeError"),
+]
+
+
+@pytest.mark.parametrize("mutate, message", RECORD_FAULTS)
+def test_one_odd_result_is_skipped_and_named(specs, mutate, message):
+    from callwatch.adapters import parse_with_skips
+
+    data = json.loads(TOPICS)
+    mutate(data["results"][1])
+    calls, skipped = parse_with_skips(specs["eu-ft"], json.dumps(data).encode(), NOW, "page")
+    assert len(calls) == 3
+    [s] = skipped
+    assert s.record.startswith("page results[1]") and message in s.why, s
+
+
+@pytest.mark.parametrize("mutate, message", RECORD_FAULTS)
+def test_every_result_odd_is_a_collapse(specs, mutate, message):
+    data = json.loads(TOPICS)
+    for r in data["results"]:
+        mutate(r)
+    with pytest.raises(ParseError) as e:
+        sedia.parse(specs["eu-ft"], json.dumps(data).encode(), NOW)
+    assert str(e.value).startswith("eu-ft: ") and message in str(e.value)
 
 
 def test_html_where_json_was_expected(specs):

@@ -19,16 +19,16 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_gdp_constructed_records(specs):
-    body = (FIXTURES / "gdp" / "formas_utlysningar_constructed.json").read_bytes()
+def test_gdp_real_records(specs):
+    body = (FIXTURES / "gdp" / "formas_utlysningar.json").read_bytes()
     calls = {c.native_id: c for c in gdp.parse(specs["formas"], body, NOW)}
-    u = calls["constructed-utforska-2024"]
-    assert u.status == "closed"  # Kommande once, its closing date has passed
-    assert u.opens.startswith("2024-09-04") and u.deadlines == ["2024-10-16T23:59:00+02:00"]
-    assert u.url.startswith("https://formas.se/")
-    assert calls["constructed-gestaltad-livsmiljo-2023"].status == "closed"
+    assert len(calls) == 256
+    c = calls["2026-00001"]  # real: "Kommande" in the snapshot, its closing date has passed
+    assert c.status == "closed" and c.opens.startswith("2026-01-20")
+    assert c.deadlines == ["2026-03-04T23:59:00+01:00"]
+    assert c.url.startswith("https://formas.se/soka-finansiering/alla-utlysningar/utlysningar/")
     wrapped = json.dumps({"utlysningar": json.loads(body)}).encode()
-    assert len(gdp.parse(specs["formas"], wrapped, NOW)) == 2
+    assert len(gdp.parse(specs["formas"], wrapped, NOW)) == 256
     with pytest.raises(ParseError, match="unknown status 'Pausad'"):
         gdp.parse(
             specs["formas"], json.dumps([json.loads(body)[0] | {"status": "Pausad"}]).encode(), NOW
@@ -124,7 +124,8 @@ def test_duplicate_listed_once_with_both_urls(tmp_path):
     [
         ("eu-ft", FIXTURES / "eu_sedia" / "search_cascade_type8_fundhunt_fixture.json"),
         ("vinnova", FIXTURES / "vinnova" / "ansokningsomgangar_constructed.json"),
-        ("formas", FIXTURES / "gdp" / "formas_utlysningar_constructed.json"),
+        ("formas", FIXTURES / "gdp" / "formas_utlysningar.json"),
+        ("forte", FIXTURES / "gdp" / "forte_utlysningar.json"),
         ("interreg", FIXTURES / "interreg" / "algolia_with_constructed_swedish_hit.json"),
         ("tillvaxtverket", FIXTURES / "web" / "tillvaxtverket" / "listing.html"),
         ("tillvaxtverket", FIXTURES / "web" / "tillvaxtverket" / "call1.html"),
@@ -207,7 +208,7 @@ def test_keys_never_stored(specs, tmp_path, monkeypatch):
 
     secret = "s3cr3t-formas-key-123"
     monkeypatch.setenv("CALLWATCH_FORMAS_KEY", secret)
-    body = (FIXTURES / "gdp" / "formas_utlysningar_constructed.json").read_bytes()
+    body = (FIXTURES / "gdp" / "formas_utlysningar.json").read_bytes()
     seen = []
 
     def handler(request):
@@ -231,7 +232,7 @@ def test_keys_never_stored(specs, tmp_path, monkeypatch):
         ),
         now=NOW,
     )
-    assert r.status == "ok" and r.seen == 2 and len(seen) == 2
+    assert r.status == "ok" and r.seen == 256 and len(seen) == 2
     db.conn.close()
     for path in [db_path, *tmp_path.glob("k.db*"), *rec.rglob("*")]:
         if path.is_file():

@@ -9,13 +9,29 @@ and optionally check_options(spec) to validate its part of the source file.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from callwatch.errors import ParseError
 from callwatch.http import Http, Response
 from callwatch.models import Call
 from callwatch.sources import SourceSpec
+
+
+@dataclass
+class Skipped:
+    """One record a parser could not read: where it was and why. Kept in the run log."""
+
+    record: str  # e.g. "utlysningar response[12] (2024-00123)"
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.why}"
 
 
 @dataclass
@@ -25,6 +41,7 @@ class CrawlResult:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
     raw_items: int | None = None  # items read before filtering (e.g. Interreg hits outside Sweden)
+    skipped: list[Skipped] = field(default_factory=list)  # odd records left out (see each_record)
 
 
 @dataclass
@@ -68,6 +85,86 @@ def structure_error(source: str, where: str, e: Exception) -> ParseError:
     return ParseError(source, f"{where}: unexpected structure ({type(e).__name__}: {detail})")
 
 
+# Odd records skipped during the current crawl or parse. A context variable, so concurrent
+# crawls of different sources (each its own asyncio task) keep their own lists, while the pages
+# one crawl fetches concurrently (child tasks copy the context) add to the same list.
+_SKIPPED: ContextVar[list[Skipped] | None] = ContextVar("callwatch_skipped", default=None)
+
+
+@contextmanager
+def collecting_skips() -> Iterator[list[Skipped]]:
+    """Collect the records each_record() skips inside this block."""
+    found: list[Skipped] = []
+    token = _SKIPPED.set(found)
+    try:
+        yield found
+    finally:
+        _SKIPPED.reset(token)
+
+
+def skip(record: str, why: str) -> None:
+    """Note a record left out, for the run log; outside collecting_skips() it is dropped."""
+    found = _SKIPPED.get()
+    if found is not None:
+        found.append(Skipped(record, why))
+
+
+def _reason(source: str, place: str, e: Exception) -> str:
+    """The error without its source and place (the run log names those separately)."""
+    msg = str(e) if isinstance(e, ParseError) else str(structure_error(source, place, e))
+    msg = msg.removeprefix(f"{source}: ")
+    if msg.startswith(place):
+        msg = re.sub(r"^ \([^)]*\)", "", msg[len(place) :]).removeprefix(": ")
+    return msg
+
+
+def each_record(
+    source: str,
+    items: Iterable[Any],
+    parse_one: Callable[[Any, str], Any],
+    where: str | Callable[[int, Any], str],
+    ids: tuple[str, ...] = (),
+) -> list[Any]:
+    """parse_one() over every record of a response; one odd record never fails a source.
+
+    A record that raises ParseError (or a structure error) is skipped and named with its
+    place and reason (see collecting_skips). Only when *every* record fails is that a
+    collapse, raised as the first record's error: the format itself has changed. Smaller
+    losses are judged by the share checks in callwatch.health. `where` names a record's place
+    ("<where>[<index>]" for a string), `ids` the fields that name the record itself."""
+    out: list[Any] = []
+    failed: list[tuple[str, Exception, str]] = []
+    n = 0
+    for i, item in enumerate(items):
+        n += 1
+        place = where(i, item) if callable(where) else f"{where}[{i}]"
+        try:
+            result = parse_one(item, place)
+        except (ParseError, *STRUCTURE_ERRORS) as e:  # type: ignore[misc]
+            failed.append((place, e, record_id(item, *ids)))
+            continue
+        if result is not None:
+            out.append(result)
+    if failed and len(failed) == n:
+        place, e, _ = failed[0]
+        if isinstance(e, ParseError):
+            raise e
+        raise structure_error(source, place, e) from None
+    for place, e, name in failed:
+        skip(place + name, _reason(source, place, e))
+    return out
+
+
+def record_id(item: object, *keys: str) -> str:
+    """A record's own id for naming it in the run log: the first of keys it has."""
+    if isinstance(item, dict):
+        for k in keys:
+            v = item.get(k)
+            if isinstance(v, str | int) and str(v).strip():
+                return f" ({str(v).strip()[:80]})"
+    return ""
+
+
 def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") -> list[Call]:
     """The adapter's parse(), with any unexpected structure turned into a one-line ParseError."""
     try:
@@ -76,6 +173,15 @@ def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") ->
         raise
     except STRUCTURE_ERRORS as e:
         raise structure_error(spec.id, where or "response", e) from None
+
+
+def parse_with_skips(
+    spec: SourceSpec, body: bytes, now: datetime, where: str = ""
+) -> tuple[list[Call], list[Skipped]]:
+    """safe_parse(), plus the odd records it left out."""
+    with collecting_skips() as skipped:
+        calls = safe_parse(spec, body, now, where)
+    return calls, list(skipped)
 
 
 def load_json(source: str, body: bytes, what: str) -> object:

@@ -10,7 +10,7 @@ import asyncio
 import re
 from datetime import datetime
 
-from callwatch.adapters import CrawlContext, CrawlResult
+from callwatch.adapters import CrawlContext, CrawlResult, each_record
 from callwatch.adapters.web import Card, parse_call_page
 from callwatch.errors import ParseError, SourceError
 from callwatch.models import Call
@@ -29,13 +29,13 @@ def cards(spec: SourceSpec, body: bytes, where: str) -> list[Card]:
     if feed.bozo and not feed.entries:
         raise ParseError(spec.id, f"{where}: not a readable RSS/Atom feed ({feed.bozo_exception})")
     pattern = re.compile(spec.options["link_pattern"]) if spec.options.get("link_pattern") else None
-    out = []
-    for i, e in enumerate(feed.entries):
+
+    def card(e: dict, place: str) -> Card | None:
         link = e.get("link") or ""
         if not link.startswith("http"):
-            raise ParseError(spec.id, f"{where}: entry {i} has no link")
+            raise ParseError(spec.id, f"{place}: entry has no link")
         if pattern and not pattern.search(link):
-            continue
+            return None
         text = " ".join(
             filter(
                 None,
@@ -46,12 +46,20 @@ def cards(spec: SourceSpec, body: bytes, where: str) -> list[Card]:
                 ],
             )
         )
-        out.append(Card(link, clean(e.get("title")), text))
-    return out
+        return Card(link, clean(e.get("title")), text)
+
+    return each_record(spec.id, feed.entries, card, f"{where} entry", ids=("id", "title"))
+
+
+def _calls(spec: SourceSpec, entries: list[Card], now: datetime) -> list[Call]:
+    return each_record(
+        spec.id, entries, lambda c, _: parse_call_page(spec, None, c.url, now, c),
+        lambda _, c: c.url,
+    )  # fmt: skip
 
 
 def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[Call]:
-    return [parse_call_page(spec, None, c.url, now, c) for c in cards(spec, body, url or "feed")]
+    return _calls(spec, cards(spec, body, url or "feed"), now)
 
 
 async def crawl(ctx: CrawlContext) -> CrawlResult:
@@ -59,15 +67,18 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     r = await ctx.fetch("GET", spec.options["feed_url"])
     entries = cards(spec, r.body, spec.options["feed_url"])
     if not spec.options.get("follow"):
-        return CrawlResult(
-            [parse_call_page(spec, None, c.url, ctx.now, c) for c in entries], True, 1
-        )
+        return CrawlResult(_calls(spec, entries, ctx.now), True, 1)
 
-    async def one(card: Card) -> Call:
+    async def one(card: Card) -> tuple[Card, str | None]:
         try:
             page = await ctx.fetch("GET", card.url)
         except SourceError:
-            return parse_call_page(spec, None, card.url, ctx.now, card)
-        return parse_call_page(spec, page.text(), card.url, ctx.now, card)
+            return card, None  # the entry's own text still gives the call
+        return card, page.text()
 
-    return CrawlResult(list(await asyncio.gather(*(one(c) for c in entries))), True, 1)
+    fetched = await asyncio.gather(*(one(c) for c in entries))
+    calls = each_record(
+        spec.id, fetched, lambda p, _: parse_call_page(spec, p[1], p[0].url, ctx.now, p[0]),
+        lambda _, p: p[0].url,
+    )  # fmt: skip
+    return CrawlResult(calls, True, 1)

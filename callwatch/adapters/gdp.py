@@ -4,15 +4,20 @@ Vetenskapsrådet. One adapter, one source file per agency.
 Field names follow the GDP information model (research notes, section 3): diarienummer, titel,
 titelEng, beskrivning, beskrivningEng, status (Kommande | Pågående | Avslutad), budgetBelopp,
 budgetValuta, oppningsdatum, stangningsdatum, publiceringsplatser[].webbadress,
-finansiarNamn, program. No real response has been recorded yet, so the parser accepts a bare
-array or an object holding the array, and fails loudly on anything else.
+finansiarNamn, program. Real responses (tests/fixtures/gdp, 377 Formas and Forte records) are
+bare arrays; the parser also accepts an object holding the array and fails loudly on anything
+else. Their quirks: `"status": null` with null dates and null publiceringsplatser (kept with
+status unknown), and uncleaned URLs (`http://https://...`, spaces, bare homepages).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from callwatch.adapters import CrawlContext, CrawlResult, load_json
+from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json
 from callwatch.errors import ParseError, SourceError
 from callwatch.models import Call
 from callwatch.normalise import clean, end_of_day, html_to_text, parse_datetime
@@ -20,6 +25,27 @@ from callwatch.sources import SourceSpec, require_option
 
 STATUS = {"kommande": "forthcoming", "pågående": "open", "avslutad": "closed"}
 LIST_KEYS = ("utlysningar", "items", "data", "value")
+
+
+def clean_url(value: object) -> str:
+    """A GDP webbadress as a usable URL: trimmed (spaces and invisible marks), a doubled scheme (`http://https://...`)
+    undone, a scheme added to a bare `www.` host; anything else that is not http(s) is dropped."""
+    if not isinstance(value, str):
+        return ""
+    # invisible format characters (a left-to-right mark after the URL is in the real data)
+    url = "".join(ch for ch in value[:2000] if unicodedata.category(ch) != "Cf").strip()
+    url = re.sub(r"^(?:https?://)+(?=https?://)", "", url, flags=re.I)
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    if not re.match(r"(?i)^https?://[^/\s]+", url) or re.search(r"\s", url):
+        return ""
+    return url
+
+
+def is_homepage(url: str) -> bool:
+    """A bare site root (`https://formas.se/`) is the funder's homepage, not the call's page."""
+    parts = urlsplit(url)
+    return parts.path.strip("/") == "" and not parts.query
 
 
 def check_options(spec: SourceSpec) -> None:
@@ -71,13 +97,14 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
     title = clean(rec.get("titel")) or clean(rec.get("titelEng"))
     if not title:
         raise ParseError(src, f"{where}: fields 'titel' and 'titelEng' are both empty")
-    raw_status = clean(str(rec["status"])).lower()
-    if raw_status not in STATUS:
+    raw_status = clean(str(rec["status"])).lower() if rec["status"] is not None else ""
+    if raw_status and raw_status not in STATUS:
         raise ParseError(
             src,
             f"{where}: unknown status {rec['status']!r} (expected Kommande, Pågående or Avslutad)",
         )
-    status = STATUS[raw_status]
+    # a real record can carry "status": null (and no dates): nothing says open or closed
+    status = STATUS.get(raw_status, "unknown")
     opens = _when(spec, rec.get("oppningsdatum"), "oppningsdatum", where, deadline=False)
     closes = _when(spec, rec.get("stangningsdatum"), "stangningsdatum", where, deadline=True)
     # the API's status is right when fetched; dates keep it right as time passes
@@ -85,14 +112,19 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
         status = "closed"
     elif status == "forthcoming" and opens and opens <= now:
         status = "open"
+    elif status == "unknown" and opens and opens > now:
+        status = "forthcoming"
+    elif status == "unknown" and closes and (opens is None or opens <= now):
+        status = "open"  # a future closing date is evidence enough
     places = rec.get("publiceringsplatser") or []
+    candidates = [clean_url(p.get("webbadress")) for p in places if isinstance(p, dict)] + [
+        clean_url(rec.get("publiceringsplats"))
+    ]
+    candidates = [u for u in candidates if u]
     url = (
-        next(
-            (p.get("webbadress") for p in places if isinstance(p, dict) and p.get("webbadress")),
-            None,
-        )
-        or rec.get("publiceringsplats")
+        next((u for u in candidates if not is_homepage(u)), "")
         or spec.options.get("fallback_url", "")
+        or next(iter(candidates), "")  # a homepage is still the funder's own site
     )
     if not url:
         raise ParseError(
@@ -129,6 +161,8 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
                     b.get("namn") for b in rec.get("bidragsformer") or [] if isinstance(b, dict)
                 ],
                 "updated": rec.get("uppdateringTidpunkt"),
+                # GDP gives the closing day only, no time of day
+                "date_only_deadlines": [closes.date().isoformat()] if closes else [],
             }.items()
             if v
         },
@@ -138,10 +172,13 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
 def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[Call]:
     where = url or "utlysningar response"
     data = load_json(spec.id, body, where)
-    calls = [
-        parse_record(spec, r, now, f"{where}[{i}]")
-        for i, r in enumerate(_records(spec, data, where))
-    ]
+    calls = each_record(
+        spec.id,
+        _records(spec, data, where),
+        lambda r, place: parse_record(spec, r, now, place),
+        where,
+        ids=("diarienummer",),
+    )
     return list({c.id: c for c in calls}.values())
 
 

@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from urllib.parse import urlencode
 
-from callwatch.adapters import CrawlContext, CrawlResult, load_json, need
+from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
 from callwatch.errors import ParseError
 from callwatch.models import Call
 from callwatch.normalise import clean, parse_datetime
@@ -114,11 +114,13 @@ def parse_all(spec: SourceSpec, body: bytes, now: datetime, where: str) -> tuple
         raise ParseError(spec.id, f"{where}: 'results' is empty")
     hits = need(spec.id, results[0], "hits", list, f"{where} results[0]")
     assert isinstance(hits, list)
-    calls = [
-        parse_hit(spec, h, now, f"{where} hits[{i}]")
-        for i, h in enumerate(hits)
-        if isinstance(h, dict) and is_swedish(h)
-    ]
+    calls = each_record(
+        spec.id,
+        hits,
+        lambda h, place: parse_hit(spec, h, now, place) if is_swedish(h) else None,
+        lambda i, _: f"{where} hits[{i}]",
+        ids=("objectID",),
+    )
     return calls, len(hits)
 
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from callwatch.adapters import CrawlContext, CrawlResult, load_json, need
+from callwatch.adapters import (
+    STRUCTURE_ERRORS,
+    CrawlContext,
+    CrawlResult,
+    each_record,
+    load_json,
+    need,
+)
 from callwatch.errors import ParseError, SourceError
 from callwatch.models import Call
-from callwatch.normalise import clean, html_to_text, parse_datetime
+from callwatch.normalise import clean, end_of_day, html_to_text, parse_datetime, zone
 from callwatch.sources import SourceSpec, require_option
 
 STATUS_CODES = {"31094501": "forthcoming", "31094502": "open", "31094503": "closed"}
@@ -29,6 +36,22 @@ BOUNDARY = "callwatch-sedia-form"  # fixed, so a request body (and its recording
 def check_options(spec: SourceSpec) -> None:
     require_option(spec, "search_url", str)
     require_option(spec, "query", dict)
+
+
+def portal_time(value: str, tz: str, *, deadline: bool = True) -> tuple[datetime, bool]:
+    """A portal date as (instant, has a time of day).
+
+    The search API writes `2026-09-15T00:00:00.000+0000` and `2027-02-14T23:59:00.000+0000`, but
+    the "+0000" is not UTC: the value is the portal's wall clock in Brussels time (the portal
+    states every deadline in Brussels time). It is read as `tz` (Europe/Brussels in eu-ft.toml).
+    Midnight means a day without a time: a deadline is then open until that day's end, as
+    every bare date is, and an opening date starts the day."""
+    dt = parse_datetime(value, tz)
+    if dt.utcoffset() == timedelta(0):
+        dt = dt.replace(tzinfo=zone(tz))
+    if (dt.hour, dt.minute, dt.second) == (0, 0, 0):
+        return (end_of_day(dt.date(), tz) if deadline else dt), False
+    return dt, True
 
 
 def _first(md: dict, key: str) -> str:
@@ -133,13 +156,13 @@ def parse_result(spec: SourceSpec, item: object, now: datetime, where: str) -> C
     if not url.startswith("http") or url.endswith(".json"):
         url = PORTAL_TOPIC.format(id=identifier)
     try:
-        deadlines = sorted(
-            parse_datetime(d, spec.timezone) for d in md.get("deadlineDate", []) or []
-        )
+        read = [portal_time(d, spec.timezone) for d in md.get("deadlineDate", []) or []]
         start = _first(md, "startDate")
-        opens = parse_datetime(start, spec.timezone) if start else None
+        opens = portal_time(start, spec.timezone, deadline=False)[0] if start else None
     except ValueError as e:
         raise ParseError(src, f"{where} ({identifier}): unreadable date ({e})") from None
+    deadlines = sorted(d for d, _ in read)
+    date_only = sorted({d.date().isoformat() for d, timed in read if not timed})
     code = _first(md, "status")
     if code and code not in STATUS_CODES:
         raise ParseError(src, f"{where} ({identifier}): unknown status code {code!r}")
@@ -177,6 +200,8 @@ def parse_result(spec: SourceSpec, item: object, now: datetime, where: str) -> C
         }.items()
         if v
     }
+    if deadlines:  # the days the portal gives without a time of day (midnight values)
+        extra["date_only_deadlines"] = date_only
     return Call(
         source=src,
         native_id=native,
@@ -203,7 +228,10 @@ def parse_page(spec: SourceSpec, body: bytes, now: datetime, where: str) -> tupl
     results = need(spec.id, data, "results", list, where)
     total = need(spec.id, data, "totalResults", int, where)
     assert isinstance(results, list) and isinstance(total, int)
-    calls = [parse_result(spec, r, now, f"{where} results[{i}]") for i, r in enumerate(results)]
+    calls = each_record(
+        spec.id, results, lambda r, place: parse_result(spec, r, now, place),
+        lambda i, _: f"{where} results[{i}]", ids=("reference", "identifier"),
+    )  # fmt: skip
     return calls, total
 
 
@@ -297,7 +325,7 @@ async def _enrich(ctx: CrawlContext, calls: list[Call]) -> None:
         try:
             r = await ctx.fetch("GET", template.format(id=call.native_id.lower()))
             parse_topic_details(ctx.spec, call, r.body)
-        except SourceError:
+        except (SourceError, ParseError, *STRUCTURE_ERRORS):  # one odd document: keep the call
             missing += 1
 
     await asyncio.gather(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from callwatch.adapters import CrawlContext, CrawlResult, load_json, need
+from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
 from callwatch.errors import ParseError
 from callwatch.models import Call
 from callwatch.normalise import clean, parse_budget, parse_datetime
@@ -160,8 +160,11 @@ def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[C
         raise ParseError(
             spec.id, f"{where}: expected a JSON array of rounds, got {type(data).__name__}"
         )
-    calls = [parse_round(spec, rec, now, f"{where}[{i}]") for i, rec in enumerate(data)]
-    return list({c.id: c for c in calls if c is not None}.values())
+    calls = each_record(
+        spec.id, data, lambda rec, place: parse_round(spec, rec, now, place), where,
+        ids=("Diarienummer",),
+    )  # fmt: skip
+    return list({c.id: c for c in calls}.values())
 
 
 def window_start(spec: SourceSpec, as_of: date) -> date:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from callwatch.adapters import CrawlContext, CrawlResult
+from callwatch.adapters import CrawlContext, CrawlResult, each_record
 from callwatch.errors import ConfigError, ParseError, SourceError
 from callwatch.models import Call
 from callwatch.normalise import clean, parse_budget
-from callwatch.phrases import ELIGIBILITY_HEADINGS, find_dates, region_name
+from callwatch.phrases import ELIGIBILITY_HEADINGS, find_dates, first_date, region_name
 from callwatch.sources import SourceSpec, require_option
 
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "summary")
@@ -81,6 +81,36 @@ def parse_listing(spec: SourceSpec, html: str, base_url: str) -> list[Card]:
         title = clean(heading.text() if heading else a.text())
         cards[href] = Card(href, title, clean(container.text(separator=" ")))
     return list(cards.values())
+
+
+# A listing card's own status word (Tillväxtverket: Pågående | Kommande | Stängd), standing
+# right after the card's title, not anywhere in a description.
+_LISTING_WORD = {
+    "kommande": "forthcoming", "upcoming": "forthcoming",
+    "pågående": "open", "öppen": "open", "open": "open",
+    "stängd": "closed", "avslutad": "closed", "closed": "closed",
+}  # fmt: skip
+_WORD = "|".join(_LISTING_WORD)
+_LISTING_RE = re.compile(rf"(?i)^\W*({_WORD})\b")
+
+
+def listing_status(card: Card) -> str | None:
+    """The status word a listing card shows for its call, if any."""
+    rest = card.text.replace(card.title, " ", 1) if card.title else card.text
+    m = _LISTING_RE.search(rest.strip()[:400])
+    return _LISTING_WORD[m.group(1).lower()] if m else None
+
+
+def _with_listing_word(status: str, word: str, found, now: datetime) -> str:  # noqa: ANN001
+    """The funder's own word on its listing, read at crawl time, over what the page's dates
+    suggest: a "Kommande" call stays forthcoming unless it has visibly opened (an opening date
+    passed and a deadline still ahead)."""
+    ahead = any(d >= now for d in found.deadlines)
+    if word == "forthcoming":
+        return "open" if found.opens and found.opens <= now and ahead else "forthcoming"
+    if word == "closed":
+        return "closed"
+    return status if status == "forthcoming" or (status == "closed" and not ahead) else "open"
 
 
 def _blocks(node) -> list[tuple[str, str]]:  # noqa: ANN001
@@ -170,6 +200,7 @@ def parse_call_page(
     regions = sorted({r for tag, t in blocks[:40] if tag == "li" for r in [region_name(t)] if r})
     body = " \n".join(texts)
     found = find_dates(body, spec.timezone)
+    page_deadlines = bool(found.deadlines)
     if card and not found.deadlines:
         card_found = find_dates(card.text, spec.timezone)
         found.deadlines = card_found.deadlines
@@ -177,6 +208,11 @@ def parse_call_page(
         found.status_hint = found.status_hint or card_found.status_hint
     elif card and not found.status_hint:
         found.status_hint = find_dates(card.text, spec.timezone).status_hint
+    if card and not page_deadlines and spec.options.get("card_date") == "closes":
+        # this listing's card shows the closing day right after the title: "Stänger <date>"
+        # while open, a bare date once closed; later dates in its blurb are not deadlines
+        day = first_date(card.text.replace(card.title, " ", 1), spec.timezone)
+        found.deadlines = [day] if day else found.deadlines
     status = "open"
     if (
         spec.options.get("closed_url_pattern")
@@ -191,6 +227,9 @@ def parse_call_page(
         status = "closed"
     elif found.status_hint == "forthcoming" and not found.deadlines and found.opens is None:
         status = "forthcoming"  # "Kommande" with no date: announced, not yet open
+    word = listing_status(card) if card else None
+    if word:
+        status = _with_listing_word(status, word, found, now)
     amount, currency, cap = parse_budget(body or (card.text if card else ""))
     extra: dict = {
         k: v
@@ -198,6 +237,7 @@ def parse_call_page(
             "regions": regions,
             "max_grant": cap,
             "listing_text": card.text[:300] if card and html is None else "",
+            "listing_status": word,
         }.items()
         if v
     }
@@ -232,7 +272,10 @@ def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[C
     base = url if url.startswith("http") else spec.options["listing_urls"][0]
     cards = parse_listing(spec, html, base)
     if cards:
-        return [parse_call_page(spec, None, c.url, now, c) for c in cards]
+        return each_record(
+            spec.id, cards, lambda c, _: parse_call_page(spec, None, c.url, now, c),
+            lambda _, c: c.url,
+        )  # fmt: skip
     call = parse_call_page(spec, html, base if not url.startswith("http") else url, now)
     if not call.title:
         raise ParseError(spec.id, f"{url or 'file'}: no call links and no call title found")
@@ -289,18 +332,24 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     follow = spec.options.get("follow", True)
     missing = 0
 
-    async def one(card: Card) -> Call:
+    async def one(card: Card) -> tuple[Card, str | None]:
         nonlocal missing
         if not follow:
-            return parse_call_page(spec, None, card.url, ctx.now, card)
+            return card, None
         try:
             r = await ctx.fetch("GET", card.url)
         except SourceError:
             missing += 1
-            return parse_call_page(spec, None, card.url, ctx.now, card)
-        return parse_call_page(spec, r.text(), card.url, ctx.now, card)
+            return card, None
+        return card, r.text()
 
-    calls = await asyncio.gather(*(one(c) for c in chosen))
+    fetched = await asyncio.gather(*(one(c) for c in chosen))
+    calls = each_record(  # an odd page is skipped and named, never fails the source
+        spec.id,
+        fetched,
+        lambda p, _: parse_call_page(spec, p[1], p[0].url, ctx.now, p[0]),
+        lambda _, p: p[0].url,
+    )
     if missing:
         ctx.warnings.append(f"{missing} call page(s) could not be fetched; used the listing text")
     return CrawlResult(calls=list(calls), complete=complete, pages=pages)

@@ -1,0 +1,212 @@
+"""One call listed by several funders carries the best facts of all its listings.
+
+Linking (dedupe.py) decides which listings are the same call and which one is canonical; this
+step runs after it and only reads the groups it produced. For every group it merges, field by
+field, the best value any listing gives (the longest text, a budget where one listing has none,
+every deadline day, the contract's facts columns where present), remembers which listing each
+value came from, and keeps the result in `merged_calls`. Nothing in `calls` is changed, so a
+re-fetch never sees merged values as changes; readers (scoring, rank, explain, show, reports)
+lay the merged facts over the canonical call with overlay().
+
+Example: "Gemensam acceleration mot Klimatneutrala städer 2030" is a bare card at
+Energimyndigheten (canonical: Viable Cities only relists) and a full page at Viable Cities
+(20 MSEK, "At least two of the parties must be cities/municipalities"); the call ranked and
+explained is Energimyndigheten's, with Viable Cities' budget and text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import datetime
+
+import sqlite_utils
+
+from callwatch import clock, store
+
+TEXT_FIELDS = ("title", "summary", "description", "eligibility")  # longest wins
+# the shared contract's fact columns (facts migration); merged only where the table has them
+CONTRACT_FIELDS = (
+    "max_per_project", "min_per_project", "funding_rate_max", "cofinancing_required",
+    "consortium_required", "min_municipalities", "municipality_may_apply", "applicants", "stale",
+)  # fmt: skip
+JSON_COLUMNS = ("deadlines", "keywords", "extra", "applicants", "facts")
+
+
+def _columns(db: sqlite_utils.Database) -> set[str]:
+    return {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+
+
+def _empty(v: object) -> bool:
+    """No fact: nothing, an empty list (also as JSON text), or a verdict that says "don't know"."""
+    return v is None or v in ("", [], {}, "[]", "{}", "null", "unclear", "unknown")
+
+
+def _richness(row: dict) -> tuple:
+    """Which listing says most: a page over a bare listing card, then the amount of text."""
+    extra = row.get("extra") or {}
+    return (
+        not extra.get("from_listing_only"),
+        len(row.get("description") or "") + len(row.get("eligibility") or ""),
+        row.get("budget_amount") is not None,
+        -len(row["id"]),
+    )
+
+
+def merge_group(canonical: dict, members: list[dict], columns: set[str]) -> tuple[dict, dict]:
+    """(merged fields, field -> id of the listing it came from) for one group of listings."""
+    ordered = sorted(members, key=_richness, reverse=True)
+    fields: dict = {}
+    sources: dict[str, str] = {}
+
+    def take(name: str, candidates: list[dict]) -> None:
+        for row in candidates:
+            if not _empty(row.get(name)):
+                if row[name] != canonical.get(name):
+                    fields[name] = row[name]
+                sources[name] = row["id"]
+                return
+
+    for name in TEXT_FIELDS:
+        longest = sorted(ordered, key=lambda r: len(r.get(name) or ""), reverse=True)
+        take(name, longest if name != "title" else [canonical, *ordered])
+    # a budget and its currency come together, from the richest listing that states one
+    for row in ordered:
+        if row.get("budget_amount"):
+            if row["budget_amount"] != canonical.get("budget_amount"):
+                fields["budget_amount"] = row["budget_amount"]
+                fields["budget_currency"] = row.get("budget_currency")
+            sources["budget_amount"] = row["id"]
+            break
+    # every deadline day any listing gives; per day the richest listing's time
+    by_day: dict[str, str] = {}
+    for row in ordered:
+        for d in row.get("deadlines") or []:
+            by_day.setdefault(d[:10], d)
+            sources.setdefault("deadlines", row["id"])
+    deadlines = sorted(by_day.values())
+    if deadlines != (canonical.get("deadlines") or []):
+        fields["deadlines"] = deadlines
+    take("opens", ordered)
+    # status: the canonical listing's, unless it has no evidence and another listing has
+    if _empty(canonical.get("status")) or (canonical.get("extra") or {}).get("from_listing_only"):
+        take("status", [r for r in ordered if not (r.get("extra") or {}).get("from_listing_only")])
+    for name in CONTRACT_FIELDS:
+        if name in columns:
+            take(name, ordered)
+    if "facts" in columns:
+        facts = _merge_facts(ordered)
+        if facts:
+            fields["facts"] = facts
+    return fields, sources
+
+
+def _merge_facts(ordered: list[dict]) -> dict:
+    """The facts JSON of all listings: per fact the richest listing's, with its source."""
+    out: dict = {}
+    for row in ordered:
+        facts = row.get("facts")
+        if isinstance(facts, str):
+            try:
+                facts = json.loads(facts)
+            except json.JSONDecodeError:
+                facts = None
+        if not isinstance(facts, dict):
+            continue
+        for key, value in facts.items():
+            if key in out or _empty(value):
+                continue
+            out[key] = {**value, "source": row["id"]} if isinstance(value, dict) else value
+    return out
+
+
+def refresh(db: sqlite_utils.Database) -> int:
+    """Recompute merged_calls from the current links; returns how many calls carry merged facts.
+    A canonical call whose merged facts changed is re-scored on the next scoring refresh."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for cid, canonical in db.execute(
+        "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL"
+    ):
+        groups[canonical].append(cid)
+    columns = _columns(db)
+    old = {r[0]: r[1] for r in db.execute("SELECT call_id, hash FROM merged_calls")}
+    rows: list[tuple] = []
+    for canonical_id, others in groups.items():
+        ids = [canonical_id, *others]
+        members = _rows(db, ids)
+        if canonical_id not in members:
+            continue
+        fields, sources = merge_group(
+            members[canonical_id], [members[i] for i in ids if i in members], columns
+        )
+        blob = json.dumps([fields, sources], sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.sha256(blob.encode()).hexdigest()[:32]
+        rows.append((canonical_id, json.dumps(sorted(ids)), blob, digest))
+    new = {r[0]: r[3] for r in rows}
+    changed = {cid for cid in set(old) | set(new) if old.get(cid) != new.get(cid)}
+    if not changed:
+        return len(rows)
+    with store.transaction(db):
+        db.conn.execute("DELETE FROM merged_calls")
+        db.conn.executemany(
+            "INSERT INTO merged_calls (call_id, members, merged, hash) VALUES (?, ?, ?, ?)", rows
+        )
+        # their scores were computed from one listing's text: score them again
+        db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in changed])
+        store.bump_data_version(db)
+    return len(rows)
+
+
+def _rows(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+    cur = db.execute(f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    cols = [c[0] for c in cur.description]
+    out = {}
+    for r in cur.fetchall():
+        row = store.row_to_dict(dict(zip(cols, r, strict=True)))
+        out[row["id"]] = row
+    return out
+
+
+def load(db: sqlite_utils.Database) -> dict[str, tuple[dict, dict]]:
+    """Every canonical call's merged fields and their sources."""
+    try:
+        cur = db.execute("SELECT call_id, merged FROM merged_calls")
+    except Exception:  # noqa: BLE001 - a database from before this step: nothing merged
+        return {}
+    out = {}
+    for cid, blob in cur.fetchall():
+        fields, sources = json.loads(blob)
+        out[cid] = (fields, sources)
+    return out
+
+
+def overlay(row: dict, merged: dict[str, tuple[dict, dict]], *, as_json: bool = False) -> dict:
+    """`row` (a calls row or part of one) with its merged facts laid over it, for the columns
+    the row has; `merged_from` names the listing of each fact. as_json keeps JSON columns as
+    the JSON text the row holds (rank reads deadlines as text)."""
+    entry = merged.get(row.get("id", ""))
+    if entry is None:
+        return row
+    fields, sources = entry
+    out = dict(row)
+    for name, value in fields.items():
+        if name in out:
+            out[name] = (
+                json.dumps(value, ensure_ascii=False, sort_keys=True)
+                if as_json and name in JSON_COLUMNS and not isinstance(value, str)
+                else value
+            )
+    if "next_deadline" in out and isinstance(fields.get("deadlines"), list):
+        now, days = clock.now(), fields["deadlines"]
+        out["next_deadline"] = next(
+            (d for d in days if datetime.fromisoformat(d) >= now), days[-1] if days else None
+        )
+    out["merged_from"] = sources
+    return out
+
+
+def canonical_id(db: sqlite_utils.Database, call_id: str) -> str:
+    """The id a linked listing is ranked and explained under (itself when not linked)."""
+    row = db.execute("SELECT duplicate_of FROM calls WHERE id = ?", [call_id]).fetchone()
+    return row[0] if row and row[0] else call_id
