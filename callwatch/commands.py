@@ -630,6 +630,24 @@ def report(
     since = parse_today(since_s) if since_s else None
     db = state.db()
     scoring.refresh(db, rules)
+    _write(build_report(db, rules, profile, today, since, lang, fmt), out)
+
+
+def build_report(
+    db: Any,
+    rules: Any,
+    profile: Any,
+    today: Any,
+    since: Any,
+    lang: str,
+    fmt: str,
+    *,
+    remember: bool = True,
+) -> str:
+    """The report text for one municipality (profile) or the network (None); shared by the CLI
+    and the web app, which passes remember=False so a download does not move the next period."""
+    from callwatch import report as report_mod
+
     hidden = dismissed(db)
     if profile is not None:
         start = report_mod.period_start(db, profile.id, today, since)
@@ -637,14 +655,14 @@ def report(
             db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
             extra_sections=engaged_section(db, rules, profile, today, lang),
         )  # fmt: skip
-        report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
+        if remember:
+            report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
     else:
         start = since or today - __import__("datetime").timedelta(days=7)
         rep = report_mod.network_report(
             db, rules, today, start, lang, hidden, network_decisions(db, rules, lang)
         )
-    text = report_mod.render_html(rep, rules) if fmt == "html" else report_mod.render_md(rep, rules)
-    _write(text, out)
+    return report_mod.render_html(rep, rules) if fmt == "html" else report_mod.render_md(rep, rules)
 
 
 def dismissed(db: Any) -> dict[str, set[str]]:
@@ -700,8 +718,6 @@ def export(
     out: Path | None,
     today_s: str | None,
 ) -> None:
-    from callwatch import export as export_mod
-    from callwatch import rank as rank_mod
     from callwatch import scoring
 
     if kommun and theme:
@@ -710,9 +726,31 @@ def export(
     today = parse_today(today_s)
     db = state.db()
     scoring.refresh(db, rules)
+    profile = rules.profile(kommun) if kommun else None
+    kwargs = dict(within=within, include_closed=include_closed, show_all=show_all)
+    _write(build_export(db, rules, fmt, profile, theme, today, delimiter=delimiter, **kwargs), out)
+
+
+def build_export(
+    db: Any,
+    rules: Any,
+    fmt: str,
+    profile: Any,
+    theme: str | None,
+    today: Any,
+    *,
+    within: int | None = None,
+    include_closed: bool = False,
+    show_all: bool = False,
+    delimiter: str = ";",
+) -> bytes:
+    """The ICS, CSV or JSON export for a municipality (profile), a theme or the whole network;
+    shared by the CLI and the web app."""
+    from callwatch import export as export_mod
+    from callwatch import rank as rank_mod
+
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
-    if kommun:
-        profile = rules.profile(kommun)
+    if profile is not None:
         hidden = dismissed(db).get(profile.id, set())
         ranked = rank_mod.rank_for_profile(db, rules, profile, today, hidden_ids=hidden, **kwargs)
         name = f"callwatch: {profile.name}"
@@ -731,11 +769,10 @@ def export(
         ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
         name = "callwatch" + (f": {theme}" if theme else ": nätverket")
     if fmt == "ics":
-        _write(export_mod.to_ics(ranked, today, name, include_closed), out)
-    elif fmt == "csv":
-        _write(export_mod.to_csv(ranked, delimiter), out)
-    else:
-        _write(export_mod.to_json(ranked), out)
+        return export_mod.to_ics(ranked, today, name, include_closed)
+    if fmt == "csv":
+        return export_mod.to_csv(ranked, delimiter)
+    return export_mod.to_json(ranked)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -848,3 +885,56 @@ def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
                 [[str(r[c] if r[c] is not None else "")[:70] for c in cols] for r in rows],
             )
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The web app and its accounts (callwatch/web/)
+
+
+def _web(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(f"callwatch.web.{module}")
+    except ImportError as e:
+        raise CallwatchError(
+            f"this command needs the web extra ({e.name} is missing): pip install 'callwatch[web]'"
+        ) from None
+
+
+def users_add(state: Any, name: str, kommun: str) -> None:
+    import getpass
+
+    auth = _web("auth")
+    profile = load_rules(state).profile(kommun)
+    auth.check_name(name)
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise CallwatchError("the passwords differ; nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    user = auth.add_user(state.db(), name, profile.id, password)
+    print(f"user {user.name} decides for {profile.name}")
+
+
+def users_list(state: Any, fmt: str) -> None:
+    rows = [u.__dict__ for u in _web("auth").list_users(state.db())]
+    output.render(
+        rows, fmt, f"{len(rows)} users", ["name", "kommun", "created", "last sign-in"],
+        lambda r: (r["name"], r["kommun"], r["created"], r["last_login"] or ""),
+    )  # fmt: skip
+
+
+def users_remove(state: Any, name: str) -> None:
+    _web("auth").remove_user(state.db(), name)
+    print(f"removed user {name}")
+
+
+def serve(state: Any, host: str, port: int) -> None:
+    web = _web("app")
+    import uvicorn
+
+    app = web.create_app(state.db_path or paths.default_db(), load_rules(state))
+    # proxy_headers: behind a local reverse proxy the client address and https come from it
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")

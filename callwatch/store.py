@@ -173,6 +173,15 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
+def _m010_users(db: sqlite_utils.Database) -> None:
+    """Accounts for `callwatch serve`: one row per coordinator, with the municipality they
+    decide for and an argon2 hash of their password (never the password itself)."""
+    db.execute(
+        "CREATE TABLE users (name TEXT PRIMARY KEY, kommun TEXT NOT NULL, "
+        "password_hash TEXT NOT NULL, created TEXT NOT NULL, last_login TEXT)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -183,6 +192,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_decisions,
     _m008_http_cache,
     _m009_request_keys,
+    _m010_users,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
