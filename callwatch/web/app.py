@@ -271,10 +271,12 @@ def page(handler: Any) -> Any:
 
 
 def _profile(web: Web, kid: str) -> Any:
-    try:
-        return web.rules.profile(kid)
-    except CallwatchError:
-        raise HTTPException(404) from None
+    """The municipality a URL names: its id, name or an alias (no guessing: a typo is a 404)."""
+    key = fold(kid)
+    for pid, p in web.rules.profiles.items():
+        if key in {fold(x) for x in (pid, p.name, *p.aliases)}:
+            return p
+    raise HTTPException(404)
 
 
 # ---------------------------------------------------------------------------------------------
