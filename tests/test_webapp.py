@@ -410,3 +410,41 @@ def test_end_to_end_in_headless_chromium(db_path, rules, tmp_path):
         assert browser.errors() == []
     current = decisions.current(store.open_db(db_path))
     assert [(d["kommun"], d["status"], d["by"]) for d in current] == [("umea", "watch", "anna")]
+
+
+def test_to_decide_matches_a_full_evaluation(client, db_path, rules, monkeypatch):
+    """ "Att besluta" reads candidates by their stored next deadline; it must list exactly the
+    relevant calls that rank.rank_for_profile finds closing within 30 days, without a decision."""
+    from callwatch import rank as rank_mod
+    from callwatch import report as report_mod
+
+    monkeypatch.setenv("CALLWATCH_NOW", "2026-04-01T08:00:00+00:00")
+    today = __import__("datetime").date(2026, 4, 1)
+    db = store.open_db(db_path)
+    profile = rules.profiles["umea"]
+    full = rank_mod.rank_for_profile(
+        db, rules, profile, today, within=report_mod.CLOSING_DAYS,
+        min_relevance=report_mod.REPORT_MIN_RELEVANCE, explain=False,
+    )  # fmt: skip
+    expected = [r.id for r in sorted(full, key=lambda r: (r.days_left, r.id)) if r.days_left >= 0]
+    assert expected, "the offline data should have calls closing in April 2026"
+    sign_in(client)
+    html = client.get("/kommun/umea").text
+    section = html.split('<section id="to-decide">', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'data-call-id="([^"]+)"', section) == expected
+
+
+def test_pages_are_computed_ahead_and_refreshed_by_a_decision(db_path, rules):
+    app = create_app(db_path, rules, secret="s", login_delay=0.01, warm_interval=0.05)
+    web = app.state.web
+    with TestClient(app) as client:  # runs the lifespan: the warm-up thread starts
+        deadline = time.monotonic() + 30
+        while len(web._cache) < len(rules.profiles) + 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(web._cache) == len(rules.profiles) + 1
+        sign_in(client)
+        cid = ranked_ids(client.get("/kommun/umea").text)[0]
+        token = csrf(client.get("/call/" + cid).text)
+        client.post("/decide", data={"csrf_token": token, "call_id": cid, "kommun": "umea",
+                                     "status": "engage"})  # fmt: skip
+        assert 'badge-engage">engagerar oss' in client.get("/kommun/umea").text

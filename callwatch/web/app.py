@@ -16,9 +16,12 @@ does; the app refreshes scores once at start-up).
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -46,12 +49,14 @@ from callwatch.web import auth
 from callwatch.web.text import TEXT
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger("callwatch.web")
 PAGE_SIZE = 50  # ranked calls on a municipality's page
 THEME_SHOWN = 0.15  # a theme score worth showing (the reports use the same threshold)
 WEEK = 7
 MAX_REASON, MAX_NOTE = 300, 4000
 MAX_FILTER_TEXT = 200
 MAX_BODY = 256 * 1024  # a decision form is a few kilobytes
+CACHE_SIZE = 64  # computed pages (ranking, network) kept per process
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -124,6 +129,9 @@ class Web:
             call_href=lambda cid: "/call/" + quote(str(cid), safe=""),
         )
         self._funders: tuple[str | None, list[str]] = (None, [])
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.stopping = threading.Event()
 
     @contextmanager
     def db(self) -> Iterator[sqlite_utils.Database]:
@@ -132,6 +140,50 @@ class Web:
             yield db
         finally:
             db.conn.close()
+
+    def version(self, db: sqlite_utils.Database) -> tuple:
+        return db.execute(
+            "SELECT (SELECT value FROM meta WHERE key = 'data_version'), "
+            "(SELECT value FROM meta WHERE key = 'scored_version'), (SELECT max(id) FROM decisions)"
+        ).fetchone()
+
+    def cached(self, db: sqlite_utils.Database, key: tuple, compute: Any) -> Any:
+        """compute() once per key and state of the data: a new fetch (data_version), new scores
+        or a new decision start afresh, so a page is never staler than the database."""
+        full = (*key, clock.today(), *self.version(db))
+        with self._lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+        value = compute()
+        with self._lock:
+            self._cache[full] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def warm(self) -> None:
+        """Compute the network page and every municipality's unfiltered page ahead of their
+        first visitor: on a large database the first computation after a fetch takes seconds."""
+        today = clock.today()
+        with self.db() as db:
+            for profile in self.rules.profiles.values():
+                kommun_data(self, db, profile, today, Filters())
+            self.cached(db, ("network", "sv"), lambda: network_data(self, db, today, "sv"))
+
+    def warm_loop(self, interval: float) -> None:
+        """Re-warm whenever the data, the scores, the decisions or the day change."""
+        last = None
+        while not self.stopping.is_set():
+            try:
+                with self.db() as db:
+                    state = (clock.today(), *self.version(db))
+                if state != last:
+                    self.warm()
+                    last = state
+            except Exception:  # noqa: BLE001 - a failed warm-up only costs the next visitor time
+                log.exception("warming the page cache failed")
+            self.stopping.wait(interval)
 
     def funders(self, db: sqlite_utils.Database) -> list[str]:
         version = store.get_meta(db, "data_version")
@@ -285,38 +337,41 @@ def _profile(web: Web, kid: str) -> Any:
 
 @page
 def network(web: Web, request: Request, db: Any, session: dict, user: auth.User) -> Response:
-    """/: joint candidates, what each municipality decided this week, closing soon."""
-    rules, lang = web.rules, _lang(session)
+    """/: what each municipality decided this week, joint candidates, closing soon."""
+    lang = _lang(session)
     today = clock.today()
-    hidden = decisions.by_status(db, "dismiss")
-    rep = report_mod.network_report(db, rules, today, today - timedelta(days=WEEK), lang, hidden)
-    joint = rep.sections[0][1] if rep.sections else []
+    joint, soon = web.cached(db, ("network", lang), lambda: network_data(web, db, today, lang))
     since = (today - timedelta(days=WEEK)).isoformat()
     recent = [d for d in decisions.current(db) if (d.get("created") or "")[:10] >= since]
     recent.sort(key=lambda d: d.get("created") or "", reverse=True)
     by_kommun: dict[str, list[dict]] = {}
     for d in recent:
         by_kommun.setdefault(d["kommun"], []).append(d)
+    return _render(
+        web, request, "network.html", session, user,
+        {"joint": joint[0], "joint_more": joint[1], "decided": by_kommun, "soon": soon, "today": today,
+         "closing_days": report_mod.CLOSING_DAYS},
+    )  # fmt: skip
+
+
+def network_data(web: Web, db: Any, today: date, lang: str) -> tuple[list, list]:
+    """Joint candidates (the network report's first section) and the calls closing soon that
+    matter to some municipality, with who they matter to."""
+    rules = web.rules
+    hidden = decisions.by_status(db, "dismiss")
+    rep = report_mod.network_report(db, rules, today, today - timedelta(days=WEEK), lang, hidden)
+    joint = rep.sections[0][1] if rep.sections else []
+    joint = (joint[: report_mod.SECTION_LIMIT], max(0, len(joint) - report_mod.SECTION_LIMIT))
     closing: dict[str, Any] = {}
     for pid, profile in sorted(rules.profiles.items()):
-        for r in rank_mod.rank_for_profile(
-            db, rules, profile, today, hidden_ids=hidden.get(pid, set()),
-            within=report_mod.CLOSING_DAYS, min_relevance=report_mod.REPORT_MIN_RELEVANCE,
-            explain=False,
-        ):  # fmt: skip
-            if r.days_left is None or r.days_left < 0:
-                continue
+        for r in closing_soon(db, rules, profile, today, hidden.get(pid, set())):
             entry = closing.setdefault(r.id, {"r": r, "kommuner": []})
             entry["kommuner"].append(profile.name)
     soon = sorted(closing.values(), key=lambda e: (e["r"].days_left, e["r"].id))
     soon = soon[: report_mod.SECTION_LIMIT]
     for e in soon:
         rank_mod.explain_call(db, e["r"])
-    return _render(
-        web, request, "network.html", session, user,
-        {"joint": joint, "decided": by_kommun, "soon": soon, "today": today,
-         "closing_days": report_mod.CLOSING_DAYS},
-    )  # fmt: skip
+    return joint, soon
 
 
 def _filters(request: Request) -> Filters:
@@ -341,6 +396,51 @@ def _sek(r: rank_mod.Ranked) -> float:
     if not r.budget_amount:
         return 0.0
     return r.budget_amount * (rank_mod.EUR_SEK if r.budget_currency == "EUR" else 1.0)
+
+
+def closing_soon(
+    db: Any,
+    rules: Rules,
+    profile: Any,
+    today: date,
+    hidden: set[str],
+    skip: set[str] | frozenset[str] = frozenset(),
+    limit: int = report_mod.SECTION_LIMIT,
+) -> list[rank_mod.Ranked]:
+    """Relevant calls closing within the report's horizon, most urgent first, each evaluated by
+    rank.rank_for_profile. Candidates are read by their stored next deadline (refreshed by every
+    fetch), so the page evaluates a few calls instead of every relevant one (CROSS JOIN and "+" keep
+    SQLite on the next-deadline index, walking calls soonest first)."""
+    lo = (today - timedelta(days=1)).isoformat()
+    hi = (today + timedelta(days=report_mod.CLOSING_DAYS + 2)).isoformat()
+    rows = db.execute(
+        "SELECT c.id FROM calls c CROSS JOIN profile_scores ps ON ps.profile = ? AND ps.call_id = c.id "
+        "WHERE c.next_deadline >= ? AND c.next_deadline < ? AND +c.duplicate_of IS NULL "
+        "AND ps.relevance >= ? ORDER BY c.next_deadline, c.id LIMIT ?",
+        [profile.id, lo, hi, report_mod.REPORT_MIN_RELEVANCE, 4 * limit + len(skip) + len(hidden)],
+    ).fetchall()
+    out: list[rank_mod.Ranked] = []
+    for (cid,) in rows:
+        if cid in hidden or cid in skip:
+            continue
+        out += [
+            r
+            for r in rank_mod.rank_for_profile(
+                db,
+                rules,
+                profile,
+                today,
+                call_id=cid,
+                within=report_mod.CLOSING_DAYS,
+                min_relevance=report_mod.REPORT_MIN_RELEVANCE,
+                explain=False,
+            )  # fmt: skip
+            if r.days_left is not None and r.days_left >= 0
+        ]
+        if len(out) >= limit:
+            break
+    out.sort(key=lambda r: (r.days_left, r.id))
+    return out[:limit]
 
 
 def ranked_calls(
@@ -401,6 +501,21 @@ def _own_lists(db: Any, pid: str, today: date) -> dict[str, list[dict]]:
     return lists
 
 
+def kommun_data(web: Web, db: Any, profile: Any, today: date, f: Filters) -> tuple:
+    """(ranked calls, whether more matched, calls to decide) for a municipality's page, computed
+    once per state of the data (Web.cached)."""
+    hidden = decisions.by_status(db, "dismiss").get(profile.id, set())
+
+    def compute() -> tuple:
+        decided = {d["call_id"] for d in decisions.current(db, profile.id)}
+        ranked, more = ranked_calls(db, web.rules, profile, today, f, hidden)
+        to_decide = closing_soon(db, web.rules, profile, today, hidden, skip=decided)
+        return ranked, more, [rank_mod.explain_call(db, r, profile) for r in to_decide]
+
+    key = ("kommun", profile.id, f.theme, f.funder, f.budget, f.status, f.text)
+    return web.cached(db, key, compute)
+
+
 @page
 def kommun(web: Web, request: Request, db: Any, session: dict, user: auth.User) -> Response:
     """/kommun/<id>: to decide, our engage and watch lists, the ranked calls with filters."""
@@ -408,18 +523,7 @@ def kommun(web: Web, request: Request, db: Any, session: dict, user: auth.User) 
     profile = _profile(web, request.path_params["kid"])
     today = clock.today()
     f = _filters(request)
-    hidden = decisions.by_status(db, "dismiss").get(profile.id, set())
-    ranked, more = ranked_calls(db, rules, profile, today, f, hidden)
-    decided = {d["call_id"] for d in decisions.current(db, profile.id)}
-    soon = rank_mod.rank_for_profile(
-        db, rules, profile, today, hidden_ids=hidden, within=report_mod.CLOSING_DAYS,
-        min_relevance=report_mod.REPORT_MIN_RELEVANCE, explain=False,
-    )  # fmt: skip
-    to_decide = sorted(
-        (r for r in soon if r.id not in decided and r.days_left is not None and r.days_left >= 0),
-        key=lambda r: (r.days_left, r.id),
-    )[: report_mod.SECTION_LIMIT]
-    to_decide = [rank_mod.explain_call(db, r, profile) for r in to_decide]
+    ranked, more, to_decide = kommun_data(web, db, profile, today, f)
     return _render(
         web, request, "kommun.html", session, user,
         {"profile": profile, "ranked": ranked, "more": more, "filters": f,
@@ -710,10 +814,23 @@ def create_app(
     *,
     secret: str | None = None,
     login_delay: float = 0.5,
+    warm_interval: float = 30.0,
 ) -> Starlette:
     """The ASGI app. `secret` signs the session cookies (default: CALLWATCH_SECRET_KEY, else a
-    key kept in the database); `login_delay` is the first failed login's delay in seconds."""
+    key kept in the database); `login_delay` is the first failed login's delay in seconds; while
+    the server runs, a thread re-computes the main pages within `warm_interval` seconds of any
+    change (0: never)."""
     web = Web(Path(db_path), rules, secret or os.environ.get("CALLWATCH_SECRET_KEY"), login_delay)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm_interval > 0:
+            threading.Thread(
+                target=web.warm_loop, args=(warm_interval,), name="callwatch-warm", daemon=True
+            ).start()
+        yield
+        web.stopping.set()
+
     routes = [
         Route("/", network),
         Route("/healthz", healthz),
@@ -732,6 +849,7 @@ def create_app(
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: not_found},
         max_body_size=MAX_BODY,
+        lifespan=lifespan,
     )
     app.state.web = web
     return app
