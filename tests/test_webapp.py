@@ -448,3 +448,16 @@ def test_pages_are_computed_ahead_and_refreshed_by_a_decision(db_path, rules):
         client.post("/decide", data={"csrf_token": token, "call_id": cid, "kommun": "umea",
                                      "status": "engage"})  # fmt: skip
         assert 'badge-engage">engagerar oss' in client.get("/kommun/umea").text
+
+
+def test_without_the_web_extra_serve_says_how_to_get_it(monkeypatch, tmp_path):
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith(("callwatch.web", "starlette", "argon2"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "argon2", None)  # as if argon2-cffi were not installed
+    r = run("--db", tmp_path / "x.db", "users", "add", "anna", "--kommun", "umea", input="x" * 12)
+    assert r.exit_code == 1
+    assert r.stderr.strip() == (
+        "Error: this command needs the web extra (argon2 is missing): pip install 'callwatch[web]'"
+    )
