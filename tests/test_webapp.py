@@ -461,3 +461,13 @@ def test_without_the_web_extra_serve_says_how_to_get_it(monkeypatch, tmp_path):
     assert r.stderr.strip() == (
         "Error: this command needs the web extra (argon2 is missing): pip install 'callwatch[web]'"
     )
+
+
+def test_reasons_are_in_the_page_language(client):
+    sign_in(client)
+    sv = client.get("/kommun/umea").text
+    assert "Prioritet 0." in sv and "relevans" in sv
+    for english in ("x weight", "days left", "budget unknown", "no fixed deadline", "eligible"):
+        assert english not in sv, english
+    en = client.get("/lang/en?next=/kommun/umea").text
+    assert "Priority 0." in en and "x weight" in en

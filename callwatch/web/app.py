@@ -251,6 +251,7 @@ def _render(
         "kommun_name": lambda k: rules.profiles[k].name if k in rules.profiles else k,
         "theme_label": lambda tid: rules.themes[tid].label(lang) if tid in rules.themes else tid,
         "when": lambda d: _when(d, t),
+        "why": lambda r: _why(r, rules, lang),
         "days": lambda n: _days(n, t),
         "stamp": lambda s: (s or "")[:16].replace("T", " "),
         **context,
@@ -260,6 +261,33 @@ def _render(
         session.pop("new")
         _save_session(web, request, response, session)
     return response
+
+
+def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
+    """rank's reasons in the page's language: each theme with the words that matched, the
+    municipality's own keywords, and the factors of the priority. (rank.Ranked.reasons are
+    English; they are shown as they are on English pages.)"""
+    t = TEXT[lang]
+    lines = []
+    for tid, score in list((r.themes or {}).items())[:3]:
+        if score < THEME_SHOWN:
+            continue
+        label = rules.themes[tid].label(lang) if tid in rules.themes else tid
+        terms = ", ".join(rank_mod.top_terms(r.evidence or {}, tid))
+        lines.append(f"{label} {score:.2f}" + (f": {terms}" if terms else ""))
+    if r.keywords:
+        lines.append(f"{t['mentions']} " + ", ".join(r.keywords))
+    f = r.factors or {}
+    if f:
+        lines.append(
+            f"{t['score']} {r.score:.3f} = {t['f_relevance']} {f.get('relevance', 0):.3f} × "
+            f"{t['f_eligibility']} {f.get('eligibility', 0)} × {t['f_deadline']} "
+            f"{f.get('deadline', 0)} × {t['f_size']} {f.get('size', 0)}"
+        )
+    lines += [f"{t['evidence']}: {e}" for e in (r.eligibility_evidence or [])[:2]]
+    if lang == "en":
+        lines += [x for x in r.reasons if not x.startswith("eligibility:")]
+    return lines
 
 
 def _when(value: str | None, t: dict) -> str:
