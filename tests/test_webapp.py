@@ -471,3 +471,21 @@ def test_reasons_are_in_the_page_language(client):
         assert english not in sv, english
     en = client.get("/lang/en?next=/kommun/umea").text
     assert "Priority 0." in en and "x weight" in en
+
+
+def test_pages_do_not_wait_for_a_running_fetch(client, db_path):
+    """A fetch holds SQLite's write lock while it stores a source; in WAL mode every page still
+    answers at once (reads never take the write lock)."""
+    sign_in(client)
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE calls SET title = title || ' (being re-fetched)'")
+    try:
+        t0 = time.perf_counter()
+        for path in ("/", "/kommun/umea", "/call/import:hostile", "/healthz"):
+            assert client.get(path).status_code == 200, path
+        assert time.perf_counter() - t0 < 10  # the busy timeout would be 30 s per request
+        assert "being re-fetched" not in client.get("/kommun/umea").text
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
