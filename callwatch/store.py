@@ -182,9 +182,11 @@ def _m010_users(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m011_next_deadline_index(db: sqlite_utils.Database) -> None:
-    """Calls by their next deadline, so "closing soon" lists read a range instead of every call."""
+def _m011_web_indexes(db: sqlite_utils.Database) -> None:
+    """For `callwatch serve`: calls by next deadline (the "closing soon" lists read a range
+    instead of every call) and by funder (the funder filter's choices)."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_calls_next_deadline ON calls(next_deadline)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_funder ON calls(funder)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -198,7 +200,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m008_http_cache,
     _m009_request_keys,
     _m010_users,
-    _m011_next_deadline_index,
+    _m011_web_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

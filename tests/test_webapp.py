@@ -219,6 +219,9 @@ def test_security_headers(client):
     assert "default-src 'none'" in csp and "script-src" not in csp and "unsafe" not in csp
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["cache-control"] == "no-store"
+    css = client.get("/static/app.css")
+    assert css.status_code == 200 and "max-age" in css.headers["cache-control"]
 
 
 def test_kommun_page_lists_the_same_top_calls_as_rank(client, db_path):

@@ -86,7 +86,11 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("Cache-Control", "no-store")
+                static = scope.get("path", "").startswith("/static/")
+                # pages hold personal data and CSRF tokens: never cached; the stylesheet may be
+                headers.setdefault(
+                    "Cache-Control", "public, max-age=3600" if static else "no-store"
+                )
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -170,6 +174,7 @@ class Web:
             for profile in self.rules.profiles.values():
                 kommun_data(self, db, profile, today, Filters())
             self.cached(db, ("network", "sv"), lambda: network_data(self, db, today, "sv"))
+            self.funders(db)
 
     def warm_loop(self, interval: float) -> None:
         """Re-warm whenever the data, the scores, the decisions or the day change."""
@@ -189,9 +194,8 @@ class Web:
         version = store.get_meta(db, "data_version")
         if self._funders[0] != version or not self._funders[1]:
             rows = db.execute(
-                "SELECT DISTINCT funder FROM calls WHERE duplicate_of IS NULL AND funder != '' "
-                "ORDER BY funder"
-            ).fetchall()
+                "SELECT DISTINCT funder FROM calls WHERE funder != '' ORDER BY funder"
+            ).fetchall()  # read from the funder index
             self._funders = (version, [r[0] for r in rows])
         return self._funders[1]
 
