@@ -492,3 +492,30 @@ def test_pages_do_not_wait_for_a_running_fetch(client, db_path):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_call_page_shows_the_shared_facts_columns_when_the_database_has_them(client, db_path):
+    """The facts helper adds columns to `calls` (see HELPERS-COMMON.md); the page shows them
+    when present, with each fact's evidence sentence, whatever the JSON's exact shape."""
+    db = store.open_db(db_path)
+    for col, kind in (("facts", "TEXT"), ("max_per_project", "REAL"), ("cofinancing_required",
+                      "INTEGER"), ("municipality_may_apply", "TEXT"), ("stale", "INTEGER")):  # fmt: skip
+        db.conn.execute(f"ALTER TABLE calls ADD COLUMN {col} {kind}")
+    facts = {
+        "max_per_project": {"value": 2000000, "evidence": "Högst 2 miljoner kronor per projekt."},
+        "consortium_required": {"value": True, "evidence": "<b>Minst två</b> kommuner.",
+                                "source": "viablecities"},
+    }  # fmt: skip
+    db.conn.execute(
+        "UPDATE calls SET facts = ?, max_per_project = 2000000, cofinancing_required = 1, "
+        "municipality_may_apply = 'yes', stale = 1, status = 'unknown' WHERE id = 'import:hostile'",
+        [json.dumps(facts, ensure_ascii=False)],
+    )
+    db.conn.close()
+    sign_in(client)
+    html = client.get("/call/import:hostile").text
+    assert "Högst 2 miljoner kronor per projekt." in html
+    assert "&lt;b&gt;Minst två&lt;/b&gt; kommuner." in html and "viablecities" in html
+    assert "Högst per projekt</dt><dd>2 M" in html
+    assert "Medfinansiering krävs</dt><dd>ja" in html and "Kommun får söka</dt><dd>ja" in html
+    assert "kontrollera" in html and "Bara gamla datum" in html
