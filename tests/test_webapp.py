@@ -190,6 +190,13 @@ def test_open_redirect_is_refused(client):
         follow_redirects=False,
     )  # fmt: skip
     assert r.headers["location"] == "/"
+    bad = client.get("/lang/en?next=/x%0d%0aSet-Cookie:%20a=b", follow_redirects=False)
+    assert bad.headers["location"] == "/"
+
+
+def test_oversized_form_is_refused(client):
+    r = client.post("/login", data={"username": "x" * 300_000, "password": "y"})
+    assert r.status_code == 413
 
 
 def test_pages_render_signed_in(client):

@@ -321,6 +321,7 @@ def _safe_next(value: str | None) -> str:
         and value.startswith("/")
         and not value.startswith(("//", "/\\"))
         and len(value) < 2000
+        and value.isprintable()  # no CR/LF into the Location header
     ):
         return value
     return "/"
