@@ -935,6 +935,13 @@ def serve(state: Any, host: str, port: int) -> None:
     web = _web("app")
     import uvicorn
 
+    db = state.db()
+    if not _web("auth").list_users(db):
+        output.console(stderr=True).print(
+            "warning: no users yet; add one with `callwatch users add NAME --kommun KOMMUN`",
+            markup=False,
+        )
+    db.conn.close()
     app = web.create_app(state.db_path or paths.default_db(), load_rules(state))
     # proxy_headers: behind a local reverse proxy the client address and https come from it
     uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
