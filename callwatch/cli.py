@@ -741,3 +741,70 @@ def watch(
 
     with user_errors():
         commands.watch(state, kommun, fmt.value, today)
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Accounts for `callwatch serve`.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (sign-in name).")],
+    kommun: Annotated[
+        str,
+        typer.Option("--kommun", "-k", metavar="NAME", help="The municipality they decide for."),
+    ],
+) -> None:
+    """Add a user (or set a new password); the password is read from stdin or prompted.
+
+    Example: callwatch users add anna --kommun Umeå
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.users_add(state, name, kommun)
+
+
+@users_app.command("list")
+def users_list(
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table (default), json or csv.")
+    ] = TableFormat.table,
+) -> None:
+    """List users: name, municipality, created, last sign-in.
+
+    Example: callwatch users list
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.users_list(state, fmt.value)
+
+
+@users_app.command("remove")
+def users_remove(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Remove a user; their decisions stay in the history.
+
+    Example: callwatch users remove anna
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.users_remove(state, name)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve the web app for the network's coordinators (needs the `web` extra).
+
+    Example: callwatch serve --port 8080
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.serve(state, host, port)

@@ -877,15 +877,9 @@ def report(
     hidden = dismissed(db)
     made: list[tuple[Any, str, Path | None]] = []  # (report, text, file)
     for profile in profiles or [None]:
-        if profile is not None:
-            start = report_mod.period_start(db, profile.id, today, since)
-            rep = report_mod.kommun_report(
-                db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
-                decide_days=decide_days, filters=filters,
-            )  # fmt: skip
-        else:
-            start = since or today - timedelta(days=7)
-            rep = report_mod.network_report(db, rules, today, start, lang, hidden, filters=filters)
+        rep, start = make_report(
+            db, rules, profile, today, since, lang, hidden, decide_days=decide_days, filters=filters
+        )
         text = RENDERERS[fmt](rep, rules)
         target = out
         if every_kommun and out is not None:
@@ -954,6 +948,44 @@ def parse_date(value: str, option: str):  # noqa: ANN201
         raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def make_report(
+    db: Any,
+    rules: Any,
+    profile: Any,
+    today: Any,
+    since: Any,
+    lang: str,
+    hidden: dict[str, set[str]],
+    *,
+    decide_days: int | None = None,
+    filters: Any = None,
+) -> tuple[Any, Any]:
+    """One report (a municipality's, or the network's when profile is None) and its period
+    start; shared by `callwatch report` and the web app's downloads."""
+    from callwatch import report as report_mod
+
+    if profile is not None:
+        start = report_mod.period_start(db, profile.id, today, since)
+        rep = report_mod.kommun_report(
+            db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
+            decide_days=report_mod.DECIDE_DAYS if decide_days is None else decide_days,
+            filters=filters,
+        )  # fmt: skip
+    else:
+        start = since or today - timedelta(days=7)
+        rep = report_mod.network_report(db, rules, today, start, lang, hidden, filters=filters)
+    return rep, start
+
+
+def build_report(
+    db: Any, rules: Any, profile: Any, today: Any, since: Any, lang: str, fmt: str
+) -> str:
+    """The report text for the web app's downloads: like `callwatch report`, but a download
+    does not move the municipality's next report period."""
+    rep, _ = make_report(db, rules, profile, today, since, lang, dismissed(db))
+    return RENDERERS[fmt](rep, rules)
+
+
 def dismissed(db: Any) -> dict[str, set[str]]:
     """Calls each municipality has dismissed: left out of its rank and reports."""
     from callwatch import decisions
@@ -976,10 +1008,7 @@ def export(
     decimal: str | None = None,
     lang: str | None = None,
 ) -> None:
-    from callwatch import export as export_mod
-    from callwatch import rank as rank_mod
     from callwatch import scoring
-    from callwatch.report_data import apply_filters
 
     if kommun and theme:
         raise UsageError("give at most one of --kommun NAME or --theme NAME")
@@ -993,13 +1022,42 @@ def export(
     today = parse_today(today_s)
     db = state.db()
     scoring.refresh(db, rules)
+    profile = rules.profile(kommun) if kommun else None
+    data = build_export(
+        db, rules, fmt, profile, theme, today, within=within, include_closed=include_closed,
+        show_all=show_all, delimiter=delimiter, filters=filters, decimal=decimal, lang=lang,
+    )  # fmt: skip
+    _write(data, out)
+
+
+def build_export(
+    db: Any,
+    rules: Any,
+    fmt: str,
+    profile: Any,
+    theme: str | None,
+    today: Any,
+    *,
+    within: int | None = None,
+    include_closed: bool = False,
+    show_all: bool = False,
+    delimiter: str = ";",
+    filters: Any = None,
+    decimal: str | None = None,
+    lang: str | None = None,
+) -> str | bytes:
+    """The ICS, CSV or JSON export for a municipality (profile), a theme or the whole network;
+    shared by `callwatch export` and the web app's downloads."""
+    from callwatch import export as export_mod
+    from callwatch import rank as rank_mod
+    from callwatch.report_data import apply_filters
+
     kwargs = dict(
         include_closed=include_closed or bool(filters and "closed" in filters.statuses),
         show_all=show_all, within=within, limit=0,
     )  # fmt: skip
     weights: dict = {}
-    if kommun:
-        profile = rules.profile(kommun)
+    if profile is not None:
         weights = profile.weights
         hidden = dismissed(db).get(profile.id, set())
         ranked = rank_mod.rank_for_profile(
@@ -1043,7 +1101,7 @@ def export(
         ),
         "json": lambda: export_mod.to_json(ranked),
     }
-    _write(writers[fmt](), out)
+    return writers[fmt]()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1252,3 +1310,63 @@ def import_decisions(state: Any, file: Path) -> None:
         f"imported {counts['imported']} decisions from {file} ({counts['present']} already "
         f"present, {counts['older']} older than a decision in the database)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The web app and its accounts (callwatch/web/)
+
+
+def _web(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(f"callwatch.web.{module}")
+    except ImportError as e:
+        raise CallwatchError(
+            f"this command needs the web extra ({e.name} is missing): pip install 'callwatch[web]'"
+        ) from None
+
+
+def users_add(state: Any, name: str, kommun: str) -> None:
+    import getpass
+
+    auth = _web("auth")
+    profile = load_rules(state).profile(kommun)
+    auth.check_name(name)
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise CallwatchError("the passwords differ; nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    user = auth.add_user(state.db(), name, profile.id, password)
+    print(f"user {user.name} decides for {profile.name}")
+
+
+def users_list(state: Any, fmt: str) -> None:
+    rows = [u.__dict__ for u in _web("auth").list_users(state.db())]
+    output.render(
+        rows, fmt, f"{len(rows)} users", ["name", "kommun", "created", "last sign-in"],
+        lambda r: (r["name"], r["kommun"], r["created"], r["last_login"] or ""),
+    )  # fmt: skip
+
+
+def users_remove(state: Any, name: str) -> None:
+    _web("auth").remove_user(state.db(), name)
+    print(f"removed user {name}")
+
+
+def serve(state: Any, host: str, port: int) -> None:
+    web = _web("app")
+    import uvicorn
+
+    db = state.db()
+    if not _web("auth").list_users(db):
+        output.console(stderr=True).print(
+            "warning: no users yet; add one with `callwatch users add NAME --kommun KOMMUN`",
+            markup=False,
+        )
+    db.conn.close()
+    app = web.create_app(state.db_path or paths.default_db(), load_rules(state))
+    # proxy_headers: behind a local reverse proxy the client address and https come from it
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")

@@ -186,6 +186,22 @@ def _m_merged_calls(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m010_users(db: sqlite_utils.Database) -> None:
+    """Accounts for `callwatch serve`: one row per coordinator, with the municipality they
+    decide for and an argon2 hash of their password (never the password itself)."""
+    db.execute(
+        "CREATE TABLE users (name TEXT PRIMARY KEY, kommun TEXT NOT NULL, "
+        "password_hash TEXT NOT NULL, created TEXT NOT NULL, last_login TEXT)"
+    )
+
+
+def _m011_web_indexes(db: sqlite_utils.Database) -> None:
+    """For `callwatch serve`: calls by next deadline (the "closing soon" lists read a range
+    instead of every call) and by funder (the funder filter's choices)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_next_deadline ON calls(next_deadline)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_funder ON calls(funder)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -198,6 +214,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m009_request_keys,
     _m_run_skips,
     _m_merged_calls,
+    _m010_users,
+    _m011_web_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,1 @@
+"""`callwatch serve`: a small server-rendered web app over the library (needs the `web` extra)."""
