@@ -115,7 +115,8 @@ def fetch(
 def calls(
     source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None,
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="forthcoming, open or closed.")
+        list[str] | None,
+        typer.Option("--status", help="forthcoming, open, closed or unknown (verify)."),
     ] = None,
     search: Annotated[str | None, typer.Option("--search", help="Text in title or body.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
@@ -245,6 +246,43 @@ def explain(
 
     with user_errors():
         commands.explain(state, call_id, kommun, today, fmt.value)
+
+
+class ExtractFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Saved call pages: HTML or UTF-8 text.")],
+    today: TodayOption = None,
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.json,
+) -> None:
+    """The facts of saved call pages, each with the sentence it came from.
+
+    A .txt file's first line is its title. Example: callwatch extract page.txt --format table
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.extract_pages(files, today, fmt.value)
+
+
+@app.command()
+def add(
+    file: Annotated[Path, typer.Argument(help="A saved call page: HTML or UTF-8 text.")],
+    url: Annotated[str, typer.Option("--url", help="The page's address.")],
+    funder: Annotated[str | None, typer.Option("--funder", help="Who funds the call.")] = None,
+) -> None:
+    """Keep a saved call page as a call (its facts read from its text).
+
+    Example: callwatch add page.html --url https://example.se/utlysning --funder Boverket
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.add_page(state, file, url, funder)
 
 
 @app.command("import")

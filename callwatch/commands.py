@@ -157,8 +157,8 @@ def list_calls(
     state: Any, names: list[str] | None, statuses: list[str] | None, search: str | None, fmt: str
 ) -> None:
     for s in statuses or []:
-        if s not in ("forthcoming", "open", "closed"):
-            raise CallwatchError(f"unknown status {s!r}; use forthcoming, open or closed")
+        if s not in ("forthcoming", "open", "closed", "unknown"):
+            raise CallwatchError(f"unknown status {s!r}; use forthcoming, open, closed or unknown")
     rows = store.query_calls(state.db(), sources=names, statuses=statuses, search=search)
     if fmt == "json":
         output.print_json(rows)
@@ -234,6 +234,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         con.print(
             "Deadlines: " + ", ".join(output.local_time(d) for d in call["deadlines"]), markup=False
         )
+    _print_facts(con, call)
     for label, key in (("Summary", "summary"), ("Who can apply", "eligibility")):
         if call[key]:
             con.print(f"\n{label}: {call[key]}", markup=False)
@@ -287,6 +288,45 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         )
     else:
         con.print("\nNo changes recorded since first seen.", markup=False)
+
+
+def _print_facts(con: Any, call: dict) -> None:
+    """The facts read from the call's text, each with the sentence it came from."""
+    facts = call.get("facts") or {}
+    evidence = facts.get("evidence") or {}
+    if not facts:
+        return
+
+    def money(v: dict | None) -> str:
+        return f"{v['amount']:,.0f} {v['currency']}".replace(",", " ") if v else ""
+
+    shown = {
+        "status": "verify (no evidence)" if call["status"] == "unknown" else call["status"],
+        "stale": "yes: only years-old dates" if call.get("stale") else "",
+        "deadlines": ", ".join(output.local_time(d) for d in call.get("deadlines") or []),
+        "opens": output.local_time(call.get("opens")),
+        "budget_total": money(facts.get("budget_total")),
+        "max_per_project": money(facts.get("max_per_project")),
+        "min_per_project": money(facts.get("min_per_project")),
+        "funding_rate_max": ""
+        if facts.get("funding_rate_max") is None
+        else f"{facts['funding_rate_max']:.0%}",
+        "cofinancing_required": {True: "yes", False: "no"}.get(
+            facts.get("cofinancing_required"), ""
+        ),
+        "consortium_required": {True: "yes", False: "no"}.get(facts.get("consortium_required"), ""),
+        "min_municipalities": facts.get("min_municipalities") or "",
+        "applicants": ", ".join(facts.get("applicants") or []),
+        "municipality_may_apply": facts.get("municipality_may_apply") or "unclear",
+    }
+    rows = [
+        (k.replace("_", " "), v, (evidence.get(k) or "")[:160])
+        for k, v in shown.items()
+        if v not in ("", None) or evidence.get(k)
+    ]
+    con.print(
+        output.table("Facts (and the sentence each came from)", ["fact", "value", "evidence"], rows)
+    )
 
 
 def list_sources(state: Any, fmt: str) -> None:
@@ -426,10 +466,12 @@ def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
             "score": f"{r.score:.3f}",
             "deadline": output.local_time(r.deadline, with_time=False),
             "days_left": "" if r.days_left is None else r.days_left,
-            "status": r.status,
+            "status": "verify" if r.status == "unknown" else r.status,
             "funder": r.funder,
             "title": r.title,
             "budget": format_money(r.budget_amount, r.budget_currency),
+            "max_per_project": format_money(r.max_per_project, r.budget_currency or "SEK"),
+            "funding_rate": "" if r.funding_rate_max is None else f"{r.funding_rate_max:.0%}",
             "top_themes": ", ".join(f"{t} {s:.2f}" for t, s in list(r.themes.items())[:2] if s > 0),
             "eligibility": r.eligibility,
             "reason": short_reason(r),
@@ -443,12 +485,13 @@ def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
         return
     if fmt == "md":
         print(f"## {heading} ({today.isoformat()})\n")
-        print("| # | score | deadline | days | funder | call | themes | why |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| # | score | status | deadline | days | funder | call | themes | why |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for row in rows:
             title = row["title"].replace("|", "\\|")
             print(
-                f"| {row['rank']} | {row['score']} | {row['deadline']} | {row['days_left']} | "
+                f"| {row['rank']} | {row['score']} | {row['status']} | {row['deadline']} | "
+                f"{row['days_left']} | "
                 f"{row['funder']} | [{title}]({row['url']}) | {row['top_themes']} | "
                 f"{row['reason'].replace('|', '/')} |"
             )
@@ -460,11 +503,12 @@ def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
     con.print(
         output.table(
             f"{heading} ({today.isoformat()})",
-            ["#", "score", "deadline", "days", "funder", "title", "themes", "why"],
+            ["#", "score", "status", "deadline", "days", "funder", "title", "themes", "why"],
             [
                 (
                     r["rank"],
                     r["score"],
+                    r["status"],
                     r["deadline"],
                     r["days_left"],
                     r["funder"],
@@ -551,6 +595,57 @@ def import_calls(state: Any, file: Path) -> None:
     else:
         scoring.refresh(db, rules)
     print(f"imported {counts.seen} calls from {file} ({counts.new} new, {counts.updated} updated)")
+
+
+def extract_pages(files: list[Path], today_s: str | None, fmt: str) -> None:
+    """`callwatch extract`: every file is read before anything is printed (one bad file: one
+    line naming it, non-zero exit, no partial output)."""
+    from callwatch import pages
+
+    today = parse_today(today_s)
+    rows = [pages.extract_file(f, today)[0] for f in files]
+    if fmt == "json":
+        output.print_json(rows)
+        return
+
+    def money(v: dict | None) -> str:
+        return f"{v['amount']:,.0f} {v['currency']}".replace(",", " ") if v else ""
+
+    output.console().print(
+        output.table(
+            f"facts of {len(rows)} file(s) as of {today}",
+            ["file", "status", "deadlines", "opens", "budget", "max/project", "rate",
+             "co-financing", "consortium", "municipality may apply"],
+            [
+                (
+                    r["file"], r["status"] + (" (stale)" if r["stale"] else ""),
+                    ", ".join(r["deadlines"]), r["opens"] or "", money(r["budget_total"]),
+                    money(r["max_per_project"]),
+                    f"{r['funding_rate_max']:.0%}" if r["funding_rate_max"] is not None else "",
+                    {True: "yes", False: "no"}.get(r["cofinancing_required"], ""),
+                    {True: "yes", False: "no"}.get(r["consortium_required"], ""),
+                    r["municipality_may_apply"],
+                )
+                for r in rows
+            ],
+        )
+    )  # fmt: skip
+
+
+def add_page(state: Any, file: Path, url: str, funder: str | None) -> None:
+    """`callwatch add`: keep a saved page as a call of the import source."""
+    from callwatch import pages, scoring
+
+    now = clock.now()
+    call = pages.page_call(file, url, funder, now)
+    db = state.db()
+    counts = store.apply_crawl(db, "import", [call], complete=False, now=now, run_id=None)
+    try:
+        scoring.refresh(db, load_rules(state))
+    except CallwatchError as e:
+        output.console(stderr=True).print(f"warning: not scored yet: {e}", markup=False)
+    verb = "added" if counts.new else "updated"
+    print(f"{verb} {call.id}: {call.title} (status {call.status})")
 
 
 def rules_check(state: Any) -> None:

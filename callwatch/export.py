@@ -9,10 +9,12 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
+from callwatch.facts.apply import has_time
 
 CSV_COLUMNS = [
     "id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
-    "currency", "score", "eligibility", "top_themes", "reason", "url",
+    "currency", "score", "eligibility", "top_themes", "reason", "url", "max_per_project",
+    "funding_rate_max", "cofinancing_required", "deadline_has_time",
 ]  # fmt: skip
 
 
@@ -43,9 +45,15 @@ def to_ics(
             ev.add("dtstamp", stamp)
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
+            # a time of day only where the funder gave one (not our end-of-day for a bare date)
             local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
-            ev.add("summary", f"Sista dag: {r.title} ({local})")
-            ev.add("description", f"{r.funder}. {r.reasons[0] if r.reasons else ''}\n{r.url}")
+            when = f" ({local})" if has_time(d) else ""
+            ev.add("summary", f"Sista dag: {r.title}{when}")
+            verify = "Status okänd – kontrollera hos finansiären. " if r.status == "unknown" else ""
+            ev.add(
+                "description",
+                f"{verify}{r.funder}. {r.reasons[0] if r.reasons else ''}\n{r.url}",
+            )
             if r.url.startswith(("http://", "https://")):
                 ev.add("url", r.url)
             cal.add_component(ev)
@@ -80,6 +88,10 @@ def rows(ranked: list[rank_mod.Ranked]) -> list[dict]:
             "top_themes": ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
             "reason": r.reasons[0] if r.reasons else "",
             "url": r.url,
+            "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",
+            "funding_rate_max": "" if r.funding_rate_max is None else f"{r.funding_rate_max:g}",
+            "cofinancing_required": {True: "yes", False: "no"}.get(r.cofinancing_required, ""),
+            "deadline_has_time": "yes" if r.deadline_has_time else "no",
         }
         for r in ranked
     ]

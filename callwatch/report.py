@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from callwatch import output
 from callwatch import rank as rank_mod
 from callwatch.rules import Profile, Rules
 
@@ -62,7 +63,17 @@ TEXT = {
         "eligible": "kommuner kan söka",
         "unclear": "oklart om kommuner kan söka",
         "not eligible": "kommuner kan inte söka",
-        "statuses": {"open": "öppen", "closed": "stängd", "forthcoming": "kommande"},
+        "statuses": {
+            "open": "öppen",
+            "closed": "stängd",
+            "forthcoming": "kommande",
+            "unknown": "kontrollera",
+        },  # fmt: skip
+        "verify": "status okänd – kontrollera hos finansiären",
+        "max_per_project": "Högst per projekt",
+        "funding_rate": "Stödnivå",
+        "cofinancing": "Medfinansiering",
+        "required": {True: "krävs", False: "krävs inte"},
         "timeline": "Tidslinje: sista dagar de närmaste {days} dagarna",
         "generated": "Skapad av callwatch {date}.",
         "theme_line": "{theme}: viktigt för {kommuner}",
@@ -106,7 +117,17 @@ TEXT = {
         "eligible": "municipalities may apply",
         "unclear": "unclear whether municipalities may apply",
         "not eligible": "municipalities may not apply",
-        "statuses": {"open": "open", "closed": "closed", "forthcoming": "forthcoming"},
+        "statuses": {
+            "open": "open",
+            "closed": "closed",
+            "forthcoming": "forthcoming",
+            "unknown": "verify",
+        },  # fmt: skip
+        "verify": "status unknown – verify with the funder",
+        "max_per_project": "Max per project",
+        "funding_rate": "Funding rate",
+        "cofinancing": "Co-financing",
+        "required": {True: "required", False: "not required"},
         "timeline": "Timeline: deadlines in the next {days} days",
         "generated": "Made by callwatch on {date}.",
         "theme_line": "{theme}: important to {kommuner}",
@@ -357,8 +378,10 @@ def _deadline_text(r: rank_mod.Ranked, t: dict) -> str:
     if r.status == "forthcoming" and r.opens and not r.deadline:
         return t["opens"].format(date=r.opens[:10])
     if not r.deadline:
-        return t["no_deadline"]
+        return t["verify"] if r.status == "unknown" else t["no_deadline"]
     day = rank_mod._local_date(r.deadline).isoformat()
+    if r.deadline_has_time:  # the funder gave a time of day: show it (Swedish local time)
+        day = output.local_time(r.deadline)
     if r.days_left is None:
         return day
     if r.days_left < 0:
@@ -399,9 +422,22 @@ def _facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str]]:
     ]
     if r.status == "forthcoming" and r.opens and r.deadline:
         facts.append((t["opens_label"], rank_mod._local_date(r.opens).isoformat()))
+    if r.status == "unknown" and r.deadline:
+        facts.append(("Status", t["verify"]))
     budget = rank_mod.format_money(r.budget_amount, r.budget_currency)
     if budget:
         facts.append((t["budget"], budget))
+    if r.max_per_project:
+        facts.append(
+            (
+                t["max_per_project"],
+                rank_mod.format_money(r.max_per_project, r.budget_currency or "SEK"),
+            )
+        )
+    if r.funding_rate_max is not None:
+        facts.append((t["funding_rate"], f"{r.funding_rate_max:.0%}"))
+    if r.cofinancing_required is not None:
+        facts.append((t["cofinancing"], t["required"][r.cofinancing_required]))
     themes = _themes(r, rules, lang)
     if themes:
         facts.append((t["themes"], themes))

@@ -40,7 +40,7 @@ def parse_ok_or_one_line_error(source: str, body: bytes) -> None:
         assert str(e).startswith(f"{source}: ") and "\n" not in str(e)
         return
     for c in calls:
-        assert c.title and c.url and c.status in ("open", "closed", "forthcoming")
+        assert c.title and c.url and c.status in ("open", "closed", "forthcoming", "unknown")
 
 
 def mutate(data, path_choice, value):

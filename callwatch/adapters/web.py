@@ -18,9 +18,10 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import ConfigError, ParseError, SourceError
+from callwatch.facts.apply import enrich
 from callwatch.models import Call
-from callwatch.normalise import clean, parse_budget
-from callwatch.phrases import ELIGIBILITY_HEADINGS, find_dates, region_name
+from callwatch.normalise import clean
+from callwatch.phrases import ELIGIBILITY_HEADINGS, region_name
 from callwatch.sources import SourceSpec, require_option
 
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "summary")
@@ -168,60 +169,41 @@ def parse_call_page(
             eligibility = text.split(":", 1)[1].strip()
             break
     regions = sorted({r for tag, t in blocks[:40] if tag == "li" for r in [region_name(t)] if r})
-    body = " \n".join(texts)
-    found = find_dates(body, spec.timezone)
-    if card and not found.deadlines:
-        card_found = find_dates(card.text, spec.timezone)
-        found.deadlines = card_found.deadlines
-        found.opens = found.opens or card_found.opens
-        found.status_hint = found.status_hint or card_found.status_hint
-    elif card and not found.status_hint:
-        found.status_hint = find_dates(card.text, spec.timezone).status_hint
-    status = "open"
-    if (
-        spec.options.get("closed_url_pattern")
-        and re.search(spec.options["closed_url_pattern"], url)
-        or found.deadlines
-        and all(d < now for d in found.deadlines)
-    ):
-        status = "closed"
-    elif found.opens and found.opens > now:
-        status = "forthcoming"
-    elif found.status_hint == "closed":
-        status = "closed"
-    elif found.status_hint == "forthcoming" and not found.deadlines and found.opens is None:
-        status = "forthcoming"  # "Kommande" with no date: announced, not yet open
-    amount, currency, cap = parse_budget(body or (card.text if card else ""))
     extra: dict = {
         k: v
         for k, v in {
             "regions": regions,
-            "max_grant": cap,
-            "listing_text": card.text[:300] if card and html is None else "",
+            # the card's text ("Stänger 24 april 2026", "Kommande") is read by the facts step
+            "listing_text": (card.text[:2000] if html is None else card.text[:300]) if card else "",
         }.items()
         if v
     }
     if html is None:
         extra["from_listing_only"] = True
-    return Call(
+    closed_url = bool(
+        spec.options.get("closed_url_pattern")
+        and re.search(spec.options["closed_url_pattern"], url)
+    )
+    if closed_url:
+        extra["status_word"] = "closed"  # the funder files it under closed calls
+    call = Call(
         source=spec.id,
         native_id=native_id(spec, url),
         title=title,
         url=url,
         funder=spec.funder,
-        status=status,
+        status="unknown",
         programme=spec.options.get("programme", ""),
         summary=summary[:500],
         description="\n\n".join(t for t in texts if t != title)[:20000],
         language=language,
-        opens=found.opens.isoformat() if found.opens else None,
-        deadlines=[d.isoformat() for d in found.deadlines],
-        budget_amount=amount,
-        budget_currency=currency,
         eligibility=eligibility,
         keywords=[],
         extra=extra,
     )
+    # dates, status, money and who may apply: the one facts step (callwatch.facts)
+    enrich(call, now, kind=spec.kind, tz=spec.timezone)
+    return call
 
 
 def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[Call]:
