@@ -324,3 +324,115 @@ def test_offline_data_no_call_is_open_without_evidence(tmp_path):
         runner.invoke(app, ["--db", db, "calls", "--status", "unknown", "--format", "json"]).stdout
     )
     assert {c["id"] for c in unknown} == {c["id"] for c in calls if c["status"] == "unknown"}
+
+
+def test_upgrade_rereads_stored_calls(tmp_path):
+    """A database from before the facts migration: evidence-less 'open' becomes unknown."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from callwatch import store
+
+    path = tmp_path / "v9.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    old = sqlite_utils.Database(conn)
+    for m in store.MIGRATIONS[:9]:
+        m(old)
+    conn.execute("PRAGMA user_version = 9")
+    for cid, title, text in [
+        ("web:a", "Klimatstöd", "Vi stöttar projekt som minskar utsläppen."),
+        ("web:b", "Bidrag för ökad och säker cykling 2020",
+         "Sista dag för att inkomma med ansökningar är den 30 november 2020."),
+    ]:  # fmt: skip
+        conn.execute(
+            "INSERT INTO calls (id, source, native_id, title, url, status, description, deadlines, "
+            "keywords, extra, content_hash) VALUES (?, 'web', ?, ?, 'https://x.se', 'open', ?, "
+            "'[]', '[]', '{}', 'h')",
+            [cid, cid[4:], title, text],
+        )
+    conn.close()
+    db = store.open_db(path)
+    a, b = store.get_call(db, "web:a"), store.get_call(db, "web:b")
+    assert a["status"] == "unknown" and a["municipality_may_apply"] == "unclear"
+    assert (
+        b["status"] == "closed" and b["stale"] == 1 and b["deadlines"][0].startswith("2020-11-30")
+    )
+    assert b["facts"]["evidence"]["deadlines"].startswith("Sista dag")
+
+
+def test_add_keeps_a_saved_page_as_a_call(tmp_path):
+    db = str(tmp_path / "t.db")
+    page = tmp_path / "sida.txt"
+    page.write_text(
+        "Stöd till kommuner för laddinfrastruktur\n"
+        "Kommuner kan söka stöd. Sista ansökningsdag är den 15 januari 2027 kl. 14.00.\n"
+        "Stödnivå högst 50 procent av de stödberättigande kostnaderna.\n",
+        encoding="utf-8",
+    )
+    url = "https://www.example.se/stod/laddinfrastruktur/"
+    r = runner.invoke(
+        app, ["--db", db, "add", str(page), "--url", url, "--funder", "Exempelverket"]
+    )
+    assert r.exit_code == 0, r.output
+    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    assert len(calls) == 1
+    c = calls[0]
+    assert c["source"] == "import" and c["funder"] == "Exempelverket" and c["url"] == url
+    assert c["status"] == "open" and c["deadline_has_time"] == 1
+    assert c["deadlines"] == ["2027-01-15T14:00:00+01:00"]
+    assert c["funding_rate_max"] == 0.5 and c["municipality_may_apply"] == "yes"
+    again = runner.invoke(app, ["--db", db, "add", str(page), "--url", url])
+    assert again.exit_code == 0 and "updated" in again.stdout
+    bad = runner.invoke(app, ["--db", db, "add", str(page), "--url", "ftp://x"])
+    assert bad.exit_code == 1 and "--url" in bad.stderr
+
+
+def test_import_without_dates_is_unknown(tmp_path):
+    db = str(tmp_path / "t.db")
+    lines = tmp_path / "c.jsonl"
+    lines.write_text(
+        json.dumps({"id": "x-1", "title": "Stöd", "url": "https://x.se/1", "funder": "X",
+                    "text": "Vi stöttar klimatprojekt."}) + "\n"
+        + json.dumps({"id": "x-2", "title": "Stöd 2", "url": "https://x.se/2", "funder": "X",
+                      "text": "Ansök senast den 1 mars 2027. Maxbelopp per projekt är 2 miljoner kronor."})
+        + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert runner.invoke(app, ["--db", db, "import", str(lines)]).exit_code == 0
+    calls = {
+        c["id"]: c
+        for c in json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    }
+    assert calls["x-1"]["status"] == "unknown"
+    assert calls["x-2"]["status"] == "open" and calls["x-2"]["max_per_project"] == 2_000_000
+
+
+def test_from_archive_rederives_facts(tmp_path):
+    import sqlite3
+
+    db = str(tmp_path / "a.db")
+    assert runner.invoke(app, ["--db", db, "fetch", "--offline"]).exit_code in (0, 1)
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE calls SET municipality_may_apply = 'no', facts = '{}', status = 'open', "
+        "content_hash = 'old' "
+        "WHERE title LIKE 'Bidrag för ökad och säker cykling%'"
+    )
+    conn.commit()
+    conn.close()
+    r = runner.invoke(app, ["--db", db, "fetch", "--from-archive", "--source", "trafikverket"])
+    assert r.exit_code == 0, r.output
+    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    cycling = next(c for c in calls if c["title"].startswith("Bidrag för ökad och säker cykling"))
+    assert cycling["status"] == "closed" and cycling["facts"]["evidence"]["deadlines"]
+    assert cycling["municipality_may_apply"] != "no"
+    # facts changed while the funder's content did not (an extraction fix): refreshed too
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE calls SET municipality_may_apply = 'no', facts = '{}'")
+    conn.commit()
+    conn.close()
+    assert runner.invoke(app, ["--db", db, "fetch", "--from-archive"]).exit_code in (0, 1)
+    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    assert all(c["facts"] for c in calls)
+    assert any(c["municipality_may_apply"] == "yes" for c in calls)
