@@ -188,15 +188,17 @@ def main() -> int:
             raise SystemExit(f"pool line {n} ({item['id']}): no label")
         pairs[item["split"]].append((item, label))
     out = {split: score(items, args.errors) for split, items in pairs.items()}
+    out["all"] = score(pairs["tune"] + pairs["heldout"], False)
+    out["all"] = score(pairs["tune"] + pairs["heldout"], False)
     out["labellers"] = agreement(f1, f2)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"{'field':24} {'tune':>6} {'heldout':>8} {'labellers':>10}")
+    print(f"{'field':24} {'tune':>6} {'heldout':>8} {'all':>6} {'labellers':>10}")
     for k in FIELDS:
         print(f"{k:24} {out['tune']['accuracy'][k]:6.2f} {out['heldout']['accuracy'][k]:8.2f} "
-              f"{out['labellers']['agreement'][k]:10.2f}")  # fmt: skip
-    for split in ("tune", "heldout"):
+              f"{out['all']['accuracy'][k]:6.2f} {out['labellers']['agreement'][k]:10.2f}")  # fmt: skip
+    for split in ("tune", "heldout", "all"):
         s = out[split]
         print(f"{split}: {s['items']} items; false deadlines {s['false_deadline_rate']:.1%} of "
               f"{s['texts_without_deadline']} texts stating none; wrong 'no' {s['wrong_no']}")  # fmt: skip

@@ -77,8 +77,8 @@ _DEADLINE_CUE = re.compile(
     r"(?i)sista\s+(?:ansöknings)?(?:dag|datum)\w*|ansökningsstopp|\bsenast\b|\bstänger\b|\bstängs\b|\bstängd\b|\bstängt\b|"
     r"\bstängde\b|\bclos(?:es|ing|ed on|e)\b|deadline\w*|apply (?:by|before)|submission\w*|"
     r"cut-?off|open until|open till|\buntil\b|\btill den\b|fram till|\bt\.?o\.?m\.?|\bfrist\b|"
-    r"ansøgningsfrist|no later than|inlämning\w*|ansökningstid\w*|inkomma|skicka in|"
-    r"lämna(?:s)? in|\bsenest\b|\bstänga\b|later than|utlysningstid\w*|expression of interest|project idea form|step [12]|steg [12]|"
+    r"ansøgningsfrist|no later than|inlämning\w*|ansökningstid\w*|öppe[nt] till|"
+    r"\bsenest\b|\bstänga\b|later than|utlysningstid\w*|expression of interest|project idea form|step [12]|steg [12]|"
     r"stage[- ][12]|etapp [12]"
 )
 _OPEN_CUE = re.compile(
@@ -153,6 +153,7 @@ class _D:
         ).isoformat()
 
 
+_MONTH_YEAR = re.compile(r"(?i)\b(?:" + _dates._MON + r")\.?\s+((?:19|20)\d\d)\b")
 _BARE_YEAR = re.compile(r"(?<![\d–-])((?:19|20)\d\d)(?![\d–-])")
 
 
@@ -181,6 +182,9 @@ def _find_dates(sents: list[str], as_of: date) -> tuple[list[_D], _D | None, lis
         for m in ms:
             if m.year:
                 last_year = m.year
+        if ms or "19" in s or "20" in s:
+            for y in _MONTH_YEAR.findall(s):  # "in November 2022" dates the text as well
+                last_year = int(y)
         for y in _BARE_YEAR.findall(s):
             last_bare = int(y)
         context_years.append(last_year)
@@ -372,11 +376,12 @@ _N = r"(?P<n>en|ett|one|två|two|tre|three|fyra|four|fem|five|\d)"
 _CONSORTIUM = re.compile(
     r"(?i)(?:minst|at least|a minimum of)\s+(?:två|tre|fyra|fem|two|three|four|five|[2-9])\s+"
     r"(?:\w+\s+){0,3}?(?:parter|partners?|parties|aktörer|organisationer|organi[sz]ations|sökande|"
-    r"applicants|legal entities|entities|countries|länder|member states|projektparter|medsökande|"
+    r"applicants|legal entities|entities|countries|länder|member states|projektparter|medsökande|actors|"
     r"companies|företag|kommuner|municipalities|cities)|"
     r"konsorti\w*\s+(?:\w+\s+){0,3}?(?:ska|måste|krävs)|(?:must|should|shall) (?:be )?(?:submitted|formed) by a consortium|"
     r"consortium (?:of|must|should|which includes|consisting)|by a consortium|i samverkan mellan|"
-    r"samverkansprojekt|tillsammans med minst|ska göras gemensamt|minst en \w+ (?:\w+\s+){0,4}och minst en|"
+    r"samverkansprojekt|tillsammans med minst|ska göras gemensamt|"
+    r"(?:minst|at least)\s+(?:ytterligare\s+)?(?:ett|en|one)\s+(?:ytterligare|additional|further)\s+\w+|minst en \w+ (?:\w+\s+){0,4}och minst en|"
     r"at least one \w+ (?:\w+\s+){0,4}and at least one|bygga ett konsortium|partnership of|"
     r"cross-border (?:partnership|cooperation project)|transnational consorti"
 )
@@ -390,6 +395,13 @@ _MIN_MUNI = re.compile(
     r"(?:must be|ska vara|need to be|vara)\s+)?(?:\w+\s+){0,2}?(?:kommun|municipalit|cities|city\b|"
     r"städer|stad\b)"
 )
+
+
+_COFIN_WORDS = ("finans", "financ", "fund", "insats", "contribution", "in-kind", "egna medel",
+                "eget bidrag", "100")  # fmt: skip
+_PARTNER_WORDS = ("minst", "at least", "minimum", "konsorti", "consorti", "samverkan", "gemensamt",
+                  "partnership", "cross-border", "transnational", "enskilt", "individually",
+                  "single", "alone", "ensam", "one or", "en eller", "tillsammans", "enskild")  # fmt: skip
 
 
 def _amount(a: _money.Amount | None) -> dict | None:
@@ -466,22 +478,28 @@ def extract(
     consortium: tuple[bool, str] | None = None
     min_muni: tuple[int, str] | None = None
     for s in sents:
-        for j in _money.judge(s):
-            {"total": totals, "max": maxes, "min": mins}[j.kind].append((j.amount, s))
-        rates.extend((r, s) for r in _money.rates(s))
-        if cofin is None and _NO_COFIN.search(s):
-            cofin = (False, s)
-        elif cofin is None and _COFIN.search(s) and _REQUIRED.search(s):
-            cofin = (True, s)
-        if consortium is None and _CONSORTIUM.search(s):
-            consortium = (True, s)
-        elif consortium is None and _SINGLE.search(s):
-            consortium = (False, s)
-        for m in _MIN_MUNI.finditer(s):
-            n = m.group("n").lower()
-            value = _NUMBER.get(n) or int(n)
-            if min_muni is None or value > min_muni[0]:
-                min_muni = (value, s)
+        low = s.lower()
+        digits = any(c.isdigit() for c in s)
+        if digits:
+            for j in _money.judge(s):
+                {"total": totals, "max": maxes, "min": mins}[j.kind].append((j.amount, s))
+            rates.extend((r, s) for r in _money.rates(s))
+        # cheap word checks first: the patterns below are costly and rarely apply
+        if cofin is None and any(w in low for w in _COFIN_WORDS):
+            if _NO_COFIN.search(s):
+                cofin = (False, s)
+            elif _COFIN.search(s) and _REQUIRED.search(s):
+                cofin = (True, s)
+        if any(w in low for w in _PARTNER_WORDS):
+            if consortium is None and _CONSORTIUM.search(s):
+                consortium = (True, s)
+            elif consortium is None and _SINGLE.search(s):
+                consortium = (False, s)
+            for m in _MIN_MUNI.finditer(s):
+                n = m.group("n").lower()
+                value = _NUMBER.get(n) or int(n)
+                if min_muni is None or value > min_muni[0]:
+                    min_muni = (value, s)
     if meta.budget:
         f.budget_total = {"amount": meta.budget[0], "currency": meta.budget[1]}
         ev["budget_total"] = src + "structured budget"

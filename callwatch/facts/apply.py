@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from callwatch.facts import Facts, Meta, extract
+from callwatch.facts import Facts, Meta, _status_word, extract
+from callwatch.facts.segment import sentences as split_sentences
 from callwatch.models import Call
 from callwatch.normalise import end_of_day, zone
 
@@ -42,6 +43,14 @@ def has_time(value: str | None, tz: str = "Europe/Stockholm") -> bool:
     return (local.hour, local.minute) not in ((23, 59), (0, 0))
 
 
+def listing_word(text: object) -> str | None:
+    """The status word of a listing card's text, if it has one."""
+    if not text:
+        return None
+    word, _ = _status_word("", split_sentences(str(text)[:2000]))
+    return word
+
+
 def text_of(call: Call) -> str:
     """The text the facts are read from: the call's own fields, eligibility as a who-may-apply
     section, and the listing card's text (which carries "Stänger 24 april 2026", "Kommande")."""
@@ -64,7 +73,10 @@ def enrich(
 ) -> Facts:
     """Set the call's facts (and deadlines, opening date, budget, status where the source gave
     none) from its text; returns the facts with their evidence."""
-    word = status_word or (call.extra.get("status_word") if isinstance(call.extra, dict) else None)
+    extra = call.extra if isinstance(call.extra, dict) else {}
+    # a listing's own word ("Kommande", "Stängd") is evidence; adapters may put it in
+    # extra["status_word"], else it is read from the listing card's text
+    word = status_word or extra.get("status_word") or listing_word(extra.get("listing_text"))
     source_status = None
     # an adapter's "open" with no date at all is its default, not the funder's word
     if (

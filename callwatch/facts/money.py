@@ -119,6 +119,10 @@ _TOTAL = re.compile(
     r"fördelas|fördela|finns|pott\w*|pulje|satsar|invests?|investing|återstår|remain\w*|"
     r"utlysningen har|i potten|totalt skal|fordeles|utlyst)\b"
 )
+_TOTAL_THEN_LIMIT = re.compile(
+    r"(?i)\b(?:utlyser|avsätter|avsätts|utlysta medel|budget\w*|makes|allocates?)\s+(?:\w+\s+){0,2}?"
+    r"(?:högst|upp till|up to|minst|at least|totalt|cirka|ca\.?|omkring|approximately)\s*(?:€|sek|eur)?\s*$"
+)
 _PER_PROJECT_AFTER = re.compile(
     r"(?i)^\s*(?:\([^)]{0,30}\)\s*)?(?:i bidrag\s+)?(?:per|för varje|for each|/)\s*"
     r"(?:projekt|project|företag|company|ansökan|application|sökande|applicant|part\b|"
@@ -167,6 +171,8 @@ def judge(sentence: str) -> list[Judged]:
         cues += [(m.end(), -m.start(), "max") for m in _MAX.finditer(left)]
         cues += [(m.end(), -m.start(), "total") for m in _TOTAL.finditer(left)]
         kind = max(cues)[2] if cues else None
+        if kind in ("min", "max") and _TOTAL_THEN_LIMIT.search(left):
+            kind = "total"  # "Energimyndigheten utlyser högst 490 miljoner kronor"
         if (
             kind == "min"
             and any(c[2] == "total" for c in cues)
@@ -212,6 +218,9 @@ _RATE_EXCLUDE = re.compile(
 
 def rates(sentence: str) -> list[float]:
     """Shares (0-1) of eligible costs a grant may cover, as stated in one sentence."""
+    low = sentence.lower()
+    if not ("%" in sentence or "procent" in low or "percent" in low or "prosent" in low):
+        return []
     if not _RATE_CUE.search(sentence):
         return []
     out = []

@@ -25,15 +25,24 @@ WHO_CUE = re.compile(
     r"(?:kan|får) beviljas|får (?:ges|lämnas) till|kan lämnas till|\briktar sig\b|vänder sig till|"
     r"is aimed at|are aimed at|addressed to|open to\b|söks av|sökande ska|huvudsökande|"
     r"main applicant|primary applicant|applicants? (?:must|should|can)|lead applicant|"
-    r"coordinat\w+ (?:party )?must|är öppen för|välkomnas|are welcome|seeking solutions from|"
+    r"coordinat\w+ (?:party )?must|är öppen för|välkomna[sr]|are welcome|seeking solutions from|"
     r"kan delta|can participate|may participate|can submit|kan skicka in|kan få stöd|"
-    r"accepts (?:applications|submissions) from|stödet (?:ges|lämnas) till|target group|målgrupp|"
+    r"accepts (?:applications|submissions) from|stödet (?:ges|lämnas) till|"
     r"kan alla|alle aktører kan|kan sökas av|can be applied for by|ansökan (?:görs|lämnas) av|"
     r"parties must|applicant parties|may also include|can also include|kan även ingå|"
     r"must be (?:a |an )?(?:municipalit|cit|compan|universit|region)|eligible to apply|"
     r"^applicants?\s*:|^sökande\s*:|bjuder (?:\w+\s+){0,2}in\b|\binvites?\b|"
     r"\bfunds (?:swedish |european )?(?:companies|organi|municipal|research)"
 )
+# every WHO_CUE alternative contains one of these; a cheap test before the costly pattern
+_WHO_WORDS = (
+    "sök", "søk", "søg", "apply", "eligib", "behörig", "rekvirera", "vilka", "beviljas", "ges till",
+    "lämnas till", "riktar", "vänder", "aimed", "addressed", "open to", "söks", "applicant",
+    "coordinat", "öppen för", "välkom", "welcome", "seeking", "delta", "particip", "submit",
+    "skicka in", "få stöd", "accepts", "stödet", "kan alla", "aktører", "applied for",
+    "ansökan", "parties", "include", "ingå", "must be", "invite", "bjuder", "funds ",
+)  # fmt: skip
+_WHAT = re.compile(r"(?i)^(?:vad|what|hur|how|när|when)\b")  # "Vad kan ni söka för?" is not who
 _EXAMPLES = re.compile(
     r"(?i)^(?:det kan (?:till exempel|t\.ex\.|exempelvis) vara|for example|e\.g\.|exempelvis|such as|"
     r"this includes|dessa kan vara|t\.ex\.)"
@@ -41,8 +50,8 @@ _EXAMPLES = re.compile(
 # the purpose of the money is not who receives it: "Länsstyrelser kan söka medel ... för att
 # stödja kommuner" names länsstyrelser only
 _PURPOSE = re.compile(
-    r"(?i)\b(?:för att|i syfte att|in order to|to support|som syftar|aimed at helping|för projekt|"
-    r"for projects)\b"
+    r"(?i)\b(?:för att|i syfte att|in order to|to support|som syftar|aimed at helping|"
+    r"för (?:\w+ ){0,2}projekt|for (?:\w+ ){0,2}projects|men|but)\b"
 )
 _TITLE_WHO = re.compile(
     r"(?i)\b(?:för|for|till)\s+(?:svenska\s+)?(?P<who>bolag|företag|companies|kommuner|municipalities|"
@@ -67,15 +76,15 @@ _KINDS = {
     r"statliga myndigheter|state agenc|national authorit",
     "public_sector": r"offentlig|public sector|public bod|public authorit|public organi[sz]ation|"
     r"public actors|public entit|public equivalent|public and",
-    "company": r"företag|\bbolag|näringsliv|aktiebolag|compan(?:y|ies)|business|enterprise|"
+    "company": r"företag(?!sfrämj)|\bbolag|näringsliv|aktiebolag|compan(?:y|ies)|business|enterprise|"
     r"\bindustry|private sector|privata aktörer|start-?ups?\b|entrepreneur",
-    "sme": r"små och medelstora företag|\bsmf\b|\bsmes?\b|small and medium|small or medium-sized (?:compan|enterpr)",
+    "sme": r"små och medelstora (?:\w+ )?företag|\bsmf\b|\bsmes?\b|small and medium|small or medium-sized (?:compan|enterpr)",
     "university": r"universitet|högskol|lärosät|higher education|universit(?:y|ies)|academic|academia|"
-    r"forskningsutförare",
+    r"forskningsutförare|\bakademi(?:n)?\b|research organi[sz]ation",
     "research_institute": r"forskningsinstitut|\binstitut|research institut|research organi[sz]ation|"
     r"forskningsutförare|\brtos?\b",
     "civil_society": r"ideell|\bföreningar\b|\bförening\b|civilsamhälle|civil society|stiftelse|"
-    r"non-?profit|\bngos?\b|associations?\b|frivillig|trossamfund|idéburn|foundations?\b",
+    r"non-?profit|\bngos?\b|associations?\b|frivillig|trossamfund|idébur|foundations?\b",
     "individual": r"enskild(?:a)? forskare|enskild person|privatperson|individual|"
     r"\bresearchers?\b|\bforskare\b|doktorsexamen|\bphd\b|postdo|\bstudents?\b|studenter|stipend",
     "other": r"andra organisationer|andra aktörer|other organi[sz]ation|energikontor|företagsfrämjande|"
@@ -116,7 +125,8 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
     evidence: list[str] = []
     broad = generic = False
     for i, s in enumerate(sentences):
-        if not WHO_CUE.search(s):
+        low = s.lower()
+        if not any(w in low for w in _WHO_WORDS) or not WHO_CUE.search(s) or _WHAT.match(s):
             continue
         group = [s]
         if len(s) < 60 and s.rstrip().endswith(("?", ":")) and i + 1 < len(sentences):
@@ -124,9 +134,9 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
         if i + 1 < len(sentences) and _EXAMPLES.match(sentences[i + 1]):
             group.append(sentences[i + 1])
         for g in group:
-            cue = WHO_CUE.search(g)
-            purpose = _PURPOSE.search(g, cue.end() if cue else 0)
-            if purpose and applicants_in(g[: purpose.start()]):
+            cues = list(WHO_CUE.finditer(g))
+            purpose = _PURPOSE.search(g, cues[-1].end() if cues else 0)
+            if purpose:  # applicants are named before what the money is for
                 g = g[: purpose.start()]
             if NEGATED.search(re.sub(r"\([^)]{0,80}\)", "", g)):
                 continue
