@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from callwatch.facts import Facts, Meta, _status_word, extract
+from callwatch.facts import Facts, Meta, extract
 from callwatch.facts.segment import sentences as split_sentences
+from callwatch.facts.status import status_word as _status_word
 from callwatch.models import Call
 from callwatch.normalise import end_of_day, zone
 
