@@ -436,3 +436,19 @@ def test_from_archive_rederives_facts(tmp_path):
     calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
     assert all(c["facts"] for c in calls)
     assert any(c["municipality_may_apply"] == "yes" for c in calls)
+
+
+@pytest.mark.parametrize(
+    "text, field, amount",
+    [
+        ("Bidragsbelopp: Max 200 000 kronor per år. Bidragstid: 1-2 år.", "max_per_project", 400_000),
+        ("Grant amount: 1 150 000 SEK per year. Grant period: 24–36 months.", "max_per_project", 3_450_000),
+        ("Budgetram för utlysningen: 70 miljoner kronor per år i 5 år.", "budget_total", 350_000_000),
+    ],
+)  # fmt: skip
+def test_amounts_per_year_count_over_the_grant_period(text, field, amount):
+    assert getattr(facts(text), field)["amount"] == amount
+
+
+def test_amount_per_year_without_a_period_is_not_a_cap():
+    assert facts("Max 2 000 000 kronor per år.").max_per_project is None

@@ -109,6 +109,12 @@ _MIN_MUNI = re.compile(
 )
 
 
+# how long a grant runs: "Bidragstid: 1-2 år", "Grant period: 24–36 months", "3 + 3 år"
+_DURATION = re.compile(
+    r"(?i)\b(?:bidragstid|bidragslängd|bidragsperiod|projekttid|grant period|project period|"
+    r"duration|beviljas för|för)\w*\s*:?\s*(?P<a>\d{1,2})\s*(?:(?:[-–]|till|to)\s*(?P<b>\d{1,2})|"
+    r"\+\s*(?P<plus>\d{1,2}))?\s*(?P<unit>år|years?|months|månader)\b"
+)
 _COFIN_WORDS = ("finans", "financ", "fund", "insats", "contribution", "in-kind", "egna medel",
                 "eget bidrag", "100")  # fmt: skip
 _PARTNER_WORDS = ("minst", "at least", "minimum", "konsorti", "consorti", "samverkan", "gemensamt",
@@ -186,6 +192,9 @@ def extract(
     maxes: list[tuple[_money.Amount, str]] = []
     mins: list[tuple[_money.Amount, str]] = []
     rates: list[tuple[float, str]] = []
+    max_years: list[tuple[_money.Amount, str]] = []
+    total_years: list[tuple[_money.Amount, str]] = []
+    duration: float | None = None
     cofin: tuple[bool, str] | None = None
     consortium: tuple[bool, str] | None = None
     min_muni: tuple[int, str] | None = None
@@ -194,7 +203,17 @@ def extract(
         digits = any(c.isdigit() for c in s)
         if digits:
             for j in _money.judge(s):
-                {"total": totals, "max": maxes, "min": mins}[j.kind].append((j.amount, s))
+                {"total": totals, "max": maxes, "min": mins, "max_year": max_years,
+                 "total_year": total_years}[j.kind].append((j.amount, s))  # fmt: skip
+            for m in _DURATION.finditer(s):
+                n = (
+                    int(m.group("a")) + int(m.group("plus") or 0)
+                    if not m.group("b")
+                    else int(m.group("b"))
+                )
+                n_years = n / 12 if m.group("unit").lower().startswith(("m", "må")) else n
+                if 0 < n_years <= 15 and (duration is None or n_years > duration):
+                    duration = n_years
             rates.extend((r, s) for r in _money.rates(s))
         # cheap word checks first: the patterns below are costly and rarely apply
         if cofin is None and any(w in low for w in _COFIN_WORDS):
@@ -212,6 +231,15 @@ def extract(
                 value = _NUMBER.get(n) or int(n)
                 if min_muni is None or value > min_muni[0]:
                     min_muni = (value, s)
+    if duration and duration >= 1:
+        # "Max 200 000 kronor per år" with "Bidragstid: 1-2 år": the most one project may get
+        years = int(duration) if duration == int(duration) else duration
+        if not maxes and max_years:
+            a, s = max(max_years, key=lambda x: x[0].amount)
+            maxes.append((_money.Amount(round(a.amount * years), a.currency, a.start, a.end), s))
+        if not totals and total_years:
+            a, s = total_years[0]
+            totals.append((_money.Amount(round(a.amount * years), a.currency, a.start, a.end), s))
     if meta.budget:
         f.budget_total = {"amount": meta.budget[0], "currency": meta.budget[1]}
         ev["budget_total"] = src + "structured budget"

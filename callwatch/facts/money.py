@@ -134,12 +134,19 @@ _PER_UNIT_AFTER = re.compile(
     r"timme|hour|dag|day|bostad|lägenhet|anställd|employee|km|ton|st\b|nytt)|"
     r"^\s*(?:om året|a year|per år|annually|årligen)"
 )
+_YEARLY_AFTER = re.compile(
+    r"(?i)^\s*(?:\([^)]{0,30}\)\s*)?(?:i bidrag\s+)?(?:per år|per year|/ ?år|/ ?year|a year|om året|"
+    r"per annum|annually|årligen)"
+)
+_FOR_YEARS = re.compile(
+    r"(?i)^\W*(?:per år|per year)\s+(?:i|for|under|during)\s+(\d{1,2})\s+(?:år|years)\b"
+)
 _PER_YEAR_BEFORE = re.compile(r"(?i)\b(?:annual|årlig\w*|per år|yearly|each year|varje år)\b")
 
 
 @dataclass
 class Judged:
-    kind: str  # total | max | min
+    kind: str  # total | max | min, or max_year / total_year (an amount per year)
     amount: Amount
 
 
@@ -160,11 +167,8 @@ def judge(sentence: str) -> list[Judged]:
             right = sentence[nxt.end : nxt.end + 40]
         if (i and found[i - 1].part) or re.fullmatch(r"\s*\(\s*", left):
             continue  # the whole of "26 av 127,6", or a conversion in brackets
-        if (
-            _EXCLUDE.search(left)
-            or _PER_UNIT_AFTER.search(right)
-            or _PER_YEAR_BEFORE.search(left[-40:])
-        ):
+        per_year = bool(_YEARLY_AFTER.match(right) or _PER_YEAR_BEFORE.search(left[-40:]))
+        if _EXCLUDE.search(left) or (_PER_UNIT_AFTER.search(right) and not per_year):
             prev_kind = None
             continue
         cues = [(m.end(), -m.start(), "min") for m in _MIN.finditer(left)]
@@ -197,6 +201,17 @@ def judge(sentence: str) -> list[Judged]:
         ):
             kind = "max"
         prev_kind = kind
+        if kind and per_year:
+            years = _FOR_YEARS.search(right)
+            if years:  # "70 miljoner kronor per år i 5 år"
+                a = Amount(a.amount * int(years.group(1)), a.currency, a.start, a.end)
+            elif kind in ("max", "total"):
+                out.append(
+                    Judged(kind + "_year", a)
+                )  # times the grant period, if the text gives it
+                continue
+            else:
+                continue
         if kind:
             out.append(Judged(kind, a))
     return out
