@@ -452,3 +452,12 @@ def test_amounts_per_year_count_over_the_grant_period(text, field, amount):
 
 def test_amount_per_year_without_a_period_is_not_a_cap():
     assert facts("Max 2 000 000 kronor per år.").max_per_project is None
+
+
+def test_forecast_payouts_are_not_the_budget_and_a_funder_cofinancing_is_not_required():
+    f = facts(
+        "Boverkets prognos visar att det kommer att betalas ut totalt 670 miljoner kronor till "
+        "färdigställda projekt under 2023. Formas bidrar med medfinansiering upp till 10 procent "
+        "av ett projekts kostnader."
+    )
+    assert f.budget_total is None and f.cofinancing_required is None

@@ -115,6 +115,10 @@ _DURATION = re.compile(
     r"duration|beviljas för|för)\w*\s*:?\s*(?P<a>\d{1,2})\s*(?:(?:[-–]|till|to)\s*(?P<b>\d{1,2})|"
     r"\+\s*(?P<plus>\d{1,2}))?\s*(?P<unit>år|years?|months|månader)\b"
 )
+# the funder giving co-financing is not the applicant having to bring it
+_GIVES_COFIN = re.compile(
+    r"(?i)bidrar med (?:med|mot)?finansiering|provides? co-?financ|offers? co-?financ"
+)
 _COFIN_WORDS = ("finans", "financ", "fund", "insats", "contribution", "in-kind", "egna medel",
                 "eget bidrag", "100")  # fmt: skip
 _PARTNER_WORDS = ("minst", "at least", "minimum", "konsorti", "consorti", "samverkan", "gemensamt",
@@ -219,7 +223,7 @@ def extract(
         if cofin is None and any(w in low for w in _COFIN_WORDS):
             if _NO_COFIN.search(s):
                 cofin = (False, s)
-            elif _COFIN.search(s) and _REQUIRED.search(s):
+            elif _COFIN.search(s) and _REQUIRED.search(s) and not _GIVES_COFIN.search(s):
                 cofin = (True, s)
         if any(w in low for w in _PARTNER_WORDS):
             if consortium is None and _CONSORTIUM.search(s):

@@ -102,7 +102,8 @@ _EXCLUDE = re.compile(
     r"kostnad|total costs?|project costs?|projektkostnad|costs? (?:need|must|should)|"
     r"tidigare|previously|har beviljat|beviljades|fick\b|received|awarded|hittills|so far|"
     r"ursprungliga|started with|startade med|combined|sammantaget|lån\b|loan|garanti|guarantee|"
-    r"lön\b|salary|avgift|fee\b|omsätt|intäkt|revenue|investering på|egen insats|own contribution"
+    r"lön\b|salary|avgift|fee\b|omsätt|intäkt|revenue|investering på|egen insats|own contribution|"
+    r"prognos|forecast|betalas ut|betalats ut|utbetal|paid out|disbursed"
 )
 _MIN = re.compile(
     r"(?i)\b(?:min(?:imum)? grant amount|min\.?|minst|minimum|minimi|at least|lägst|lägsta|från|from|between|mellan)\b"
