@@ -38,7 +38,8 @@ _NEG_CUE = re.compile(
     r"info ?day|infodag\w*|informationsträff\w*|publicer\w*|published|granskad|uppdaterad|"
     r"updated|reviewed|redovis\w*|\breport\w*|rapport\w*|utbetal\w*|payment|möte\b|meeting|"
     r"sammanträd\w*|workshop|konferens|conference|kick-?off|tidigast starta|start\w*|verksam\w*|"
-    r"anställ\w*|\bbedriva\b|\bstudie\w*|hålls|held on|event|evenemang|\binnan\b|\bprior\b"
+    r"anställ\w*|\bbedriva\b|\bstudie\w*|hålls|held on|event|evenemang|\binnan\b|\bprior\b|"
+    r"gäll\w*\s+från(?: och med)?|valid from|applies from|effective from"
 )
 _APP_WORDS = re.compile(
     r"(?i)ansök\w*|ansøg\w*|søk\w*|utlys\w*|sökas|söka|\bcall\b|application\w*|apply|proposals?|"
@@ -161,7 +162,14 @@ def find_dates(sents: list[str], as_of: date) -> tuple[list[_D], _D | None, list
                 ):
                     cue = "open"
                 if cue in ("deadline", "open") or (
-                    cue is None and (len(whole_left) < 30 or _APP_WORDS.search(whole_left))
+                    cue is None
+                    and (
+                        len(whole_left) < 30
+                        or _APP_WORDS.search(whole_left)
+                        or _APP_WORDS.search(
+                            s[nxt.end : nxt.end + 60]
+                        )  # "... att hållas öppna för ansökningar"
+                    )
                 ):
                     kinds[i], kinds[i + 1] = "open", "deadline"
                 else:

@@ -23,7 +23,7 @@ _FUTURE_WORD = re.compile(
 )
 _OPEN_WORD = re.compile(
     r"(?i)^(?:status\s*:?\s*)?(?:öppen|open|pågående|öppen utlysning)\s*(?:$|:|-)|^stänger\b|"
-    r"open until|now open|är nu öppen|är (?:nu )?öppe[nt](?:\s*[!.]|$)|öppen!|"
+    r"open until|now open|är nu öppen|är (?:nu )?öppe[nt](?:\s*[!.]|$|\s+(?:till|mellan|\d))|öppen!|"
     r"öppet för ansökningar|open for (?:applications|submissions|proposals)(?:\s*[!.]|$)|"
     r"accepting (?:proposals|applications)|has (?:opened|launched)|are now open|is now open|"
     r"always open|\bnu är det möjligt|"
