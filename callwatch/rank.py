@@ -8,7 +8,8 @@ priority = relevance x eligibility x deadline x size
 - eligibility: eligible 1.0, unclear 0.75, not eligible 0.3 (hidden unless --all), from the
   facts step's reading of who may apply (callwatch.facts);
 - deadline: closed calls excluded unless --include-closed; very close deadlines penalised;
-  forthcoming and rolling calls kept; a call whose status nothing states (`unknown`) 0.5;
+  forthcoming and rolling calls kept; a call whose status nothing states (`unknown`) 0.5, one
+  whose only dates are years old (`stale`) 0.3;
 - size: larger calls preferred, as the network asked; unknown budgets sit in the middle.
 """
 
@@ -319,8 +320,8 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     if status == "closed":
         hidden = hidden or "closed"
     d_factor, _ = deadline_factor(status, days)
-    if status == "unknown" and row.get("stale"):
-        d_factor = STALE_FACTOR  # its only dates are years old: most likely a past round
+    if status != "closed" and row.get("stale"):
+        d_factor = min(d_factor, STALE_FACTOR)  # its only dates are years old: verify first
     s_factor = row["size_factor"] if row["size_factor"] is not None else 0.9
     if profile and profile.min_budget_sek:
         s_factor, _ = size_factor(
@@ -402,8 +403,8 @@ def explain_reasons(
     why = "; ".join(el_evidence[:2])
     reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
     reasons.append(
-        "status unknown, only years-old dates: verify"
-        if r.status == "unknown" and r.stale
+        "only years-old dates: verify"
+        if r.status != "closed" and r.stale
         else deadline_factor(r.status, r.days_left)[1]
     )
     reasons.append(

@@ -461,3 +461,16 @@ def test_forecast_payouts_are_not_the_budget_and_a_funder_cofinancing_is_not_req
         "av ett projekts kostnader."
     )
     assert f.budget_total is None and f.cofinancing_required is None
+
+
+def test_a_listing_word_stands_but_old_dates_still_flag_stale():
+    from callwatch.facts import Meta
+
+    f = extract(
+        "Insatser för att främja cirkulär ekonomi",
+        "Öppnar 12 augusti 2024",
+        meta=Meta(status_word="Kommande", source="tillvaxtverket"),
+        as_of=TODAY,
+    )
+    assert f.status == "forthcoming" and f.stale
+    assert f.evidence["status"] == "tillvaxtverket: Kommande"

@@ -175,7 +175,7 @@ def extract(
     else:
         word, word_sentence = status_word(title, sents)
     f.status_word = word
-    f.status, why = status_as_of(f.deadlines, f.opens, word, as_of)
+    f.status, why = status_as_of(f.deadlines, f.opens, word, as_of, listed=bool(listed))
     if listed == "closed":
         f.status, why = "closed", "word"  # the funder's own listing says closed: it decides
     if f.status != "unknown":
@@ -188,7 +188,7 @@ def extract(
     if f.opens:
         dated.append(date.fromisoformat(f.opens[:10]))
     dated += [date(int(y), 12, 31) for y in re.findall(r"\b(20\d\d)\b", title)]
-    if dated and (as_of - max(dated)).days > STALE_DAYS and f.status != "forthcoming":
+    if dated and (as_of - max(dated)).days > STALE_DAYS:
         f.stale = True
 
     # money and rates

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from callwatch.facts import Facts, Meta, extract
-from callwatch.facts.segment import sentences as split_sentences
-from callwatch.facts.status import status_word as _status_word
+from callwatch.facts.status import listing_word
 from callwatch.models import Call
 from callwatch.normalise import end_of_day, zone
 
@@ -42,14 +41,6 @@ def has_time(value: str | None, tz: str = "Europe/Stockholm") -> bool:
         return False
     local = dt.astimezone(zone(tz)) if dt.tzinfo else dt
     return (local.hour, local.minute) not in ((23, 59), (0, 0))
-
-
-def listing_word(text: object) -> str | None:
-    """The status word of a listing card's text, if it has one."""
-    if not text:
-        return None
-    word, _ = _status_word("", split_sentences(str(text)[:2000]))
-    return word
 
 
 def text_of(call: Call) -> str:

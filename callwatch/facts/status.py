@@ -61,9 +61,16 @@ def status_word(title: str, sents: list[str]) -> tuple[str | None, str | None]:
 
 
 def status_as_of(
-    deadlines: list[str], opens: str | None, word: str | None, as_of: date
+    deadlines: list[str],
+    opens: str | None,
+    word: str | None,
+    as_of: date,
+    *,
+    listed: bool = False,
 ) -> tuple[str, str]:
-    """(status, why) on a date, from the evidence only; no evidence is `unknown`."""
+    """(status, why) on a date, from the evidence only; no evidence is `unknown`. A `listed`
+    word is the funder's current listing or API ("Kommande"): it stands even when an opening
+    date written on the page has passed."""
     days = [date.fromisoformat(d[:10]) for d in deadlines]
     if word == "closed" and not any(d >= as_of for d in days):
         return "closed", "word"
@@ -73,10 +80,24 @@ def status_as_of(
         return "forthcoming", "opens"
     if days:
         return "open", "deadline"
-    if word == "forthcoming" and opens:
-        word = None  # "Öppnar 12 augusti 2024" has opened since: the word is out of date
+    if word == "forthcoming" and opens and not listed:
+        word = None  # "Öppnar 12 augusti 2024" has opened since: the page's word is out of date
     if word:
         return word, "word"
     if opens and (as_of - date.fromisoformat(opens[:10])).days <= RECENT_OPENING_DAYS:
         return "open", "opens"
     return "unknown", ""
+
+
+_LISTING_WORD = re.compile(
+    r"(?<![\w-])(Kommande|Öppen|Stängd|Pågående|Avslutad|Upcoming|Forthcoming|Closed)(?![\w-])"
+)
+
+
+def listing_word(text: str | None) -> str | None:
+    """An explicit status word on a listing card ("Kommande", "Stängd"), as open/forthcoming/
+    closed; dates on the card are read as dates, not as a word."""
+    if not text:
+        return None
+    m = _LISTING_WORD.search(str(text)[:2000])
+    return normalise_status_word(m.group(1)) if m else None
