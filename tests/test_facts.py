@@ -6,10 +6,12 @@ import time
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from callwatch.cli import app
-from callwatch.facts import FIELDS, extract
+from callwatch.facts import APPLICANT_KINDS, FIELDS, extract
 
 TODAY = date(2026, 11, 28)
 runner = CliRunner()
@@ -474,3 +476,30 @@ def test_a_listing_word_stands_but_old_dates_still_flag_stale():
     )
     assert f.status == "forthcoming" and f.stale
     assert f.evidence["status"] == "tillvaxtverket: Kommande"
+
+
+# --- property: any text gives well-formed facts ------------------------------------------------
+
+
+_WORDS = st.sampled_from(
+    ["Sista", "ansökningsdag", "senast", "den", "30", "november", "2020", "kl.", "14.00", "Stänger",
+     "mars", "maj", "-", "–", "och", "till", "Vem", "kan", "söka?", "kommuner", "Regionerna",
+     "maximalt", "500 000", "kronor", "miljoner", "SEK", "€", "procent", "%", "minst", "två",
+     "parter", "Öppnar", "Kommande", "Stängd", "\n", ".", "per", "år", "Bidragstid:", "1-2",
+     "31", "februari", "2027-02-31", "99.99.2099", "24:00"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_WORDS | st.text(max_size=12), max_size=60))
+def test_any_text_gives_well_formed_facts(words):
+    f = facts(" ".join(words), title=" ".join(words[:5]))
+    assert f.status in ("open", "forthcoming", "closed", "unknown")
+    assert f.municipality_may_apply in ("yes", "no", "unclear")
+    assert set(f.applicants) <= set(APPLICANT_KINDS)
+    for d in f.deadlines:
+        date.fromisoformat(d[:10])
+    for money in (f.budget_total, f.max_per_project, f.min_per_project):
+        assert money is None or (money["amount"] >= 0 and money["currency"])
+    assert f.funding_rate_max is None or 0 < f.funding_rate_max <= 1
+    assert set(f.evidence) <= {*FIELDS}
