@@ -503,3 +503,19 @@ def test_any_text_gives_well_formed_facts(words):
         assert money is None or (money["amount"] >= 0 and money["currency"])
     assert f.funding_rate_max is None or 0 < f.funding_rate_max <= 1
     assert set(f.evidence) <= {*FIELDS}
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-05-21T14:00:00+02:00", True),
+        ("2026-05-21T23:59:00+02:00", False),
+        ("2026-09-15T00:00:00+00:00", False),  # EU portal midnight: a date, not 02:00
+        ("2026-04-24T21:59:59+00:00", False),  # 23:59:59 in Stockholm
+        ("2025-09-02T15:00:00+00:00", True),
+    ],
+)
+def test_deadline_has_time(value, expected):
+    from callwatch.facts.apply import has_time
+
+    assert has_time(value) is expected

@@ -40,7 +40,9 @@ def has_time(value: str | None, tz: str = "Europe/Stockholm") -> bool:
     except ValueError:
         return False
     local = dt.astimezone(zone(tz)) if dt.tzinfo else dt
-    return (local.hour, local.minute) not in ((23, 59), (0, 0))
+    # a midnight or 23:59 value, in its own offset or in local time, is a date without a time
+    # (the EU portal's "2026-09-15T00:00:00.000+0000" is 02:00 in Stockholm, yet not a time)
+    return not any((t.hour, t.minute) in ((23, 59), (0, 0)) for t in (dt, local))
 
 
 def text_of(call: Call) -> str:
