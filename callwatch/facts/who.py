@@ -77,7 +77,7 @@ _KINDS = {
     "public_sector": r"offentlig|public sector|public bod|public authorit|public organi[sz]ation|"
     r"public actors|public entit|public equivalent|public and",
     "company": r"företag(?!sfrämj)|\bbolag|näringsliv|aktiebolag|compan(?:y|ies)|business|enterprise|"
-    r"\bindustry|private sector|privata aktörer|start-?ups?\b|entrepreneur",
+    r"\bindustry|private (?:sector|entit)|privata aktörer|start-?ups?\b|entrepreneur",
     "sme": r"små och medelstora (?:\w+ )?företag|\bsmf\b|\bsmes?\b|small and medium|small or medium-sized (?:compan|enterpr)",
     "university": r"universitet|högskol|lärosät|higher education|universit(?:y|ies)|academic|academia|"
     r"forskningsutförare|\bakademi(?:n)?\b|research organi[sz]ation",
