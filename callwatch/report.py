@@ -18,6 +18,7 @@ import sqlite_utils
 
 from callwatch import output
 from callwatch import rank as rank_mod
+from callwatch.facts.apply import has_time
 from callwatch.rules import Profile, Rules
 
 CLOSING_DAYS = 30
@@ -380,7 +381,7 @@ def _deadline_text(r: rank_mod.Ranked, t: dict) -> str:
     if not r.deadline:
         return t["verify"] if r.status == "unknown" else t["no_deadline"]
     day = rank_mod._local_date(r.deadline).isoformat()
-    if r.deadline_has_time:  # the funder gave a time of day: show it (Swedish local time)
+    if has_time(r.deadline):  # the funder gave a time of day: show it (Swedish local time)
         day = output.local_time(r.deadline)
     if r.days_left is None:
         return day
