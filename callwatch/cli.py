@@ -484,6 +484,54 @@ def explain(
         commands.explain(state, call_id, kommun, today, fmt.value)
 
 
+class ExtractFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def extract(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Saved call pages: HTML or UTF-8 text."),
+    ],
+    today: TodayOption = None,
+    fmt: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="json (default) or table.")
+    ] = ExtractFormat.json,
+) -> None:
+    """The facts of saved call pages, each with the sentence it came from.
+
+    A .txt file's first line is its title.
+
+    Example: callwatch extract page.txt --format table
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.extract_pages(files, today, fmt.value)
+
+
+@app.command()
+def add(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A saved call page: HTML or UTF-8 text.")
+    ],
+    url: Annotated[str, typer.Option("--url", metavar="URL", help="The page's address.")],
+    funder: Annotated[
+        str | None, typer.Option("--funder", metavar="NAME", help="Who funds the call.")
+    ] = None,
+) -> None:
+    """Keep a saved call page as a call (its facts read from its text).
+
+    Example: callwatch add page.html --url https://example.se/utlysning --funder Boverket
+    """
+    from callwatch import commands
+
+    with user_errors():
+        commands.add_page(state, file, url, funder)
+
+
 @app.command("import")
 def import_(
     file: Annotated[

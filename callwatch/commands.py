@@ -281,6 +281,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
             print(f"{k + ':':<{pad}}{output.term(v)}")
     if call["deadlines"]:
         print(f"{w['deadlines']}: " + ", ".join(output.local_time(d) for d in call["deadlines"]))
+    _print_facts(con, call, state.lang)
     for label, key in ((w["summary"], "summary"), (w["who_can_apply"], "eligibility")):
         if call[key]:
             con.print(f"\n{label}: {output.term(call[key])}", markup=False)
@@ -367,6 +368,45 @@ def _kommun_names(state: Any) -> dict[str, str]:
         return {p.id: p.name for p in load_rules(state).profiles.values()}
     except CallwatchError:
         return {}
+
+
+def _print_facts(con: Any, call: dict, lang: str | None) -> None:
+    """The facts read from the call's text, each with the sentence it came from."""
+    facts = call.get("facts") or {}
+    evidence = facts.get("evidence") or {}
+    if not facts:
+        return
+    w = report_text.fact_words(lang)
+    yes_no = {True: w["yes"], False: w["no"]}
+
+    def money(v: dict | None) -> str:
+        return f"{v['amount']:,.0f} {v['currency']}".replace(",", " ") if v else ""
+
+    shown = {
+        "status": w["verify"] if call["status"] == "unknown" else w["statuses"].get(call["status"], ""),
+        "stale": w["stale_yes"] if call.get("stale") else "",
+        "deadlines": ", ".join(output.local_time(d) for d in call.get("deadlines") or []),
+        "opens": output.local_time(call.get("opens")),
+        "budget_total": money(facts.get("budget_total")),
+        "max_per_project": money(facts.get("max_per_project")),
+        "min_per_project": money(facts.get("min_per_project")),
+        "funding_rate_max": ""
+        if facts.get("funding_rate_max") is None
+        else f"{facts['funding_rate_max']:.0%}",
+        "cofinancing_required": yes_no.get(facts.get("cofinancing_required"), ""),
+        "consortium_required": yes_no.get(facts.get("consortium_required"), ""),
+        "min_municipalities": facts.get("min_municipalities") or "",
+        "applicants": ", ".join(facts.get("applicants") or []),
+        "municipality_may_apply": w["may_apply"].get(
+            facts.get("municipality_may_apply") or "unclear", ""
+        ),
+    }  # fmt: skip
+    rows = [
+        (w["fields"][k], v, (evidence.get(k) or "")[:160])
+        for k, v in shown.items()
+        if v not in ("", None) or evidence.get(k)
+    ]
+    con.print(output.table(w["title"], [w["fact"], w["value"], w["evidence"]], rows))
 
 
 def list_sources(state: Any, fmt: str) -> None:
@@ -601,6 +641,8 @@ def render_ranked(
             "funder": r.funder,
             "title": r.title,
             "budget": format_money(r.budget_amount, r.budget_currency),
+            "max_per_project": format_money(r.max_per_project, r.budget_currency or "SEK"),
+            "funding_rate": "" if r.funding_rate_max is None else f"{r.funding_rate_max:.0%}",
             "top_themes": theme_labels(r, rules, lang) if rules else "",
             "eligibility": r.eligibility,
             "reason": human_reason(r, rules, lang, weights) if rules else "",
@@ -770,6 +812,57 @@ def import_calls(state: Any, file: Path) -> None:
     else:
         scoring.refresh(db, rules)
     print(f"imported {counts.seen} calls from {file} ({counts.new} new, {counts.updated} updated)")
+
+
+def extract_pages(files: list[Path], today_s: str | None, fmt: str) -> None:
+    """`callwatch extract`: every file is read before anything is printed (one bad file: one
+    line naming it, non-zero exit, no partial output)."""
+    from callwatch import pages
+
+    today = parse_today(today_s)
+    rows = [pages.extract_file(f, today)[0] for f in files]
+    if fmt == "json":
+        output.print_json(rows)
+        return
+
+    def money(v: dict | None) -> str:
+        return f"{v['amount']:,.0f} {v['currency']}".replace(",", " ") if v else ""
+
+    output.console().print(
+        output.table(
+            f"facts of {len(rows)} file(s) as of {today}",
+            ["file", "status", "deadlines", "opens", "budget", "max/project", "rate",
+             "co-financing", "consortium", "municipality may apply"],
+            [
+                (
+                    r["file"], r["status"] + (" (stale)" if r["stale"] else ""),
+                    ", ".join(r["deadlines"]), r["opens"] or "", money(r["budget_total"]),
+                    money(r["max_per_project"]),
+                    f"{r['funding_rate_max']:.0%}" if r["funding_rate_max"] is not None else "",
+                    {True: "yes", False: "no"}.get(r["cofinancing_required"], ""),
+                    {True: "yes", False: "no"}.get(r["consortium_required"], ""),
+                    r["municipality_may_apply"],
+                )
+                for r in rows
+            ],
+        )
+    )  # fmt: skip
+
+
+def add_page(state: Any, file: Path, url: str, funder: str | None) -> None:
+    """`callwatch add`: keep a saved page as a call of the import source."""
+    from callwatch import pages, scoring
+
+    now = clock.now()
+    call = pages.page_call(file, url, funder, now)
+    db = state.db()
+    counts = store.apply_crawl(db, "import", [call], complete=False, now=now, run_id=None)
+    try:
+        scoring.refresh(db, load_rules(state))
+    except CallwatchError as e:
+        output.console(stderr=True).print(f"warning: not scored yet: {e}", markup=False)
+    verb = "added" if counts.new else "updated"
+    print(f"{verb} {call.id}: {call.title} (status {call.status})")
 
 
 def rules_check(state: Any) -> None:

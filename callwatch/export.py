@@ -10,17 +10,27 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
+from callwatch.facts.apply import has_time
 from callwatch.output import csv_cell
 
 CSV_COLUMNS = [
     "id", "short_id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
-    "currency", "score", "eligibility", "top_themes", "reason", "url",
+    "currency", "score", "eligibility", "top_themes", "reason", "url", "max_per_project",
+    "funding_rate_max", "cofinancing_required", "deadline_has_time",
 ]  # fmt: skip
 
 
 ICS_WORDS = {
-    "sv": {"deadline": "Sista dag", "opens": "Öppnar"},
-    "en": {"deadline": "Deadline", "opens": "Opens"},
+    "sv": {
+        "deadline": "Sista dag",
+        "opens": "Öppnar",
+        "verify": "Status okänd – kontrollera hos finansiären.",
+    },
+    "en": {
+        "deadline": "Deadline",
+        "opens": "Opens",
+        "verify": "Status unknown – check with the funder.",
+    },
 }
 
 CSV_HEADERS_SV = {
@@ -28,6 +38,8 @@ CSV_HEADERS_SV = {
     "programme": "program", "status": "status", "deadline": "sista dag", "days_left": "dagar kvar",
     "opens": "öppnar", "budget": "budget", "currency": "valuta", "score": "poäng",
     "eligibility": "behörighet", "top_themes": "teman", "reason": "varför", "url": "länk",
+    "max_per_project": "max per projekt", "funding_rate_max": "max stödandel",
+    "cofinancing_required": "medfinansiering krävs", "deadline_has_time": "klockslag angivet",
 }  # fmt: skip
 
 
@@ -61,10 +73,15 @@ def to_ics(
             ev.add("dtstamp", stamp)
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
+            # a time of day only where the funder gave one (not our end-of-day for a bare date)
             local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
-            ev.add("summary", f"{words['deadline']}: {r.title} ({local})")
+            when = f" ({local})" if has_time(d) else ""
+            ev.add("summary", f"{words['deadline']}: {r.title}{when}")
             why = reason(r) if reason else ""
-            ev.add("description", f"{r.funder}." + (f" {why}" if why else "") + f"\n{r.url}")
+            verify = words["verify"] + " " if r.status == "unknown" else ""
+            ev.add(
+                "description", f"{verify}{r.funder}." + (f" {why}" if why else "") + f"\n{r.url}"
+            )
             if r.url.startswith(("http://", "https://")):
                 ev.add("url", r.url)
             cal.add_component(ev)
@@ -114,6 +131,10 @@ def rows(
             "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
             "reason": reason(r) if reason else (r.reasons[0] if r.reasons else ""),
             "url": r.url,
+            "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",
+            "funding_rate_max": "" if r.funding_rate_max is None else f"{r.funding_rate_max:g}",
+            "cofinancing_required": {True: "yes", False: "no"}.get(r.cofinancing_required, ""),
+            "deadline_has_time": "yes" if r.deadline_has_time else "no",
         }
         for r in ranked
     ]  # fmt: skip

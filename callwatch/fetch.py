@@ -60,10 +60,13 @@ def _now() -> datetime:
 
 async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
     from callwatch.adapters import STRUCTURE_ERRORS, collecting_skips, structure_error
+    from callwatch.facts.apply import with_facts
 
     try:
         with collecting_skips() as skipped:  # odd records each adapter left out
             result = await ctx.spec.adapter().crawl(ctx)
+        # the one facts step fills what the source's structured data does not give
+        with_facts(result.calls, ctx.now, kind=ctx.spec.kind, tz=ctx.spec.timezone)
     except STRUCTURE_ERRORS as e:  # a response of an unexpected shape: bad input, one line
         raise structure_error(ctx.spec.id, "response", e) from None
     result.skipped += skipped

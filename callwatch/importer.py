@@ -3,7 +3,8 @@
 Each line is one object. Required: id, title, url, funder. Optional: description (or text),
 summary, deadline and opens (ISO date or datetime; bare dates mean the end of that day in
 Stockholm), budget, currency, language, programme, eligibility. The given id is kept as the
-call's id. Any invalid line stops the import before anything is written.
+call's id. What a line does not give (deadlines, status, amounts, who may apply) is read from its
+text by callwatch.facts; a line with no dated evidence has status `unknown`. Any invalid line stops the import before anything is written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from callwatch.errors import ImportDataError
+from callwatch.facts.apply import enrich
 from callwatch.models import IMPORT_SOURCE, Call
 from callwatch.normalise import STOCKHOLM, clean, end_of_day, parse_datetime
 
@@ -20,7 +22,7 @@ REQUIRED = ("id", "title", "url", "funder")
 TEXT_FIELDS = ("description", "summary", "language", "programme", "eligibility", "currency")
 
 
-def _when(value: object, key: str, *, deadline: bool) -> datetime:
+def as_iso(value: object, key: str, *, deadline: bool) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"'{key}' must be an ISO date or datetime string")
     s = value.strip()
@@ -45,13 +47,13 @@ def parse_line(obj: object, now: datetime) -> Call:
     deadlines = []
     if obj.get("deadline") is not None:
         try:
-            deadlines = [_when(obj["deadline"], "deadline", deadline=True)]
+            deadlines = [as_iso(obj["deadline"], "deadline", deadline=True)]
         except ValueError as e:
             raise ValueError(str(e) if "'deadline'" in str(e) else f"'deadline': {e}") from None
     opens = None
     if obj.get("opens") is not None:
         try:
-            opens = _when(obj["opens"], "opens", deadline=False)
+            opens = as_iso(obj["opens"], "opens", deadline=False)
         except ValueError as e:
             raise ValueError(str(e) if "'opens'" in str(e) else f"'opens': {e}") from None
     budget = obj.get("budget")
@@ -59,21 +61,16 @@ def parse_line(obj: object, now: datetime) -> Call:
         not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0
     ):
         raise ValueError("'budget' must be a non-negative number")
-    status = "open"
-    if deadlines and all(d < now for d in deadlines):
-        status = "closed"
-    elif opens and opens > now:
-        status = "forthcoming"
     description = obj.get("description") or obj.get("text") or ""
     if not isinstance(description, str):
         raise ValueError("'text' must be a string")
-    return Call(
+    call = Call(
         source=IMPORT_SOURCE,
         native_id=obj["id"].strip(),
         title=clean(obj["title"]),
         url=url,
         funder=clean(obj["funder"]),
-        status=status,
+        status="unknown",  # decided below from the evidence (dates given or in the text)
         programme=clean(obj.get("programme")),
         summary=clean(obj.get("summary")),
         description=description.strip(),
@@ -84,6 +81,9 @@ def parse_line(obj: object, now: datetime) -> Call:
         budget_currency=(obj.get("currency") or "SEK") if budget is not None else None,
         eligibility=clean(obj.get("eligibility")),
     )
+    # the fields a line does not give come from its text, through the one facts step
+    enrich(call, now, kind=IMPORT_SOURCE)
+    return call
 
 
 def read(path: Path, now: datetime) -> list[Call]:

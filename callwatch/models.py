@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-STATUSES = ("forthcoming", "open", "closed")
+STATUSES = ("forthcoming", "open", "closed", "unknown")  # unknown: no evidence (never "open")
 IMPORT_SOURCE = "import"  # calls added with `callwatch import` keep the id they were given
 
 # Fields whose changes are tracked in call_history and which make up the content hash.
@@ -57,6 +57,18 @@ class Call:
     eligibility: str = ""
     keywords: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    # facts read by callwatch.facts (see callwatch/facts/apply.py), each with evidence in `facts`
+    stale: bool = False
+    max_per_project: float | None = None
+    min_per_project: float | None = None
+    funding_rate_max: float | None = None
+    cofinancing_required: bool | None = None
+    consortium_required: bool | None = None
+    min_municipalities: int | None = None
+    municipality_may_apply: str = "unclear"
+    applicants: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    deadline_has_time: bool = False
 
     @property
     def id(self) -> str:

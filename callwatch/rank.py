@@ -5,9 +5,11 @@ priority = relevance x eligibility x deadline x size
 - relevance: theme scores weighted by the municipality's profile, combined as a probabilistic
   OR (the strongest theme dominates, further themes add less), plus a small bonus for the
   municipality's own keywords;
-- eligibility: eligible 1.0, unclear 0.75, not eligible 0.3 (hidden unless --all);
+- eligibility: eligible 1.0, unclear 0.75, not eligible 0.3 (hidden unless --all), from the
+  facts step's reading of who may apply (callwatch.facts);
 - deadline: closed calls excluded unless --include-closed; very close deadlines penalised;
-  forthcoming and rolling calls kept;
+  forthcoming and rolling calls kept; a call whose status nothing states (`unknown`) 0.5, one
+  whose only dates are years old (`stale`) 0.3;
 - size: larger calls preferred, as the network asked; unknown budgets sit in the middle.
 """
 
@@ -27,6 +29,9 @@ from callwatch.rules import Profile, Rules, Theme, fold
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
+STALE_FACTOR = 0.3
+# the facts step's verdict (who-may-apply sentences) in the matcher's words
+MAY_APPLY = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
 EUR_SEK = 11.0  # rough conversion for comparing sizes; shown budgets keep their own currency
 MIN_RELEVANCE = 0.05  # below this a call is not about the municipality's themes at all
 KEYWORD_BONUS = 0.1
@@ -59,6 +64,12 @@ class Ranked:
     deadlines: list[str] = field(default_factory=list)  # every cut-off, oldest first
     decision: str = ""  # this municipality's current decision, if any
     earlier_decision: str = ""  # its decision on an earlier round of the same call
+    # facts read by callwatch.facts (None / False where the call does not say)
+    max_per_project: float | None = None
+    funding_rate_max: float | None = None
+    cofinancing_required: bool | None = None
+    deadline_has_time: bool = False
+    stale: bool = False
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -96,6 +107,8 @@ def deadline_factor(status: str, days_left: int | None) -> tuple[float, str]:
         return 0.2, "closed"
     if status == "forthcoming":
         return 0.9, "forthcoming: time to prepare"
+    if status == "unknown":
+        return 0.5, "status unknown: verify on the funder's page"
     if days_left is None:
         return 0.9, "no fixed deadline"
     if days_left < 7:
@@ -210,7 +223,9 @@ def _candidates(
     sql = (
         f"SELECT {upper} AS upper, c.id, c.title, c.url, c.funder, c.programme, c.status, "
         "c.opens, c.deadlines, c.budget_amount, c.budget_currency, s.themes, "
-        "s.eligibility AS verdict, s.profiles, s.size_factor "
+        "s.eligibility AS verdict, s.profiles, s.size_factor, c.municipality_may_apply AS may_apply, "
+        "c.max_per_project, c.funding_rate_max, c.cofinancing_required, c.deadline_has_time, "
+        "c.stale "
         f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
         f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
     )
@@ -297,7 +312,7 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     relevance = row["upper"]  # precomputed: profile relevance or theme score
     status = effective_status(row, today)
     deadline, days = _base(row, today)
-    verdict = row["verdict"]
+    verdict = MAY_APPLY.get(row.get("may_apply") or "", row["verdict"])
     hidden = ""
     if facts.get("o"):
         verdict = "not eligible"
@@ -308,6 +323,8 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     if status == "closed":
         hidden = hidden or "closed"
     d_factor, _ = deadline_factor(status, days)
+    if status != "closed" and row.get("stale"):
+        d_factor = min(d_factor, STALE_FACTOR)  # its only dates are years old: verify first
     s_factor = row["size_factor"] if row["size_factor"] is not None else 0.9
     if profile and profile.min_budget_sek:
         s_factor, _ = size_factor(
@@ -340,6 +357,13 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
         reasons=[],
         hidden=hidden,
         evidence={"_themes": row["themes"], "_facts": facts},
+        max_per_project=row.get("max_per_project"),
+        funding_rate_max=row.get("funding_rate_max"),
+        cofinancing_required=None
+        if row.get("cofinancing_required") is None
+        else bool(row["cofinancing_required"]),
+        deadline_has_time=bool(row.get("deadline_has_time")),
+        stale=bool(row.get("stale")),
     )
 
 
@@ -352,6 +376,10 @@ def explain_reasons(
     ).fetchone()
     evidence = json.loads(row[0] or "{}")
     el_evidence = json.loads(row[1] or "[]")
+    said = db.execute("SELECT facts FROM calls WHERE id = ?", [r.id]).fetchone()
+    who = (json.loads(said[0] or "{}").get("evidence") or {}).get("municipality_may_apply")
+    if who:  # the who-may-apply sentence the verdict came from
+        el_evidence = [who[:200]]
     themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
     r.themes = {t: round(v, 3) for t, v in sorted(themes.items(), key=lambda kv: -kv[1])}
     weights = profile.weights if profile else {}
@@ -377,7 +405,11 @@ def explain_reasons(
         reasons.append(f"{theme.id} {r.themes[theme.id]:.2f} ({terms})")
     why = "; ".join(el_evidence[:2])
     reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
-    reasons.append(deadline_factor(r.status, r.days_left)[1])
+    reasons.append(
+        "only years-old dates: verify"
+        if r.status != "closed" and r.stale
+        else deadline_factor(r.status, r.days_left)[1]
+    )
     reasons.append(
         size_factor(
             r.budget_amount, r.budget_currency, profile.min_budget_sek if profile else None

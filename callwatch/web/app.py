@@ -254,7 +254,7 @@ def _render(
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "kommun_name": lambda k: rules.profiles[k].name if k in rules.profiles else k,
         "theme_label": lambda tid: rules.themes[tid].label(lang) if tid in rules.themes else tid,
-        "when": lambda d: _when(d, t),
+        "when": lambda d: as_iso(d, t),
         "why": lambda r: _why(r, rules, lang),
         "days": lambda n: _days(n, t),
         "stamp": lambda s: (s or "")[:16].replace("T", " "),
@@ -294,7 +294,7 @@ def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
     return lines
 
 
-def _when(value: str | None, t: dict) -> str:
+def as_iso(value: str | None, t: dict) -> str:
     """A deadline as Swedes read it: local date, and the time when it is not midnight."""
     if not value:
         return t["no_deadline"]
