@@ -513,6 +513,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         f"{found.factors['size']}",
         markup=False,
     )
+    _print_relevance_parts(con, found)
     rows = []
     for t, s in found.themes.items():
         w = profile.weights.get(t, 0.0)
@@ -531,6 +532,22 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     con.print("Reasons:", markup=False)
     for reason in found.reasons:
         con.print(f"  - {reason}", markup=False)
+
+
+def _print_relevance_parts(con: Any, found: Any) -> None:
+    """relevance = (themes + keyword bonus) x exclusion, and the order tier, so every factor
+    of the shown priority is on screen."""
+    f = found.factors
+    if "themes" in f:
+        con.print(
+            f"relevance {f['relevance']:.4f} = (themes {f['themes']:.4f} + keyword bonus "
+            f"{f['keywords']:.4f}) x exclusion {f['exclusion']}",
+            markup=False,
+        )
+    if found.verify:
+        con.print("status: verify with the funder (listed below every dated call)", markup=False)
+    if found.joint:
+        con.print(f"joint opportunity: {found.joint_reason}", markup=False)
 
 
 def import_calls(state: Any, file: Path) -> None:

@@ -204,7 +204,10 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
     shutil.copytree(RULES, rules)
     p = rules / "themes.toml"
     p.write_text(
-        p.read_text(encoding="utf-8").replace('"klimat" = 3', '"klimat" = 30'), encoding="utf-8"
+        p.read_text(encoding="utf-8").replace(
+            '"klimat | climate | klimatet" = 3', '"klimat | climate | klimatet" = 30'
+        ),
+        encoding="utf-8",
     )
     before = _dump(db)
     for args in (
@@ -216,7 +219,8 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
         r = run("--rules", rules, "--db", db, *args)
         assert r.exit_code == 1, args
         assert (
-            r.stderr.count("\n") == 1 and "themes.toml: key 'klimat.terms.\"klimat\"'" in r.stderr
+            r.stderr.count("\n") == 1
+            and "themes.toml: key 'klimat.terms.klimat.\"klimat | climate | klimatet\"'" in r.stderr
         )
     assert _dump(db) == before
 
@@ -231,7 +235,10 @@ def test_rules_change_rescores(db, tmp_path):
     )
     p = rules / "themes.toml"
     p.write_text(
-        p.read_text(encoding="utf-8").replace('"e-tjänst" = 3', '"e-tjänst" = 0.5'),
+        p.read_text(encoding="utf-8").replace(
+            '| e-tjänster för | digitala välfärdstjänster" = 3',
+            '| e-tjänster för | digitala välfärdstjänster" = 0.5',
+        ),
         encoding="utf-8",
     )
     after = json.loads(

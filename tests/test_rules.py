@@ -68,9 +68,9 @@ def _copy(tmp_path):
     [
         (
             "themes.toml",
-            '"digital" = 2',
-            '"digital" = "two"',
-            "themes.toml: key 'digitalisering.terms.\"digital\"'",
+            '"digital | digitala | digitalt" = 2',
+            '"digital | digitala | digitalt" = "two"',
+            "themes.toml: key 'digitalisering.terms.digital-omstallning.\"digital | digitala | digitalt\"'",
         ),
         ("themes.toml", "[klimat]", "[klimat", "themes.toml: invalid TOML"),
         ("kommuner/umea.toml", "klimat = 0.9", "klimat = 1.9", "umea.toml: key 'themes.klimat'"),
