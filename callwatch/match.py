@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from callwatch.rules import Rules
-from callwatch.text import Hit, Vocabulary, strip_boilerplate, tokens
+from callwatch.text import Hit, Vocabulary, clean_tokens, tokens
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.
@@ -23,10 +23,10 @@ FIELD_WEIGHTS = {
     "eligibility": 1.0,
 }
 HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
-SATURATION = 8.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
+SATURATION = 5.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
 REPEAT_BONUS = 0.25  # each further occurrence of a term adds this share, up to MAX_REPEATS
 MAX_REPEATS = 4
-EXCLUDE_FACTOR = 0.25  # a theme's exclusion phrase in the call cuts its score to this share
+EXCLUDE_FACTOR = 0.2  # a theme's exclusion phrase in the call cuts its score to this share
 COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
 MIN_CORPUS = 30  # ... but only when there are enough calls to tell
 
@@ -92,9 +92,10 @@ class Matcher:
         for name, text in fields.items():
             if not text:
                 continue
-            clean = strip_boilerplate(text) if name != "title" else text
-            toks[name] = tokens(clean)
-            raw[name] = toks[name] if clean is text else tokens(text)
+            if name == "title":
+                raw[name] = toks[name] = tokens(text)
+            else:
+                raw[name], toks[name] = clean_tokens(text)
         for name, tk in toks.items():
             for h in _one_per_word(self.themes.find(tk, name)):
                 entry = hits[h.term.owner].setdefault(

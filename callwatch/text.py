@@ -2,8 +2,9 @@
 Snowball stems and real Swedish compound splitting. Used by the matcher for theme terms,
 eligibility phrases and municipality keywords alike.
 
-A term word matches a token when they share a form: the raw word, a lemma (simplemma, Swedish
-and English data), or a Snowball stem (Swedish, English). A Swedish compound is split into known
+A term word matches a token when they share a form: the raw word, its Swedish lemma (simplemma's
+Swedish data), or a Snowball stem (Swedish, English; English inflections are left to the stem).
+A Swedish compound is split into known
 words from a Swedish word-frequency list (wordfreq), so "klimatanpassningsåtgärder" is
 klimat + anpassning + åtgärder and "medborgarinflytande" is medborgare + inflytande; a term that
 is one of those parts (or a run of them, "klimatanpassning") matches as "compound". Vocabularies
@@ -77,20 +78,116 @@ _SEGMENT = re.compile(r"[^\n.!?•|]+[.!?•|]?")
 LONG_SEGMENT = 300
 
 
+# Every boilerplate phrase contains one of these words (or a word starting with one of the
+# prefixes): a text without any of them (many are) skips the phrase search.
+BOILERPLATE_WORDS = frozenset(
+    [
+        "logga",
+        "log",
+        "sign",
+        "bank",
+        "bankid",
+        "prisma",
+        "cookie",
+        "cookies",
+        "kakor",
+        "kaka",
+        "webbkakor",
+        "gdpr",
+        "privacy",
+        "integritetspolicy",
+        "hoppa",
+        "skip",
+        "startsidan",
+        "startsida",
+        "huvudmeny",
+        "meny",
+        "menu",
+        "sidfot",
+        "footer",
+        "dela",
+        "share",
+        "skriv",
+        "print",
+        "senast",
+        "last",
+        "publicerad",
+        "sidansvarig",
+        "tillgänglighetsredogörelse",
+        "accessibility",
+        "subscribe",
+        "följ",
+        "follow",
+        "kontakta",
+        "contact",
+        "frågor",
+        "questions",
+        "tel",
+        "post",
+        "email",
+        "mail",
+        "ansöker",
+        "söker",
+        "apply",
+        "ansökan",
+        "submit",
+        "form",
+        "tenders",
+    ]
+)
+BOILERPLATE_PREFIXES = (
+    "inloggning", "legitimation", "tjänst", "ansökningssystem", "personuppgift", "nyhetsbrev",
+    "newsletter", "prenumerera", "kontakt", "telefon", "ansökningsformulär", "webbinari",
+    "webinar", "informationsmöte",
+)  # fmt: skip
+
+
+def has_boilerplate_words(toks: list[str]) -> bool:
+    """Whether strip_boilerplate could find anything in a text with these tokens."""
+    return not BOILERPLATE_WORDS.isdisjoint(toks) or any(
+        t.startswith(BOILERPLATE_PREFIXES) for t in set(toks)
+    )
+
+
+def clean_tokens(text: str) -> tuple[list[str], list[str]]:
+    """(all tokens, tokens outside boilerplate segments) of a text, in one pass: only segments
+    with a boilerplate word are searched for boilerplate phrases."""
+    low = normalise(text)
+    every: list[str] = []
+    clean: list[str] = []
+    find = _TOKEN.findall
+    for seg in _SEGMENT.findall(low):
+        toks = [t for t in find(seg) if len(t) <= MAX_TOKEN]
+        every += toks
+        if (
+            not BOILERPLATE_WORDS.isdisjoint(toks)
+            or any(t.startswith(BOILERPLATE_PREFIXES) for t in toks)
+        ) and _BOILERPLATE.search(seg):
+            if len(seg) > LONG_SEGMENT:
+                clean += [t for t in find(_BOILERPLATE.sub(" ", seg)) if len(t) <= MAX_TOKEN]
+            continue
+        clean += toks
+    return every, clean
+
+
 def strip_boilerplate(text: str) -> str:
     """The text without its boilerplate segments (see _BOILERPLATE)."""
     low = normalise(text)
-    if not _BOILERPLATE.search(low):
+    spans = [m.span() for m in _BOILERPLATE.finditer(low)]
+    if not spans:
         return text
     if len(low) != len(text):  # casefolding changed the length (ß...): work on the folded text
         text = low
     out: list[str] = []
+    k = 0
     for m in _SEGMENT.finditer(low):
-        seg = m.group()
-        if not _BOILERPLATE.search(seg):
-            out.append(text[m.start() : m.end()])
-        elif len(seg) > LONG_SEGMENT:
-            out.append(_BOILERPLATE.sub(" ", seg))
+        start, end = m.span()
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k == len(spans) or spans[k][0] >= end:
+            out.append(text[start:end])
+        elif end - start > LONG_SEGMENT:
+            out.append(_BOILERPLATE.sub(" ", low[start:end]))
     return " ".join(out)
 
 
@@ -121,14 +218,10 @@ def swedish_words() -> dict[str, float]:
 def forms(word: str) -> frozenset[str]:
     """The forms a word is looked up by: raw, lemmas, Swedish and English stems."""
     out = {word, "sv:" + _SV.stemWord(word), "en:" + _EN.stemWord(word)}
-    if len(word) > 3:  # the lemma lists map some short words oddly (sv "ai" -> "be")
-        lemma = _lemmatiser()
-        sv = lemma(word, lang="sv")
-        en = lemma(word, lang="en")
-        if sv[:2] == word[:2]:  # an inflection, not a suppletive form ("was" -> "be")
+    if len(word) > 3:  # the lemma list maps some short words oddly (sv "ai" -> "be")
+        sv = _lemmatiser()(word, lang="sv")
+        if sv[:2] == word[:2]:  # an inflection ("bostäder" -> "bostad"), not another word
             out |= {"ls:" + sv, "sv:" + _SV.stemWord(sv)}
-        if en[:2] == word[:2]:
-            out.add("le:" + en)
     return frozenset(out)
 
 
@@ -166,6 +259,39 @@ _NOT_A_PART = frozenset(
 )
 
 
+# Prepositions and particles: a word that starts with one is a derivation ("förebyggande",
+# "underlag", "överenskommelse"), not a compound of two topics.
+_PARTICLES = frozenset(
+    [
+        "före",
+        "efter",
+        "under",
+        "över",
+        "genom",
+        "mellan",
+        "till",
+        "fram",
+        "samman",
+        "utan",
+        "inom",
+        "utom",
+        "ihop",
+        "bort",
+        "upp",
+        "mot",
+        "vid",
+        "med",
+        "för",
+        "från",
+        "kring",
+        "bakom",
+        "enligt",
+    ]
+)
+# Swedish inflection endings, longest first: a last part "svinnet" is the word "svinn"
+_INFLECTED = ("erna", "arna", "orna", "ens", "ets", "en", "et", "na", "er", "ar", "or", "n", "t")
+
+
 @lru_cache(maxsize=200_000)
 def _split(word: str) -> tuple[tuple[str, int, int], ...]:
     """A Swedish compound's parts as (dictionary word, start, end) in `word`, or () when it is
@@ -189,13 +315,25 @@ def _split(word: str) -> tuple[tuple[str, int, int], ...]:
             piece = word[i:j]
             last = j == n
             found = piece if piece in vocab else None
-            if found is None and not last:
+            if found is None and known:
+                pass  # a dictionary word splits only into plain dictionary words
+            elif found is None and not last:
                 found = next((piece + e for e in "ea" if piece + e in vocab), None)
-            elif found is None:  # an inflected last part: "mat-svinnet"
-                lemma = _lemmatiser()(piece, lang="sv")
-                found = lemma if lemma != piece and lemma in vocab else None
+            elif found is None and len(piece) > 5:  # inflected last part: "cykel-banorna"
+                found = next(
+                    (
+                        piece[: -len(e)]
+                        for e in _INFLECTED
+                        if piece.endswith(e)
+                        and len(piece) - len(e) >= 4
+                        and piece[: -len(e)] in vocab
+                    ),
+                    None,
+                )
             if found is None or vocab[found] < min_zipf or (last and piece in _NOT_A_PART):
                 continue
+            if i == 0 and found in _PARTICLES:
+                continue  # "före-byggande" is förebyggande (preventive), not a kind of building
             for k in (j, j + 1) if not last and word[j] == "s" else (j,):
                 rest = best[k]
                 if rest is None or rest[0] + 1 > MAX_PARTS or (k == n) != last:
@@ -213,6 +351,12 @@ def split_compound(word: str) -> tuple[str, ...]:
     return tuple(p[0] for p in _split(word))
 
 
+def _swedish(keys: frozenset[str]) -> frozenset[str]:
+    """A Swedish compound part's forms without its English stem ("age" is no part of
+    "bidraget")."""
+    return frozenset(k for k in keys if not k.startswith("en:"))
+
+
 @lru_cache(maxsize=200_000)
 def compound_forms(word: str) -> frozenset[str]:
     """Forms of a compound's parts (and of their own parts) and of each run of adjacent parts
@@ -222,11 +366,11 @@ def compound_forms(word: str) -> frozenset[str]:
         return frozenset()
     out: set[str] = set()
     for a in range(len(parts)):
-        out |= forms(parts[a][0])
+        out |= _swedish(forms(parts[a][0]))
         out |= compound_forms(parts[a][0])
         for b in range(a + 2, len(parts) + 1):
             if b - a < len(parts):
-                out |= forms(word[parts[a][1] : parts[b - 1][2]])
+                out |= _swedish(forms(word[parts[a][1] : parts[b - 1][2]]))
     return frozenset(out - forms(word))
 
 
@@ -266,10 +410,13 @@ class Vocabulary:
     )
     fuzzy_pool: dict[str, list[tuple[Term, str]]] = field(default_factory=lambda: defaultdict(list))
     _fuzzy_cache: dict[str, str | None] = field(default_factory=dict)
-    _cache: dict[str, tuple[list[tuple[Term, str, str]], list]] = field(default_factory=dict)
+    # token -> ([(term, how, alternative, literal)], [phrases it may start])
+    _cache: dict[str, tuple[list[tuple[Term, str, str, bool]], list]] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)  # tokens looked up
+    _live: set[str] = field(default_factory=set)  # ... of which these match something
 
     def add(self, text: str, owner: str, weight: float) -> Term | None:
-        self._cache.clear()
+        self._cache.clear(), self._seen.clear(), self._live.clear()
         alts = [(a.strip(), tuple(tokens(a))) for a in text.split(ALTERNATIVES)]
         alts = [(a, p) for a, p in alts if p]
         if not alts:
@@ -296,35 +443,35 @@ class Vocabulary:
             self._fuzzy_cache[token] = best[0] if best else None
         return self._fuzzy_cache[token]
 
-    def _lookup(self, tok: str) -> tuple[list[tuple[Term, str, str]], list]:
+    def _lookup(self, tok: str) -> tuple[list[tuple[Term, str, str, bool]], list]:
         """Per distinct token (cached): single-word terms it matches, and phrases it may start.
         Compound parts and spelling variants are tried only when no whole-word term matches."""
         cached = self._cache.get(tok)
         if cached is not None:
             return cached
-        matched: list[tuple[Term, str, str]] = []
+        matched: list[tuple[Term, str, str, bool]] = []
         phrases: list = []
         seen: set[int] = set()
         for k in sorted(forms(tok)):  # sorted: the same order in every process
             for term, shown in self.single.get(k, ()):
                 if id(term) not in seen:
                     seen.add(id(term))
-                    matched.append((term, "exact", shown))
+                    matched.append((term, "exact", shown, normalise(shown) == tok))
             for entry in self.phrases.get(k, ()):
                 if entry not in phrases:
                     phrases.append(entry)
         if self.compounds and len(tok) >= SPLIT_MIN:
-            owners = {t.owner for t, _, _ in matched}  # an owner with a whole-word match is done
+            owners = {m[0].owner for m in matched}  # an owner with a whole-word match is done
             for k in sorted(compound_forms(tok)):
                 for term, shown in self.single.get(k, ()):
                     if len(shown) < COMPOUND_MIN or shown.count(" "):
                         continue
                     if id(term) not in seen and term.owner not in owners:
                         seen.add(id(term))
-                        matched.append((term, "compound", shown))
+                        matched.append((term, "compound", shown, False))
         if not matched and self.compounds and len(tok) >= FUZZY_MIN and self.fuzzy_pool:
             match = self._fuzzy(tok)
-            matched.extend((t, "fuzzy", s) for t, s in self.fuzzy_pool.get(match or "", ()))
+            matched.extend((t, "fuzzy", s, False) for t, s in self.fuzzy_pool.get(match or "", ()))
         self._cache[tok] = (matched, phrases)
         return matched, phrases
 
@@ -332,22 +479,26 @@ class Vocabulary:
         """Every term occurrence in a token list."""
         hits: list[Hit] = []
         cache = self._cache
+        distinct = set(toks)
+        for tok in distinct - self._seen:  # set algebra: the per-token work runs once per word
+            self._seen.add(tok)
+            matched, phrases = self._lookup(tok)
+            if matched or phrases:
+                self._live.add(tok)
+        live = distinct & self._live
+        if not live:
+            return hits
         for i, tok in enumerate(toks):
-            entry = cache.get(tok)
-            matched, phrases = entry if entry is not None else self._lookup(tok)
-            if not matched and not phrases:
+            if tok not in live:
                 continue
-            for term, how, shown in matched:
-                hits.append(Hit(term, field_name, i, 1, how, shown, _literal(shown, tok)))
+            matched, phrases = cache[tok]
+            for term, how, shown, literal in matched:
+                hits.append(Hit(term, field_name, i, 1, how, shown, literal))
             for term, parts, shown in phrases:
                 if _phrase_at(parts, toks, i):
                     literal = tuple(toks[i : i + len(parts)]) == parts
                     hits.append(Hit(term, field_name, i, len(parts), "exact", shown, literal))
         return hits
-
-
-def _literal(shown: str, tok: str) -> bool:
-    return normalise(shown) == tok
 
 
 def _phrase_at(parts: tuple[str, ...], toks: list[str], i: int) -> bool:

@@ -144,11 +144,14 @@ def _row(ours: list[str], base: list[str], gains: dict[str, float], cut: float) 
         "baseline_ndcg10": round(ndcg_at(base, gains), 3),
         "baseline_p10": round(precision_at(base, gains, cut), 3),
         "few": sum(1 for g in gains.values() if g >= cut) < FEW,
+        "undefined": not any(g > 0 for g in gains.values()),
     }
 
 
 def _mean(rows: dict[str, dict]) -> dict:
+    """Means over the rows that have any labelled item at all (nDCG is undefined without)."""
     keys = ("ndcg10", "p10", "baseline_ndcg10", "baseline_p10")
+    rows = {k: r for k, r in rows.items() if not r["undefined"]}
     return {k: round(sum(r[k] for r in rows.values()) / len(rows), 3) for k in keys}
 
 
@@ -286,6 +289,8 @@ def main() -> None:
             )
             for k, r in out[s][what].items():
                 few = "  (few relevant: unstable)" if r["few"] else ""
+                if r["undefined"]:
+                    few = "  (no labelled item: undefined, left out of the mean)"
                 print(
                     f"{k:22} {r['relevant']:>4} {r['ndcg10']:>8.3f} {r['p10']:>6.2f} "
                     f"{r['baseline_ndcg10']:>13.3f} {r['baseline_p10']:>10.2f}{few}"

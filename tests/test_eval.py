@@ -19,4 +19,9 @@ def test_evaluation_targets():
             mean = out[split][f"{what}_mean"]
             assert mean["ndcg10"] - mean["baseline_ndcg10"] >= 0.15, (split, what)
     assert out["tune"]["themes_mean"]["ndcg10"] >= 0.78
-    assert out["tune"]["profiles_mean"]["ndcg10"] >= 0.66
+    assert out["tune"]["profiles_mean"]["ndcg10"] >= 0.68
+    held = out["heldout"]
+    assert held["themes_mean"]["ndcg10"] >= 0.70
+    assert held["themes_mean"]["ndcg10"] - held["themes_mean"]["baseline_ndcg10"] >= 0.3
+    assert held["profiles_mean"]["ndcg10"] >= 0.68
+    assert held["profiles_mean"]["ndcg10"] - held["profiles_mean"]["baseline_ndcg10"] >= 0.3
