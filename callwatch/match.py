@@ -24,7 +24,7 @@ FIELD_WEIGHTS = {
 }
 HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
 SATURATION = 5.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
-REPEAT_BONUS = 0.25  # each further occurrence of a term adds this share, up to MAX_REPEATS
+REPEAT_BONUS = 0.5  # each further occurrence of a term adds this share, up to MAX_REPEATS
 MAX_REPEATS = 4
 EXCLUDE_FACTOR = 0.2  # a theme's exclusion phrase in the call cuts its score to this share
 COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
@@ -205,9 +205,8 @@ def score(analysis: Analysis, factors: dict[str, float]) -> dict[str, ThemeScore
             repeats = min(sum(fields.values()) - 1, MAX_REPEATS)
             contribution = (
                 entry["weight"]
-                * FIELD_WEIGHTS.get(best, 1.0)
+                * (FIELD_WEIGHTS.get(best, 1.0) + REPEAT_BONUS * repeats)
                 * HOW_WEIGHTS[entry["how"]]
-                * (1 + REPEAT_BONUS * repeats)
                 * factors.get(f"{theme}|{term}", 1.0)
             )
             raw += contribution
