@@ -223,9 +223,11 @@ def evaluate(splits: tuple[str, ...] = SPLITS) -> dict:
             ours = _ranked(ids, profile_scores(c, pid))
             base = {d: sum(w * c["base"][t][d] for t, w in p.weights.items()) for d in ids}
             profiles[pid] = _row(ours, _ranked(ids, base), gains, RELEVANT_GAIN)
+        stable = {k: r for k, r in themes.items() if not r["few"]}
         out[s] = {
             "themes": themes,
             "themes_mean": _mean(themes),
+            "themes_mean_stable": _mean(stable),  # themes with at least FEW relevant items
             "profiles": profiles,
             "profiles_mean": _mean(profiles),
         }
@@ -295,11 +297,15 @@ def main() -> None:
                     f"{k:22} {r['relevant']:>4} {r['ndcg10']:>8.3f} {r['p10']:>6.2f} "
                     f"{r['baseline_ndcg10']:>13.3f} {r['baseline_p10']:>10.2f}{few}"
                 )
-            m = out[s][f"{what}_mean"]
-            print(
-                f"{'mean':22} {'':>4} {m['ndcg10']:>8.3f} {m['p10']:>6.2f} "
-                f"{m['baseline_ndcg10']:>13.3f} {m['baseline_p10']:>10.2f}\n"
-            )
+            means = [("mean", out[s][f"{what}_mean"])]
+            if what == "themes":
+                means.append((f"mean, {FEW}+ relevant", out[s]["themes_mean_stable"]))
+            for label, m in means:
+                print(
+                    f"{label:22} {'':>4} {m['ndcg10']:>8.3f} {m['p10']:>6.2f} "
+                    f"{m['baseline_ndcg10']:>13.3f} {m['baseline_p10']:>10.2f}"
+                )
+            print()
 
 
 if __name__ == "__main__":
