@@ -403,6 +403,8 @@ def rank(
         hidden = dismissed(db).get(target.id, set())
         ranked = rank_mod.rank_for_profile(db, rules, target, today, hidden_ids=hidden, **kwargs)
         heading = f"Where {target.name} should engage"
+        if any(r.status == "closed" for r in ranked):  # closed calls are never "should engage"
+            heading = f"Calls for {target.name}, closed ones included"
     else:
         ranked = rank_mod.rank_for_theme(db, rules, target, today, **kwargs)
         heading = f"Calls for theme {target.id}"

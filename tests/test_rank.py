@@ -257,8 +257,11 @@ def test_rules_check():
 def test_rank_on_offline_data(tmp_path):
     db = tmp_path / "o.db"
     assert run("--db", db, "fetch", "--offline").exit_code == 0
-    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    r = run("--db", db, "rank", "--kommun", "umea", "--today", "2026-11-27")
     assert r.exit_code == 0 and "Where Umeå should engage" in r.stdout and "days" in r.stdout
+    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "should engage" not in r.stdout  # closed calls are listed
+    assert "Calls for Umeå, closed ones included" in r.stdout
     data = json.loads(
         run(
             "--db",
