@@ -351,14 +351,13 @@ def _order(r: Ranked) -> tuple:
     return (r.tier, -r.score, r.deadline or "9999", r.id)
 
 
-def _tier(status: str, deadline: str | None, stale: bool) -> int:
+def _tier(status: str, dated: bool, stale: bool) -> int:
+    """dated: an open call with a coming deadline, or a forthcoming one with any date."""
     if status == "closed":
         return TIER_CLOSED
     if stale or status == "unknown":
         return TIER_VERIFY
-    if status == "forthcoming" or deadline:
-        return TIER_DATED
-    return TIER_UNDATED
+    return TIER_DATED if dated else TIER_UNDATED
 
 
 def joint_reason(row: dict) -> str:
@@ -397,7 +396,8 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
             row.get("max_per_project"),
         )  # fmt: skip
     e_factor = ELIGIBILITY_FACTORS[verdict]
-    tier = _tier(status, deadline if status == "open" else None, stale)
+    dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
+    tier = _tier(status, dated, stale)
     joint = joint_reason(row)
     return Ranked(
         id=row["id"],
