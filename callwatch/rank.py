@@ -45,6 +45,20 @@ TIER_DATED, TIER_UNDATED, TIER_VERIFY, TIER_CLOSED = 0, 1, 2, 3
 TIERS = {0: "dated", 1: "no deadline", 2: "verify", 3: "closed"}
 
 
+# A cheap upper bound on a call's final score, in SQL so that rows that cannot enter the list
+# are skipped without Python work: relevance x stored size factor x eligibility factor x the
+# deadline factor of the LAST deadline (the factor grows with the days left and the next
+# deadline is never after the last; a day of slack for time zones; 0.9 for forthcoming or
+# undated calls). Two parameters: today, today.
+_BOUND = (
+    "{upper} * coalesce(s.size_factor, 0.9) * (CASE s.eligibility WHEN 'unclear' THEN 0.75 "
+    "WHEN 'not eligible' THEN 0.3 ELSE 1.0 END) * (CASE WHEN coalesce(json_array_length("
+    "c.deadlines), 0) = 0 THEN 0.9 ELSE max(CASE WHEN c.opens IS NOT NULL AND "
+    "substr(c.opens, 1, 10) >= ? THEN 0.9 ELSE 0 END, (SELECT CASE WHEN d < 0 THEN 0.2 "
+    "WHEN d < 7 THEN 0.4 WHEN d < 14 THEN 0.7 WHEN d < 21 THEN 0.85 ELSE 1.0 END FROM (SELECT "
+    "julianday(substr(json_extract(c.deadlines, '$[#-1]'), 1, 10)) - julianday(?) + 1 AS d)))"
+    " END)"
+)
 CONTRACT_COLUMNS = ("stale", "max_per_project", "min_municipalities", "consortium_required")
 
 
@@ -236,8 +250,11 @@ def _candidates(
     include_closed: bool,
     today: date,
     call_id: str | None = None,
+    light: bool = False,
 ):  # noqa: ANN202
-    """Calls in order of their best possible score (relevance), read from an index."""
+    """Calls in order of their best possible score (relevance), read from an index, each with
+    a cheap upper bound on its final score (_BOUND). `light`: only those; _rank reads the rest
+    (_rest_columns) for the calls it evaluates."""
     if profile is not None:
         src = "profile_scores ps"
         upper = "ps.relevance"
@@ -259,21 +276,38 @@ def _candidates(
     if call_id is not None:
         where.append("c.id = ?")
         args.append(call_id)
-    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
-    contract = ", ".join(  # columns of the facts migration; NULL where this database lacks them
-        f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS
-    )
+    rest = "" if light else ", " + _rest_columns(db)
     sql = (
-        f"SELECT {upper} AS upper, c.id, c.title, c.url, c.funder, c.programme, c.status, "
-        f"c.opens, c.deadlines, c.budget_amount, c.budget_currency, {contract}, s.themes, "
-        "s.eligibility AS verdict, s.profiles, s.size_factor "
+        f"SELECT {upper} AS upper, {_BOUND.format(upper=upper)} AS bound, c.id, c.opens, "
+        f"c.deadlines, s.eligibility AS verdict, s.size_factor{rest} "
         f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
         f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
     )
-    cur = db.execute(sql, args)
+    cur = db.execute(sql, [today.isoformat(), today.isoformat(), *args])
+    yield [c[0] for c in cur.description]  # the column names first, then the rows as tuples
+    yield from cur
+
+
+def _rest_columns(db: sqlite_utils.Database) -> str:
+    """The columns _evaluate needs beyond the light ones; the facts migration's columns as
+    NULL where this database lacks them."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    contract = ", ".join(
+        f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS
+    )
+    return (
+        "c.title, c.url, c.funder, c.programme, c.status, c.budget_amount, c.budget_currency, "
+        f"{contract}, s.themes, s.profiles"
+    )
+
+
+def _read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+    cur = db.execute(
+        f"SELECT {columns} FROM calls c JOIN call_scores s ON s.call_id = c.id WHERE c.id = ?",
+        [call_id],
+    )
     cols = [c[0] for c in cur.description]
-    for r in cur:
-        yield dict(zip(cols, r, strict=True))
+    return dict(zip(cols, cur.fetchone(), strict=True))
 
 
 def _rank(
@@ -298,13 +332,21 @@ def _rank(
     results: list[Ranked] = []
     heap: list[tuple[float, int]] = []  # the `limit` best scores so far (min-heap)
     floor = max(min_relevance, min_score)
-    for row in _candidates(db, profile, theme, include_closed, today, call_id):
-        if row["upper"] < floor:
+    light = limit > 0  # most rows are only bounded, never evaluated: read the rest on demand
+    rest = _rest_columns(db) if light else ""
+    rows = _candidates(db, profile, theme, include_closed, today, call_id, light)
+    cols = next(rows)
+    for values in rows:
+        if values[0] < floor:  # upper
             break
-        if limit > 0 and len(heap) >= limit and row["upper"] < heap[0][0]:
-            break
-        if limit > 0 and len(heap) >= limit and _quick_bound(row, today) <= heap[0][0]:
-            continue  # cannot enter the list: skip building it
+        if limit > 0 and len(heap) >= limit:
+            if values[0] < heap[0][0]:
+                break
+            if values[1] <= heap[0][0]:  # bound
+                continue  # cannot enter the list: skip building it
+        row = dict(zip(cols, values, strict=True))
+        if light:
+            row.update(_read_rest(db, rest, row["id"]))
         r = _evaluate(row, weights, profile, today)
         if r.relevance < min_relevance or r.score < min_score:
             continue
@@ -327,17 +369,6 @@ def _rank(
                 heapq.heapreplace(heap, (key, len(results)))
     results.sort(key=_order)
     return results[:limit] if limit > 0 else results
-
-
-def _quick_bound(row: dict, today: date) -> float:
-    """A cheap upper bound on the final score: relevance x deadline x stored size factor."""
-    deadlines = row["deadlines"]
-    if deadlines and deadlines != "[]":
-        last = deadlines.rsplit('"', 2)[-2] if '"' in deadlines else ""
-        if last and _local_date(last) < today:
-            return row["upper"] * 0.2
-    size = row["size_factor"] if row["size_factor"] is not None else 0.9
-    return row["upper"] * size * ELIGIBILITY_FACTORS.get(row["verdict"], 1.0)
 
 
 def _key(r: Ranked) -> float:
