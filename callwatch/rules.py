@@ -129,12 +129,16 @@ def load_themes(path: Path) -> dict[str, Theme]:
                 raise ConfigError(f"{path}: key '{tid}.scope.{k}' must be a string")
         topics = _topics(path, tid, t.get("terms"))
         terms: dict[str, float] = {}
+        words: dict[str, str] = {}  # each word or phrase belongs to one concept of a theme
         for topic, group in topics.items():
             for term, weight in group.items():
-                if term in terms:
-                    raise ConfigError(
-                        f"{path}: key '{tid}.terms.{topic}.\"{term}\"' is listed twice"
-                    )
+                for alt in (a.strip().casefold() for a in term.split("|")):
+                    if alt in words:
+                        raise ConfigError(
+                            f"{path}: key '{tid}.terms.{topic}.\"{term}\"': '{alt}' is listed "
+                            f'twice (also in "{words[alt]}")'
+                        )
+                    words[alt] = term
                 terms[term] = weight
         themes[tid] = Theme(
             id=tid,
