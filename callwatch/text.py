@@ -142,11 +142,7 @@ BOILERPLATE_PREFIXES = (
 )  # fmt: skip
 
 
-def has_boilerplate_words(toks: list[str]) -> bool:
-    """Whether strip_boilerplate could find anything in a text with these tokens."""
-    return not BOILERPLATE_WORDS.isdisjoint(toks) or any(
-        t.startswith(BOILERPLATE_PREFIXES) for t in set(toks)
-    )
+_BOILERPLATE_PREFIX = re.compile(r"\b(?:" + "|".join(BOILERPLATE_PREFIXES) + ")")
 
 
 def clean_tokens(text: str) -> tuple[list[str], list[str]]:
@@ -160,8 +156,7 @@ def clean_tokens(text: str) -> tuple[list[str], list[str]]:
         toks = [t for t in find(seg) if len(t) <= MAX_TOKEN]
         every += toks
         if (
-            not BOILERPLATE_WORDS.isdisjoint(toks)
-            or any(t.startswith(BOILERPLATE_PREFIXES) for t in toks)
+            not BOILERPLATE_WORDS.isdisjoint(toks) or _BOILERPLATE_PREFIX.search(seg)
         ) and _BOILERPLATE.search(seg):
             if len(seg) > LONG_SEGMENT:
                 clean += [t for t in find(_BOILERPLATE.sub(" ", seg)) if len(t) <= MAX_TOKEN]
@@ -430,7 +425,7 @@ class Vocabulary:
                     self.fuzzy_pool[parts[0]].append((term, shown))
             else:
                 for k in forms(parts[0]):
-                    self.phrases[k].append((term, parts, shown))
+                    self.phrases[k].append((term, parts, shown, tuple(forms(p) for p in parts)))
         return term
 
     def _fuzzy(self, token: str) -> str | None:
@@ -494,18 +489,20 @@ class Vocabulary:
             matched, phrases = cache[tok]
             for term, how, shown, literal in matched:
                 hits.append(Hit(term, field_name, i, 1, how, shown, literal))
-            for term, parts, shown in phrases:
-                if _phrase_at(parts, toks, i):
+            for term, parts, shown, part_forms in phrases:
+                if _phrase_at(part_forms, toks, i):
                     literal = tuple(toks[i : i + len(parts)]) == parts
                     hits.append(Hit(term, field_name, i, len(parts), "exact", shown, literal))
         return hits
 
 
-def _phrase_at(parts: tuple[str, ...], toks: list[str], i: int) -> bool:
-    if i + len(parts) > len(toks):
+def _phrase_at(part_forms: tuple[frozenset[str], ...], toks: list[str], i: int) -> bool:
+    """Whether a phrase (its words' forms) starts at toks[i]; its first word already matched."""
+    if i + len(part_forms) > len(toks):
         return False
-    for offset, part in enumerate(parts):
+    for offset in range(1, len(part_forms)):
         tok = toks[i + offset]
-        if tok != part and not forms(part) & forms(tok):
+        pf = part_forms[offset]
+        if tok not in pf and pf.isdisjoint(forms(tok)):
             return False
     return True
