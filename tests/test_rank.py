@@ -372,3 +372,22 @@ def test_explain_factors_add_up(db):
     assert f["themes"] >= weighted - 1e-3  # the strongest weighted theme is in the sum
     text = run("--db", db, "explain", "klimat-1", "--kommun", "umea").stdout
     assert "keyword bonus" in text and "themes" in text
+
+
+def test_offline_data_dated_calls_first_and_climate_cities_in_umea_top_three(tmp_path):
+    db = tmp_path / "o.db"
+    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    for kommun in ("umea", "stockholm", "uppsala", "vasteras", "skelleftea", "trollhattan"):
+        data = json.loads(
+            run(
+                "--db", db, "rank", "--kommun", kommun, "--today", "2026-04-10",
+                "--limit", "0", "--format", "json",
+            ).stdout
+        )  # fmt: skip
+        dated = [
+            (c["status"] == "open" and c["deadline"] is not None) or c["status"] == "forthcoming"
+            for c in data
+        ]
+        assert dated == sorted(dated, reverse=True), kommun  # no undated call above a dated one
+        if kommun == "umea":
+            assert any("gemensam-acceleration" in c["id"] for c in data[:3])
