@@ -18,11 +18,11 @@ def test_evaluation_targets():
         for what in ("themes", "profiles"):
             mean = out[split][f"{what}_mean"]
             assert mean["ndcg10"] - mean["baseline_ndcg10"] >= 0.15, (split, what)
-    assert out["tune"]["themes_mean"]["ndcg10"] >= 0.81
-    assert out["tune"]["profiles_mean"]["ndcg10"] >= 0.73
+    assert out["tune"]["themes_mean"]["ndcg10"] >= 0.82
+    assert out["tune"]["profiles_mean"]["ndcg10"] >= 0.75
     held = out["heldout"]
     assert held["themes_mean"]["ndcg10"] >= 0.72
     assert held["themes_mean_stable"]["ndcg10"] >= 0.84
     assert held["themes_mean"]["ndcg10"] - held["themes_mean"]["baseline_ndcg10"] >= 0.3
-    assert held["profiles_mean"]["ndcg10"] >= 0.70
+    assert held["profiles_mean"]["ndcg10"] >= 0.71
     assert held["profiles_mean"]["ndcg10"] - held["profiles_mean"]["baseline_ndcg10"] >= 0.3
