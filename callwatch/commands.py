@@ -546,6 +546,13 @@ def _print_relevance_parts(con: Any, found: Any) -> None:
             f"{f['keywords']:.4f}) x exclusion {f['exclusion']}",
             markup=False,
         )
+    from callwatch.match import EXCLUDE_FACTOR, SATURATION
+
+    con.print(
+        f"theme score = 1 - e^(-points/{SATURATION:g}) over the theme's terms (below: the "
+        f"strongest eight), x {EXCLUDE_FACTOR:g} with one of its exclusion phrases",
+        markup=False,
+    )
     if found.verify:
         con.print("status: verify with the funder (listed below every dated call)", markup=False)
     if found.joint:
