@@ -62,7 +62,7 @@ _BOILERPLATE = re.compile(
     r"logga (?:in|ut)\w*|log (?:in|out)|sign (?:in|up)|inloggning\w*|bank-?id|e-legitimation\w*"
     r"|(?:i|via|genom|till|från) (?:vår |vårt |våra |din |ditt |myndighetens )?e-tjänst\w*"
     r"|e-tjänsten\w*|e-tjänst (?:för|där) (?:ansök|sök)\w*|ansökningssystem\w*|prisma"
-    r"|cookies?|kakor|kaka|webbkakor|personuppgift\w*|gdpr|privacy|integritetspolicy"
+    r"|cookies?|kakor|kaka|webbkakor|personuppgift\w*|privacy (?:policy|notice|statement)|integritetspolicy"
     r"|hoppa till \w+|skip to \w+|till startsidan|startsida|huvudmeny|meny|menu|sidfot|footer"
     r"|dela (?:sidan|på)|share (?:this|on)|skriv ut|print this|senast (?:uppdaterad|ändrad)\w*"
     r"|last (?:updated|modified)|publicerad|sidansvarig|tillgänglighetsredogörelse"
@@ -93,7 +93,6 @@ BOILERPLATE_WORDS = frozenset(
         "kakor",
         "kaka",
         "webbkakor",
-        "gdpr",
         "privacy",
         "integritetspolicy",
         "hoppa",

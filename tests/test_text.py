@@ -113,3 +113,10 @@ def test_megabyte_word_is_skipped_before_any_per_token_work():
     a = matcher.analyse({"title": word, "description": word + " " + word})
     assert time.perf_counter() - t0 < 1.0
     assert a.hits == {}
+
+
+def test_topical_privacy_text_is_not_boilerplate():
+    from callwatch.text import clean_tokens
+
+    _, clean = clean_tokens("Research on privacy-preserving AI. Read our privacy policy.")
+    assert clean == ["research", "on", "privacy", "preserving", "ai"]
