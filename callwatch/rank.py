@@ -52,8 +52,8 @@ TIERS = {0: "dated", 1: "no deadline", 2: "verify", 3: "closed"}
 # undated calls). Two parameters: today, today.
 _BOUND = (
     "{upper} * coalesce(s.size_factor, 0.9) * (CASE s.eligibility WHEN 'unclear' THEN 0.75 "
-    "WHEN 'not eligible' THEN 0.3 ELSE 1.0 END) * (CASE WHEN coalesce(json_array_length("
-    "c.deadlines), 0) = 0 THEN 0.9 ELSE max(CASE WHEN c.opens IS NOT NULL AND "
+    "WHEN 'not eligible' THEN 0.3 ELSE 1.0 END) * (CASE WHEN c.deadlines IS NULL OR "
+    "c.deadlines IN ('', '[]') THEN 0.9 ELSE max(CASE WHEN c.opens IS NOT NULL AND "
     "substr(c.opens, 1, 10) >= ? THEN 0.9 ELSE 0 END, (SELECT CASE WHEN d < 0 THEN 0.2 "
     "WHEN d < 7 THEN 0.4 WHEN d < 14 THEN 0.7 WHEN d < 21 THEN 0.85 ELSE 1.0 END FROM (SELECT "
     "julianday(substr(json_extract(c.deadlines, '$[#-1]'), 1, 10)) - julianday(?) + 1 AS d)))"
@@ -269,7 +269,7 @@ def _candidates(
     if not include_closed:
         # cheap pre-filter with a day of slack; effective_status() decides exactly
         where.append(
-            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "NOT (c.deadlines NOT IN ('', '[]') AND "
             "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
         )
         args.append(today.isoformat())
