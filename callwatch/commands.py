@@ -578,6 +578,8 @@ def rank(
             db, rules, target, today, hidden_ids=hidden, explain=False, **kwargs
         )
         heading = w["rank_title"].format(name=target.name, today=today)
+        if any(r.status == "closed" for r in ranked):  # closed calls are never "should engage"
+            heading = w["rank_title_closed"].format(name=target.name, today=today)
     else:
         ranked = rank_mod.rank_for_theme(db, rules, target, today, **kwargs)
         heading = w["theme_title"].format(theme=target.label(state.lang or "en"), today=today)
@@ -756,6 +758,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
             deadline=f["deadline"], size=f["size"],
         )
     )  # fmt: skip
+    _print_relevance_parts(found, lang)
     rows = []
     for t, s in found.themes.items():
         weight = profile.weights.get(t, 0.0)
@@ -792,6 +795,26 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         print(w["facts_from"] + ":")
         for field_name, source in sorted(others.items()):
             print(f"  {field_name}: {output.term(source)}")
+
+
+def _print_relevance_parts(found: Any, lang: str) -> None:
+    """relevance = (themes + keyword bonus) x exclusion, and the order tier, so every factor
+    of the shown priority is on screen."""
+    from callwatch.match import EXCLUDE_FACTOR, SATURATION
+
+    w, f = report_text.explain_words(lang), found.factors
+    if "themes" in f:
+        print(
+            w["relevance_parts"].format(
+                relevance=f["relevance"], themes=f["themes"], keywords=f["keywords"],
+                exclusion=f["exclusion"],
+            )
+        )  # fmt: skip
+    print(w["theme_score"].format(saturation=f"{SATURATION:g}", exclude=f"{EXCLUDE_FACTOR:g}"))
+    if found.verify:
+        print(w["verify"])
+    if found.joint:
+        print(w["joint"].format(reason=found.joint_reason))
 
 
 def import_calls(state: Any, file: Path) -> None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from callwatch.rules import Rules
-from callwatch.text import Hit, Vocabulary, tokens
+from callwatch.text import Hit, Vocabulary, clean_tokens, tokens
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.
@@ -23,10 +23,10 @@ FIELD_WEIGHTS = {
     "eligibility": 1.0,
 }
 HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
-SATURATION = 12.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
-REPEAT_BONUS = 0.25  # each further occurrence of a term adds this share, up to MAX_REPEATS
+SATURATION = 5.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
+REPEAT_BONUS = 0.5  # each further occurrence of a term adds this share, up to MAX_REPEATS
 MAX_REPEATS = 4
-EXCLUDE_FACTOR = 0.25  # a theme's exclusion phrase in the call cuts its score to this share
+EXCLUDE_FACTOR = 0.2  # a theme's exclusion phrase in the call cuts its score to this share
 COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
 MIN_CORPUS = 30  # ... but only when there are enough calls to tell
 
@@ -60,7 +60,9 @@ class Matcher:
     excludes: Vocabulary = field(default_factory=Vocabulary)
     positive: Vocabulary = field(default_factory=Vocabulary)
     negative: Vocabulary = field(default_factory=Vocabulary)
-    local: Vocabulary = field(default_factory=Vocabulary)  # municipalities' keywords/exclusions
+    # municipalities' keywords and exclusions are mostly place and programme names: whole words
+    # only ("Norrland" is not in "Västernorrland")
+    local: Vocabulary = field(default_factory=lambda: Vocabulary(compounds=False))
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
@@ -81,21 +83,33 @@ class Matcher:
                 self.local.add(kw, f"{pid}|x", 1.0)
 
     def analyse(self, fields: dict[str, str]) -> Analysis:
-        """Theme term hits and an eligibility verdict for one call's text fields."""
+        """Theme term hits and an eligibility verdict for one call's text fields. Boilerplate
+        (log-in, cookie, navigation, contact and how-to-apply text) is not read for themes."""
         hits: dict[str, dict[str, dict]] = defaultdict(dict)
         excluded: dict[str, str] = {}
-        toks = {name: tokens(text) for name, text in fields.items() if text}
+        raw: dict[str, list[str]] = {}
+        toks: dict[str, list[str]] = {}
+        for name, text in fields.items():
+            if not text:
+                continue
+            if name == "title":
+                raw[name] = toks[name] = tokens(text)
+            else:
+                raw[name], toks[name] = clean_tokens(text)
         for name, tk in toks.items():
-            for h in self.themes.find(tk, name):
+            for h in _one_per_word(self.themes.find(tk, name)):
                 entry = hits[h.term.owner].setdefault(
-                    h.term.text, {"weight": h.term.weight, "fields": {}, "how": h.how}
+                    h.term.text,
+                    {"weight": h.term.weight, "fields": {}, "how": h.how, "form": h.form},
                 )
                 entry["fields"][name] = entry["fields"].get(name, 0) + 1
                 if HOW_WEIGHTS[h.how] > HOW_WEIGHTS[entry["how"]]:
-                    entry["how"] = h.how
+                    entry["how"], entry["form"] = h.how, h.form
+                elif h.literal and h.how == entry["how"] and name == "title":
+                    entry["form"] = h.form
             for h in self.excludes.find(tk, name):
                 excluded.setdefault(h.term.owner, h.term.text)
-        verdict, evidence = self._eligibility(toks)
+        verdict, evidence = self._eligibility(raw)
         profiles: dict[str, dict] = {}
         text = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
         for h in self.local.find(text, "text"):
@@ -137,6 +151,36 @@ class Matcher:
         return verdict, evidence
 
 
+def _one_per_word(hits: list[Hit]) -> list[Hit]:
+    """Each word is evidence for a theme once: where several of a theme's terms cover the same
+    word ("climate adaptation" and "climate"; "klimatanpassning" and "klimat" in one compound),
+    the longest, then heaviest, then most exactly matched term keeps it."""
+    if len(hits) < 2:
+        return hits
+    order = sorted(
+        hits,
+        key=lambda h: (
+            -h.length,
+            -HOW_WEIGHTS[h.how],
+            -h.term.weight,
+            not h.literal,
+            -len(h.form),
+            h.position,
+            h.form,
+        ),
+    )
+    claimed: set[tuple[str, int]] = set()
+    kept: list[Hit] = []
+    for h in order:
+        span = [(h.term.owner, p) for p in range(h.position, h.position + h.length)]
+        if any(s in claimed for s in span):
+            continue
+        claimed.update(span)
+        kept.append(h)
+    kept.sort(key=lambda h: h.position)  # the first occurrence names the concept
+    return kept
+
+
 def common_factors(doc_freq: dict[str, int], n_calls: int) -> dict[str, float]:
     """Down-weighting for terms that hit a large share of all calls (an IDF-like damping)."""
     if n_calls < MIN_CORPUS:
@@ -161,13 +205,12 @@ def score(analysis: Analysis, factors: dict[str, float]) -> dict[str, ThemeScore
             repeats = min(sum(fields.values()) - 1, MAX_REPEATS)
             contribution = (
                 entry["weight"]
-                * FIELD_WEIGHTS.get(best, 1.0)
+                * (FIELD_WEIGHTS.get(best, 1.0) + REPEAT_BONUS * repeats)
                 * HOW_WEIGHTS[entry["how"]]
-                * (1 + REPEAT_BONUS * repeats)
                 * factors.get(f"{theme}|{term}", 1.0)
             )
             raw += contribution
-            evidence.append((term, best, round(contribution, 2)))
+            evidence.append((entry.get("form", term), best, round(contribution, 2)))
         value = 1 - math.exp(-raw / SATURATION)
         if theme in analysis.excluded:
             value *= EXCLUDE_FACTOR

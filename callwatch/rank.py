@@ -1,16 +1,23 @@
 """Priority of a call for a municipality (or a theme), with every factor visible.
 
 priority = relevance x eligibility x deadline x size
+relevance = (themes + keyword bonus) x exclusion
 
-- relevance: theme scores weighted by the municipality's profile, combined as a probabilistic
-  OR (the strongest theme dominates, further themes add less), plus a small bonus for the
-  municipality's own keywords;
+- themes: theme scores weighted by the municipality's profile; the strongest weighted theme
+  counts, further themes add a little (a call squarely on a main theme beats one touching many);
+- keyword bonus: the municipality's own words (places, programmes) found as whole words;
+- exclusion: 0.2 when one of the municipality's excluded terms appears, else 1;
 - eligibility: eligible 1.0, unclear 0.75, not eligible 0.3 (hidden unless --all), from the
   facts step's reading of who may apply (callwatch.facts);
-- deadline: closed calls excluded unless --include-closed; very close deadlines penalised;
-  forthcoming and rolling calls kept; a call whose status nothing states (`unknown`) 0.5, one
-  whose only dates are years old (`stale`) 0.3;
-- size: larger calls preferred, as the network asked; unknown budgets sit in the middle.
+- deadline: closed calls excluded unless --include-closed; very close deadlines penalised; a
+  call whose status nothing states (`unknown`) 0.6, one whose only dates are years old 0.5;
+- size: larger calls preferred, as the network asked; the per-project maximum stands in when the
+  total is unknown; unknown budgets sit in the middle.
+
+Order: calls are first grouped by how sure their dates are, then by priority: dated open and
+forthcoming calls, then open calls without a deadline, then calls whose status is unknown or
+whose dates are years old (flagged "verify"), then closed calls. So no undated or stale call is
+ever above a dated open one, whatever its relevance.
 """
 
 from __future__ import annotations
@@ -29,13 +36,37 @@ from callwatch.rules import Profile, Rules, Theme, fold
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
-STALE_FACTOR = 0.3
 # the facts step's verdict (who-may-apply sentences) in the matcher's words
 MAY_APPLY = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
 EUR_SEK = 11.0  # rough conversion for comparing sizes; shown budgets keep their own currency
 MIN_RELEVANCE = 0.05  # below this a call is not about the municipality's themes at all
-KEYWORD_BONUS = 0.1
-MAX_KEYWORD_BONUS = 0.2
+KEYWORD_BONUS = 0.05
+MAX_KEYWORD_BONUS = 0.1
+OTHER_THEMES_SHARE = 0.1  # what themes beyond the strongest add (as a probabilistic OR)
+EXCLUDED_FACTOR = 0.2
+# tiers of the order (see the module docstring); a lower tier is always above a higher one
+TIER_DATED, TIER_UNDATED, TIER_VERIFY, TIER_CLOSED = 0, 1, 2, 3
+TIERS = {0: "dated", 1: "no deadline", 2: "verify", 3: "closed"}
+
+
+# A cheap upper bound on a call's final score, in SQL so that rows that cannot enter the list
+# are skipped without Python work: relevance x stored size factor x eligibility factor x the
+# deadline factor of the LAST deadline (the factor grows with the days left and the next
+# deadline is never after the last; a day of slack for time zones; 0.9 for forthcoming or
+# undated calls). Two parameters: today, today.
+_BOUND = (
+    "{upper} * coalesce(s.size_factor, 0.9) * (CASE s.eligibility WHEN 'unclear' THEN 0.75 "
+    "WHEN 'not eligible' THEN 0.3 ELSE 1.0 END) * (CASE WHEN c.deadlines IS NULL OR "
+    "c.deadlines IN ('', '[]') THEN 0.9 ELSE max(CASE WHEN c.opens IS NOT NULL AND "
+    "substr(c.opens, 1, 10) >= ? THEN 0.9 ELSE 0 END, (SELECT CASE WHEN d < 0 THEN 0.2 "
+    "WHEN d < 7 THEN 0.4 WHEN d < 14 THEN 0.7 WHEN d < 21 THEN 0.85 ELSE 1.0 END FROM (SELECT "
+    "julianday(substr(json_extract(c.deadlines, '$[#-1]'), 1, 10)) - julianday(?) + 1 AS d)))"
+    " END)"
+)
+CONTRACT_COLUMNS = (
+    "stale", "max_per_project", "min_municipalities", "consortium_required", "funding_rate_max",
+    "cofinancing_required", "deadline_has_time", "municipality_may_apply",
+)  # fmt: skip
 
 
 @dataclass
@@ -70,10 +101,15 @@ class Ranked:
     cofinancing_required: bool | None = None
     deadline_has_time: bool = False
     stale: bool = False
+    tier: int = TIER_DATED  # see TIERS: dated, no deadline, verify, closed
+    verify: bool = False  # status unknown or only years-old dates: check with the funder
+    joint: bool = False  # requires several municipalities or a consortium
+    joint_reason: str = ""
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden"), d.pop("keywords")
+        d.pop("tier")
         for k in ("decision", "earlier_decision"):
             if not d[k]:
                 d.pop(k)
@@ -102,15 +138,17 @@ def effective_status(row: dict, today: date) -> str:
     return row["status"]
 
 
-def deadline_factor(status: str, days_left: int | None) -> tuple[float, str]:
+def deadline_factor(status: str, days_left: int | None, stale: bool = False) -> tuple[float, str]:
     if status == "closed":
         return 0.2, "closed"
+    if stale:
+        return 0.5, "only years-old dates: verify"
+    if status == "unknown":
+        return 0.6, "no dated evidence of an open call: verify"
     if status == "forthcoming":
         return 0.9, "forthcoming: time to prepare"
-    if status == "unknown":
-        return 0.5, "status unknown: verify on the funder's page"
     if days_left is None:
-        return 0.9, "no fixed deadline"
+        return 0.8, "no fixed deadline"
     if days_left < 7:
         return 0.4, f"only {days_left} days left"
     if days_left < 14:
@@ -121,15 +159,23 @@ def deadline_factor(status: str, days_left: int | None) -> tuple[float, str]:
 
 
 def size_factor(
-    amount: float | None, currency: str | None, min_budget: float | None
+    amount: float | None,
+    currency: str | None,
+    min_budget: float | None,
+    per_project: float | None = None,
 ) -> tuple[float, str]:
+    """Bigger calls first; where the total is unknown the per-project maximum stands in (one
+    project's share is what a municipality can get, so it is compared on the same scale)."""
+    what = "budget"
+    if not amount and per_project:
+        amount, what = per_project, "per project up to"
     if not amount:
         return 0.9, "budget unknown"
     sek = amount * (EUR_SEK if currency == "EUR" else 1.0)
     if min_budget and sek < min_budget:
-        return 0.6, f"budget {format_money(amount, currency)} below the profile's minimum"
+        return 0.6, f"{what} {format_money(amount, currency)} below the profile's minimum"
     scaled = min(max(math.log10(max(sek, 1) / 1e6) / 3, 0.0), 1.0)  # 1 MSEK .. 1 BSEK
-    return round(0.85 + 0.15 * scaled, 3), f"budget {format_money(amount, currency)}"
+    return round(0.85 + 0.15 * scaled, 3), f"{what} {format_money(amount, currency)}"
 
 
 def format_money(amount: float | None, currency: str | None) -> str:
@@ -159,15 +205,35 @@ def region_check(extra: dict, profile: Profile) -> str | None:
     return f"only for {shown}"
 
 
+def relevance_parts(themes: dict[str, float], weights: dict[str, float], facts: dict) -> dict:
+    """The parts of a municipality's relevance, as `explain` shows them:
+    relevance = (themes + keywords) x exclusion, each part rounded as shown."""
+    theme_part = _blend([s * weights.get(t, 0.0) for t, s in themes.items()], OTHER_THEMES_SHARE)
+    bonus = min(KEYWORD_BONUS * len(facts.get("k") or []), MAX_KEYWORD_BONUS)
+    bonus = min(bonus, 1.0 - theme_part) if theme_part < 1.0 else 0.0
+    exclusion = EXCLUDED_FACTOR if facts.get("x") else 1.0
+    theme_part, bonus = round(theme_part, 4), round(bonus, 4)
+    return {
+        "themes": theme_part,
+        "keywords": bonus,
+        "exclusion": exclusion,
+        "relevance": round((theme_part + bonus) * exclusion, 4),
+    }
+
+
 def profile_relevance(themes: dict[str, float], weights: dict[str, float], facts: dict) -> float:
-    """Theme scores weighted by a profile (probabilistic OR), plus the keyword bonus, cut when
-    one of the municipality's excluded terms appears."""
-    relevance = _or([s * weights.get(t, 0.0) for t, s in themes.items()])
-    if facts.get("k"):
-        relevance = min(1.0, relevance + min(KEYWORD_BONUS * len(facts["k"]), MAX_KEYWORD_BONUS))
-    if facts.get("x"):
-        relevance *= 0.2
-    return round(relevance, 6)
+    """Theme scores weighted by a profile, plus the keyword bonus, cut when one of the
+    municipality's excluded terms appears (see relevance_parts)."""
+    return relevance_parts(themes, weights, facts)["relevance"]
+
+
+def _blend(values: list[float], share: float) -> float:
+    """The strongest weighted theme, plus `share` of what the others add as a probabilistic
+    OR: a call squarely on one of the municipality's main themes beats one that touches many."""
+    if not values:
+        return 0.0
+    top = max(values)
+    return top + share * (_or(values) - top)
 
 
 def _or(values: list[float]) -> float:
@@ -197,8 +263,11 @@ def _candidates(
     include_closed: bool,
     today: date,
     call_id: str | None = None,
+    light: bool = False,
 ):  # noqa: ANN202
-    """Calls in order of their best possible score (relevance), read from an index."""
+    """Calls in order of their best possible score (relevance), read from an index, each with
+    a cheap upper bound on its final score (_BOUND). `light`: only those; _rank reads the rest
+    (_rest_columns) for the calls it evaluates."""
     if profile is not None:
         src = "profile_scores ps"
         upper = "ps.relevance"
@@ -213,29 +282,45 @@ def _candidates(
     if not include_closed:
         # cheap pre-filter with a day of slack; effective_status() decides exactly
         where.append(
-            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "NOT (c.deadlines NOT IN ('', '[]') AND "
             "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
         )
         args.append(today.isoformat())
     if call_id is not None:
         where.append("c.id = ?")
         args.append(call_id)
+    rest = "" if light else ", " + _rest_columns(db)
     sql = (
-        f"SELECT {upper} AS upper, c.id, c.title, c.url, c.funder, c.programme, c.status, "
-        "c.opens, c.deadlines, c.budget_amount, c.budget_currency, s.themes, "
-        "s.eligibility AS verdict, s.profiles, s.size_factor, c.municipality_may_apply AS may_apply, "
-        "c.max_per_project, c.funding_rate_max, c.cofinancing_required, c.deadline_has_time, "
-        "c.stale "
+        f"SELECT {upper} AS upper, {_BOUND.format(upper=upper)} AS bound, c.id, c.opens, "
+        f"c.deadlines, s.eligibility AS verdict, s.size_factor{rest} "
         f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
         f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
     )
-    cur = db.execute(sql, args)
-    cols = [c[0] for c in cur.description]
-    from callwatch.merge import load, overlay
+    cur = db.execute(sql, [today.isoformat(), today.isoformat(), *args])
+    yield [c[0] for c in cur.description]  # the column names first, then the rows as tuples
+    yield from cur
 
-    merged = load(db)  # a linked call shows the best facts of all its listings
-    for r in cur:
-        yield overlay(dict(zip(cols, r, strict=True)), merged, as_json=True)
+
+def _rest_columns(db: sqlite_utils.Database) -> str:
+    """The columns _evaluate needs beyond the light ones; the facts migration's columns as
+    NULL where this database lacks them."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    contract = ", ".join(
+        f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS
+    )
+    return (
+        "c.title, c.url, c.funder, c.programme, c.status, c.budget_amount, c.budget_currency, "
+        f"{contract}, s.themes, s.profiles"
+    )
+
+
+def _read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+    cur = db.execute(
+        f"SELECT {columns} FROM calls c JOIN call_scores s ON s.call_id = c.id WHERE c.id = ?",
+        [call_id],
+    )
+    cols = [c[0] for c in cur.description]
+    return dict(zip(cols, cur.fetchone(), strict=True))
 
 
 def _rank(
@@ -260,13 +345,25 @@ def _rank(
     results: list[Ranked] = []
     heap: list[tuple[float, int]] = []  # the `limit` best scores so far (min-heap)
     floor = max(min_relevance, min_score)
-    for row in _candidates(db, profile, theme, include_closed, today, call_id):
-        if row["upper"] < floor:
+    light = limit > 0  # most rows are only bounded, never evaluated: read the rest on demand
+    rest = _rest_columns(db) if light else ""
+    rows = _candidates(db, profile, theme, include_closed, today, call_id, light)
+    cols = next(rows)
+    from callwatch.merge import load, overlay
+
+    merged = load(db)  # a linked call shows the best facts of all its listings
+    for values in rows:
+        if values[0] < floor:  # upper
             break
-        if limit > 0 and len(heap) >= limit and row["upper"] < heap[0][0]:
-            break
-        if limit > 0 and len(heap) >= limit and _quick_bound(row, today) <= heap[0][0]:
-            continue  # cannot enter the list: skip building it
+        if limit > 0 and len(heap) >= limit:
+            if values[0] < heap[0][0]:
+                break
+            if values[1] <= heap[0][0]:  # bound
+                continue  # cannot enter the list: skip building it
+        row = dict(zip(cols, values, strict=True))
+        if light:
+            row.update(_read_rest(db, rest, row["id"]))
+        row = overlay(row, merged, as_json=True)
         r = _evaluate(row, weights, profile, today)
         if r.relevance < min_relevance or r.score < min_score:
             continue
@@ -282,27 +379,43 @@ def _rank(
             continue
         results.append(r)
         if limit > 0:
+            key = _key(r)
             if len(heap) < limit:
-                heapq.heappush(heap, (r.score, len(results)))
-            elif r.score > heap[0][0]:
-                heapq.heapreplace(heap, (r.score, len(results)))
+                heapq.heappush(heap, (key, len(results)))
+            elif key > heap[0][0]:
+                heapq.heapreplace(heap, (key, len(results)))
     results.sort(key=_order)
     return results[:limit] if limit > 0 else results
 
 
-def _quick_bound(row: dict, today: date) -> float:
-    """A cheap upper bound on the final score: relevance x deadline x stored size factor."""
-    deadlines = row["deadlines"]
-    if deadlines and deadlines != "[]":
-        last = deadlines.rsplit('"', 2)[-2] if '"' in deadlines else ""
-        if last and _local_date(last) < today:
-            return row["upper"] * 0.2
-    size = row["size_factor"] if row["size_factor"] is not None else 0.9
-    return row["upper"] * size * ELIGIBILITY_FACTORS.get(row["verdict"], 1.0)
+def _key(r: Ranked) -> float:
+    """One number that orders like _order's first two parts: a lower tier always wins (scores
+    are at most 1), then the higher score. Never above the score, so the relevance and quick
+    bounds in _rank stay upper bounds."""
+    return r.score - 2 * r.tier
 
 
 def _order(r: Ranked) -> tuple:
-    return (-r.score, r.deadline or "9999", r.id)
+    return (r.tier, -r.score, r.deadline or "9999", r.id)
+
+
+def _tier(status: str, dated: bool, stale: bool) -> int:
+    """dated: an open call with a coming deadline, or a forthcoming one with any date."""
+    if status == "closed":
+        return TIER_CLOSED
+    if stale or status == "unknown":
+        return TIER_VERIFY
+    return TIER_DATED if dated else TIER_UNDATED
+
+
+def joint_reason(row: dict) -> str:
+    """Why a call is a joint opportunity for the network, or "" when it is not."""
+    n = row.get("min_municipalities")
+    if n and int(n) >= 2:
+        return f"requires at least {int(n)} municipalities"
+    if row.get("consortium_required") == 1:
+        return "requires a consortium"
+    return ""
 
 
 def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, today: date) -> Ranked:
@@ -312,7 +425,7 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     relevance = row["upper"]  # precomputed: profile relevance or theme score
     status = effective_status(row, today)
     deadline, days = _base(row, today)
-    verdict = MAY_APPLY.get(row.get("may_apply") or "", row["verdict"])
+    verdict = MAY_APPLY.get(row.get("municipality_may_apply") or "", row["verdict"])
     hidden = ""
     if facts.get("o"):
         verdict = "not eligible"
@@ -322,15 +435,18 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
         hidden = hidden or "excluded"
     if status == "closed":
         hidden = hidden or "closed"
-    d_factor, _ = deadline_factor(status, days)
-    if status != "closed" and row.get("stale"):
-        d_factor = min(d_factor, STALE_FACTOR)  # its only dates are years old: verify first
+    stale = bool(row.get("stale"))
+    d_factor, _ = deadline_factor(status, days, stale)
     s_factor = row["size_factor"] if row["size_factor"] is not None else 0.9
     if profile and profile.min_budget_sek:
         s_factor, _ = size_factor(
-            row["budget_amount"], row["budget_currency"], profile.min_budget_sek
-        )
+            row["budget_amount"], row["budget_currency"], profile.min_budget_sek,
+            row.get("max_per_project"),
+        )  # fmt: skip
     e_factor = ELIGIBILITY_FACTORS[verdict]
+    dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
+    tier = _tier(status, dated, stale)
+    joint = joint_reason(row)
     return Ranked(
         id=row["id"],
         title=row["title"],
@@ -349,21 +465,30 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
         themes={},  # filled by explain_reasons() for the calls that are shown
         eligibility=verdict,
         factors={
-            "relevance": round(relevance, 3),
+            "relevance": round(relevance, 4),
             "eligibility": e_factor,
             "deadline": d_factor,
             "size": s_factor,
         },
         reasons=[],
         hidden=hidden,
-        evidence={"_themes": row["themes"], "_facts": facts},
+        evidence={
+            "_themes": row["themes"],
+            "_facts": facts,
+            "_per_project": row.get("max_per_project"),
+            "_stale": stale,
+        },
+        tier=tier,
+        verify=tier == TIER_VERIFY,
+        joint=bool(joint),
+        joint_reason=joint,
         max_per_project=row.get("max_per_project"),
         funding_rate_max=row.get("funding_rate_max"),
         cofinancing_required=None
         if row.get("cofinancing_required") is None
         else bool(row["cofinancing_required"]),
         deadline_has_time=bool(row.get("deadline_has_time")),
-        stale=bool(row.get("stale")),
+        stale=stale,
     )
 
 
@@ -387,6 +512,18 @@ def explain_reasons(
     facts = r.evidence.get("_facts", {})
     reasons = []
     if profile is not None:
+        parts = relevance_parts(themes, weights, facts)
+        r.factors = {
+            "themes": parts["themes"],
+            "keywords": parts["keywords"],
+            "exclusion": parts["exclusion"],
+            **r.factors,
+        }
+        if parts["keywords"]:
+            reasons.append(
+                f"keyword bonus +{parts['keywords']:.3f} for "
+                + ", ".join(f"'{k}'" for k in facts.get("k", []))
+            )
         for t in sorted(weighted, key=lambda t: -weighted[t])[:2]:
             if weighted[t] > 0.02:
                 terms = ", ".join(f"'{x}'" for x in top_terms(evidence, t))
@@ -405,16 +542,15 @@ def explain_reasons(
         reasons.append(f"{theme.id} {r.themes[theme.id]:.2f} ({terms})")
     why = "; ".join(el_evidence[:2])
     reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
-    reasons.append(
-        "only years-old dates: verify"
-        if r.status != "closed" and r.stale
-        else deadline_factor(r.status, r.days_left)[1]
-    )
+    reasons.append(deadline_factor(r.status, r.days_left, r.evidence.get("_stale", False))[1])
     reasons.append(
         size_factor(
-            r.budget_amount, r.budget_currency, profile.min_budget_sek if profile else None
+            r.budget_amount, r.budget_currency, profile.min_budget_sek if profile else None,
+            r.evidence.get("_per_project"),
         )[1]
-    )
+    )  # fmt: skip
+    if r.joint:
+        reasons.append(f"joint opportunity: {r.joint_reason}")
     r.reasons = reasons
     r.evidence = evidence
     r.eligibility_evidence = el_evidence

@@ -276,6 +276,7 @@ CLI: dict[str, dict[str, str]] = {
         "last_success": "last success", "last_failure": "last failure",
         "failures": "failures in a row", "yes": "yes", "never": "never",
         "rank_title": "Where {name} should engage ({today})",
+        "rank_title_closed": "Calls for {name}, closed ones included ({today})",
         "theme_title": "Calls for the theme {theme} ({today})",
         "rank_empty": "{heading}: no matching calls (try --include-closed or --all).",
         "calls_title": "{n} calls", "decisions_title": "{n} decisions",
@@ -296,6 +297,7 @@ CLI: dict[str, dict[str, str]] = {
         "calls": "utlysningar", "open": "öppna", "last_success": "senast lyckad",
         "last_failure": "senaste fel", "failures": "fel i rad", "yes": "ja", "never": "aldrig",
         "rank_title": "Där {name} bör engagera sig ({today})",
+        "rank_title_closed": "Utlysningar för {name}, stängda medräknade ({today})",
         "theme_title": "Utlysningar inom temat {theme} ({today})",
         "rank_empty": "{heading}: inga utlysningar passar (prova --include-closed eller --all).",
         "calls_title": "{n} utlysningar", "decisions_title": "{n} beslut",
@@ -367,6 +369,12 @@ EXPLAIN: dict[str, dict[str, str]] = {
         "weighted": "weighted", "evidence": "evidence (field, points)",
         "eligibility": "Eligibility", "why": "Why",
         "facts_from": "Facts from other listings of this call",
+        "relevance_parts": "relevance {relevance:.4f} = (themes {themes:.4f} + keyword bonus "
+        "{keywords:.4f}) x exclusion {exclusion}",
+        "theme_score": "theme score = 1 - e^(-points/{saturation}) over the theme's terms (below: "
+        "the strongest eight), x {exclude} with one of its exclusion phrases",
+        "verify": "status: verify with the funder (listed below every dated call)",
+        "joint": "joint opportunity: {reason}",
     },
     "sv": {
         "formula": "prioritet {score:.3f} = relevans {relevance:.3f} x behörighet {eligibility} "
@@ -374,6 +382,12 @@ EXPLAIN: dict[str, dict[str, str]] = {
         "themes_for": "Teman för {name}", "theme": "tema", "score": "poäng", "weight": "vikt",
         "weighted": "viktad", "evidence": "belägg (fält, poäng)", "eligibility": "Behörighet",
         "why": "Varför", "facts_from": "Uppgifter från andra publiceringar av utlysningen",
+        "relevance_parts": "relevans {relevance:.4f} = (teman {themes:.4f} + nyckelordsbonus "
+        "{keywords:.4f}) x uteslutning {exclusion}",
+        "theme_score": "temapoäng = 1 - e^(-poäng/{saturation}) över temats termer (nedan: de "
+        "åtta starkaste), x {exclude} med någon av temats uteslutande fraser",
+        "verify": "status: kontrollera hos finansiären (listas under alla daterade utlysningar)",
+        "joint": "gemensam möjlighet: {reason}",
     },
 }  # fmt: skip
 

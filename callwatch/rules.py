@@ -29,6 +29,10 @@ class Theme:
     terms: dict[str, float]
     exclude: list[str] = field(default_factory=list)
     description: str = ""
+    scope_in: str = ""
+    scope_out: str = ""
+    references: list[str] = field(default_factory=list)
+    topics: dict[str, dict[str, float]] = field(default_factory=dict)  # sub-topic -> terms
 
     def label(self, lang: str = "sv") -> str:
         return self.label_sv if lang == "sv" else self.label_en
@@ -114,21 +118,59 @@ def load_themes(path: Path) -> dict[str, Theme]:
             isinstance(label.get(k), str) for k in ("sv", "en")
         ):
             raise ConfigError(f"{path}: key '{tid}.label' needs sv and en strings")
-        unknown = set(t) - {"label", "terms", "exclude", "description"}
+        unknown = set(t) - {"label", "terms", "exclude", "description", "scope", "references"}
         if unknown:
             raise ConfigError(f"{path}: unknown key '{tid}.{sorted(unknown)[0]}'")
+        scope = t.get("scope", {})
+        if not isinstance(scope, dict) or set(scope) - {"in", "out"}:
+            raise ConfigError(f"{path}: key '{tid}.scope' must be a table with 'in' and 'out'")
+        for k in ("in", "out"):
+            if not isinstance(scope.get(k, ""), str):
+                raise ConfigError(f"{path}: key '{tid}.scope.{k}' must be a string")
+        topics = _topics(path, tid, t.get("terms"))
+        terms: dict[str, float] = {}
+        words: dict[str, str] = {}  # each word or phrase belongs to one concept of a theme
+        for topic, group in topics.items():
+            for term, weight in group.items():
+                for alt in (a.strip().casefold() for a in term.split("|")):
+                    if alt in words:
+                        raise ConfigError(
+                            f"{path}: key '{tid}.terms.{topic}.\"{term}\"': '{alt}' is listed "
+                            f'twice (also in "{words[alt]}")'
+                        )
+                    words[alt] = term
+                terms[term] = weight
         themes[tid] = Theme(
             id=tid,
             label_sv=label["sv"],
             label_en=label["en"],
-            terms=_terms(path, f"{tid}.terms", t.get("terms")),
+            terms=terms,
             exclude=_str_list(path, f"{tid}.exclude", t.get("exclude")),
             description=str(t.get("description", "")),
+            scope_in=scope.get("in", ""),
+            scope_out=scope.get("out", ""),
+            references=_str_list(path, f"{tid}.references", t.get("references")),
+            topics=topics,
         )
     missing = [t for t in THEME_IDS_REQUIRED if t not in themes]
     if missing:
         raise ConfigError(f"{path}: theme '{missing[0]}' is missing")
     return themes
+
+
+def _topics(path: Path, tid: str, value: object) -> dict[str, dict[str, float]]:
+    """A theme's terms: either one table of "term" = weight, or sub-topic tables of them
+    (`[klimat.terms.klimatanpassning]`), as a coordinator lists the theme's concerns."""
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(
+            f"{path}: key '{tid}.terms' must be a non-empty table of \"term\" = weight"
+        )
+    grouped = {k: v for k, v in value.items() if isinstance(v, dict)}
+    flat = {k: v for k, v in value.items() if not isinstance(v, dict)}
+    topics = {topic: _terms(path, f"{tid}.terms.{topic}", v) for topic, v in grouped.items()}
+    if flat:
+        topics = {"": _terms(path, f"{tid}.terms", flat), **topics}
+    return topics
 
 
 def load_eligibility(path: Path) -> Eligibility:

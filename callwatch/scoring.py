@@ -18,6 +18,9 @@ from callwatch import clock, merge, store
 from callwatch.rank import profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
 
+# the facts extraction's `municipality_may_apply` column, where this database has it
+MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
+
 
 @dataclass
 class RefreshStats:
@@ -69,12 +72,22 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
                 analysis = matcher.analyse(call_fields(call))
+                verdict = MAY_APPLY.get(call.get("municipality_may_apply") or "")
+                if verdict:  # the facts extraction's answer beats the matcher's phrase hint
+                    analysis.eligibility = verdict
+                    analysis.eligibility_evidence = [
+                        f"municipality may apply: {call['municipality_may_apply']} (call facts)",
+                        *analysis.eligibility_evidence,
+                    ]
                 for pid, profile in rules.profiles.items():
                     outside = region_check(call["extra"] or {}, profile)
                     if outside:
                         analysis.profiles.setdefault(pid, {})["o"] = outside
                 analyses[call["id"]] = analysis
-                size, _ = size_factor(call["budget_amount"], call["budget_currency"], None)
+                size, _ = size_factor(
+                    call["budget_amount"], call["budget_currency"], None,
+                    call.get("max_per_project"),
+                )  # fmt: skip
                 facts[call["id"]] = (analysis.profiles, size)
 
     analyse(pending)

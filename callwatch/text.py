@@ -1,29 +1,46 @@
-"""Text analysis for Swedish and English: normalisation, tokens, Snowball stems, Swedish
-compounds and spelling variants. Used by the matcher for theme terms, eligibility phrases and
-municipality keywords alike.
+"""Text analysis for Swedish and English: normalisation, boilerplate removal, tokens, lemmas,
+Snowball stems and real Swedish compound splitting. Used by the matcher for theme terms,
+eligibility phrases and municipality keywords alike.
 
-A term matches a token when they share the raw form or a stem from the same stemmer. Single-word
-terms of 5+ letters also match as the first or last part of a longer Swedish compound
-("klimat" in "klimatanpassningsåtgärder", "bostad" in "bostadsförsörjning", "trafik" in
-"kollektivtrafik"); shorter ones match whole words only, because "unga" is part of "tunga".
+A term word matches a token when they share a form: the raw word, its Swedish lemma (simplemma's
+Swedish data), or a Snowball stem (Swedish, English; English inflections are left to the stem).
+A Swedish compound is split into known
+words from a Swedish word-frequency list (wordfreq), so "klimatanpassningsåtgärder" is
+klimat + anpassning + åtgärder and "medborgarinflytande" is medborgare + inflytande; a term that
+is one of those parts (or a run of them, "klimatanpassning") matches as "compound". Vocabularies
+built with `compounds=False` (place names, a municipality's own keywords) match whole words
+only, so "Norrland" never matches inside "Västernorrland".
+
+A term may name one concept in several words and languages, separated by " | "
+("energi | energy"): however many of them a text uses, they are one piece of evidence.
+
+Hostile input: tokens longer than MAX_TOKEN characters are dropped before any per-token work
+(no stemming, lemmatising or splitting of a megabyte-long "word").
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
-import snowballstemmer
+import snowballstemmer  # uses PyStemmer's C implementation when it is installed
 
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
-COMPOUND_MIN = 5  # a term this long may be part of a compound
+MAX_TOKEN = 40  # longer "words" are junk (or an attack): skipped before any per-token work
+SPLIT_MIN = 7  # tokens this long may be compounds
+PART_MIN = 3  # a compound part is at least this long ...
+PART_ZIPF = 2.5  # ... and at least this common in Swedish (wordfreq's Zipf scale)
+MAX_PARTS = 4
+COMPOUND_MIN = 5  # a term word this long may match as a compound part ("unga" is in "tunga")
 FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differences
 FUZZY_CUTOFF = 90.0
+ALTERNATIVES = "|"  # "energi | energy": one concept in several words
 
 
 def normalise(text: str) -> str:
@@ -31,21 +48,336 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalise(text))
+    """Lower-cased words, without the over-long ones (see MAX_TOKEN)."""
+    return [t for t in _TOKEN.findall(normalise(text)) if len(t) <= MAX_TOKEN]
+
+
+# ---- boilerplate -------------------------------------------------------------------------------
+# Text found on almost every funder page that says nothing about the call's topic: logging in to
+# the e-service, cookies, navigation, contact details and "how to apply" instructions. A segment
+# (line or sentence) that contains one of these is dropped; in a very long segment only the
+# phrase itself is.
+_BOILERPLATE = re.compile(
+    r"\b(?:"
+    r"logga (?:in|ut)\w*|log (?:in|out)|sign (?:in|up)|inloggning\w*|bank-?id|e-legitimation\w*"
+    r"|(?:i|via|genom|till|från) (?:vår |vårt |våra |din |ditt |myndighetens )?e-tjänst\w*"
+    r"|e-tjänsten\w*|e-tjänst (?:för|där) (?:ansök|sök)\w*|ansökningssystem\w*|prisma"
+    r"|cookies?|kakor|kaka|webbkakor|personuppgift\w*|privacy (?:policy|notice|statement)|integritetspolicy"
+    r"|hoppa till \w+|skip to \w+|till startsidan|startsida|huvudmeny|meny|menu|sidfot|footer"
+    r"|dela (?:sidan|på)|share (?:this|on)|skriv ut|print this|senast (?:uppdaterad|ändrad)\w*"
+    r"|last (?:updated|modified)|publicerad|sidansvarig|tillgänglighetsredogörelse"
+    r"|accessibility statement|nyhetsbrev\w*|newsletter\w*|prenumerera\w*|subscribe"
+    r"|följ oss|follow us|kontakta oss|kontakt(?:person|uppgifter)\w*|contact (?:us|person|details)"
+    r"|frågor om (?:utlysningen|ansökan)|questions about|telefon\w*|tel|e-post|email|e-mail"
+    r"|så (?:ansöker|söker) du|hur (?:du )?(?:ansöker|söker)|how to apply|ansökan (?:görs|skickas|lämnas)"
+    r"|submit (?:your|the|an) application|application form|ansökningsformulär\w*|webbinari\w*"
+    r"|webinar\w*|informationsmöte\w*|funding (?:&|and) tenders portal"
+    r")\b"
+)
+_SEGMENT = re.compile(r"[^\n.!?•|]+[.!?•|]?")
+LONG_SEGMENT = 300
+
+
+# Every boilerplate phrase contains one of these words (or a word starting with one of the
+# prefixes): a text without any of them (many are) skips the phrase search.
+BOILERPLATE_WORDS = frozenset(
+    [
+        "logga",
+        "log",
+        "sign",
+        "bank",
+        "bankid",
+        "prisma",
+        "cookie",
+        "cookies",
+        "kakor",
+        "kaka",
+        "webbkakor",
+        "privacy",
+        "integritetspolicy",
+        "hoppa",
+        "skip",
+        "startsidan",
+        "startsida",
+        "huvudmeny",
+        "meny",
+        "menu",
+        "sidfot",
+        "footer",
+        "dela",
+        "share",
+        "skriv",
+        "print",
+        "senast",
+        "last",
+        "publicerad",
+        "sidansvarig",
+        "tillgänglighetsredogörelse",
+        "accessibility",
+        "subscribe",
+        "följ",
+        "follow",
+        "kontakta",
+        "contact",
+        "frågor",
+        "questions",
+        "tel",
+        "post",
+        "email",
+        "mail",
+        "ansöker",
+        "söker",
+        "apply",
+        "ansökan",
+        "submit",
+        "form",
+        "tenders",
+    ]
+)
+BOILERPLATE_PREFIXES = (
+    "inloggning", "legitimation", "tjänst", "ansökningssystem", "personuppgift", "nyhetsbrev",
+    "newsletter", "prenumerera", "kontakt", "telefon", "ansökningsformulär", "webbinari",
+    "webinar", "informationsmöte",
+)  # fmt: skip
+
+
+_BOILERPLATE_PREFIX = re.compile(r"\b(?:" + "|".join(BOILERPLATE_PREFIXES) + ")")
+
+
+def clean_tokens(text: str) -> tuple[list[str], list[str]]:
+    """(all tokens, tokens outside boilerplate segments) of a text, in one pass: only segments
+    with a boilerplate word are searched for boilerplate phrases."""
+    low = normalise(text)
+    every: list[str] = []
+    clean: list[str] = []
+    find = _TOKEN.findall
+    for seg in _SEGMENT.findall(low):
+        toks = [t for t in find(seg) if len(t) <= MAX_TOKEN]
+        every += toks
+        if (
+            not BOILERPLATE_WORDS.isdisjoint(toks) or _BOILERPLATE_PREFIX.search(seg)
+        ) and _BOILERPLATE.search(seg):
+            if len(seg) > LONG_SEGMENT:
+                clean += [t for t in find(_BOILERPLATE.sub(" ", seg)) if len(t) <= MAX_TOKEN]
+            continue
+        clean += toks
+    return every, clean
+
+
+def strip_boilerplate(text: str) -> str:
+    """The text without its boilerplate segments (see _BOILERPLATE)."""
+    low = normalise(text)
+    spans = [m.span() for m in _BOILERPLATE.finditer(low)]
+    if not spans:
+        return text
+    if len(low) != len(text):  # casefolding changed the length (ß...): work on the folded text
+        text = low
+    out: list[str] = []
+    k = 0
+    for m in _SEGMENT.finditer(low):
+        start, end = m.span()
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k == len(spans) or spans[k][0] >= end:
+            out.append(text[start:end])
+        elif end - start > LONG_SEGMENT:
+            out.append(_BOILERPLATE.sub(" ", low[start:end]))
+    return " ".join(out)
+
+
+# ---- word forms --------------------------------------------------------------------------------
+
+
+@cache
+def _lemmatiser():  # noqa: ANN202
+    import simplemma
+
+    return simplemma.lemmatize
+
+
+@cache
+def swedish_words() -> dict[str, float]:
+    """Swedish words common enough to be compound parts, with their Zipf frequency."""
+    import wordfreq
+
+    floor = 10 ** (PART_ZIPF - 9)
+    return {
+        w: math.log10(f) + 9
+        for w, f in wordfreq.get_frequency_dict("sv").items()
+        if f >= floor and len(w) >= PART_MIN and w.isalpha()
+    }
+
+
+@lru_cache(maxsize=400_000)
+def forms(word: str) -> frozenset[str]:
+    """The forms a word is looked up by: raw, lemmas, Swedish and English stems."""
+    out = {word, "sv:" + _SV.stemWord(word), "en:" + _EN.stemWord(word)}
+    if len(word) > 3:  # the lemma list maps some short words oddly (sv "ai" -> "be")
+        sv = _lemmatiser()(word, lang="sv")
+        if sv[:2] == word[:2]:  # an inflection ("bostäder" -> "bostad"), not another word
+            out |= {"ls:" + sv, "sv:" + _SV.stemWord(sv)}
+    return frozenset(out)
+
+
+# Endings that the frequency list also has as "words" but that are never a compound's last part.
+_NOT_A_PART = frozenset(
+    [
+        "ning",
+        "ningen",
+        "ningar",
+        "ingen",
+        "ingar",
+        "ande",
+        "ende",
+        "else",
+        "het",
+        "heten",
+        "lig",
+        "liga",
+        "ligt",
+        "skap",
+        "tion",
+        "tioner",
+        "are",
+        "arna",
+        "ering",
+        "eringen",
+        "erna",
+        "ism",
+        "ist",
+        "iska",
+        "isk",
+        "ell",
+        "ella",
+    ]
+)
+
+
+# Prepositions and particles: a word that starts with one is a derivation ("förebyggande",
+# "underlag", "överenskommelse"), not a compound of two topics.
+_PARTICLES = frozenset(
+    [
+        "före",
+        "efter",
+        "under",
+        "över",
+        "genom",
+        "mellan",
+        "till",
+        "fram",
+        "samman",
+        "utan",
+        "inom",
+        "utom",
+        "ihop",
+        "bort",
+        "upp",
+        "mot",
+        "vid",
+        "med",
+        "för",
+        "från",
+        "kring",
+        "bakom",
+        "enligt",
+    ]
+)
+# Swedish inflection endings, longest first: a last part "svinnet" is the word "svinn"
+_INFLECTED = ("erna", "arna", "orna", "ens", "ets", "en", "et", "na", "er", "ar", "or", "n", "t")
 
 
 @lru_cache(maxsize=200_000)
-def keys(token: str) -> tuple[str, ...]:
-    """The forms a token is looked up by: raw, Swedish stem and English stem."""
-    return (token, "sv:" + _SV.stemWord(token), "en:" + _EN.stemWord(token))
+def _split(word: str) -> tuple[tuple[str, int, int], ...]:
+    """A Swedish compound's parts as (dictionary word, start, end) in `word`, or () when it is
+    not one. Fewest parts win, then the most common parts. A part may be followed by a linking
+    "s" ("bostad-s-byggnad") and a non-final part may drop a final -e or -a of its dictionary
+    form ("medborgar(e)-inflytande"). A word that is itself in the dictionary is split only
+    into longer, common parts, so "tillgänglighet" stays whole but "kollektivtrafiken" splits.
+    """
+    n = len(word)
+    if n < SPLIT_MIN or n > MAX_TOKEN:
+        return ()
+    vocab = swedish_words()
+    known = word in vocab
+    min_len, min_zipf = (4, 3.0) if known else (PART_MIN, PART_ZIPF)
+    # best[i]: (number of parts, -sum of Zipf, parts) for the rest of the word from i
+    best: list[tuple[int, float, tuple[tuple[str, int, int], ...]] | None] = [None] * (n + 1)
+    best[n] = (0, 0.0, ())
+    for i in range(n - min_len, -1, -1):
+        candidates = []
+        for j in range(i + min_len, n + 1 if i else n - min_len + 1):  # two parts at least
+            piece = word[i:j]
+            last = j == n
+            found = piece if piece in vocab else None
+            if found is None and known:
+                pass  # a dictionary word splits only into plain dictionary words
+            elif found is None and not last:
+                found = next((piece + e for e in "ea" if piece + e in vocab), None)
+            elif found is None and len(piece) > 5:  # inflected last part: "cykel-banorna"
+                found = next(
+                    (
+                        piece[: -len(e)]
+                        for e in _INFLECTED
+                        if piece.endswith(e)
+                        and len(piece) - len(e) >= 4
+                        and piece[: -len(e)] in vocab
+                    ),
+                    None,
+                )
+            if found is None or vocab[found] < min_zipf or (last and piece in _NOT_A_PART):
+                continue
+            if i == 0 and found in _PARTICLES:
+                continue  # "före-byggande" is förebyggande (preventive), not a kind of building
+            for k in (j, j + 1) if not last and word[j] == "s" else (j,):
+                rest = best[k]
+                if rest is None or rest[0] + 1 > MAX_PARTS or (k == n) != last:
+                    continue
+                part = (found, i, j)
+                candidates.append((rest[0] + 1, rest[1] - vocab[found], (part, *rest[2])))
+        if candidates:
+            best[i] = min(candidates)
+    return best[0][2] if best[0] else ()
 
 
-@dataclass
+def split_compound(word: str) -> tuple[str, ...]:
+    """A Swedish compound's parts as dictionary words ("cykelinfrastrukturen" -> cykel,
+    infrastrukturen), or () when it is not one."""
+    return tuple(p[0] for p in _split(word))
+
+
+def _swedish(keys: frozenset[str]) -> frozenset[str]:
+    """A Swedish compound part's forms without its English stem ("age" is no part of
+    "bidraget")."""
+    return frozenset(k for k in keys if not k.startswith("en:"))
+
+
+@lru_cache(maxsize=200_000)
+def compound_forms(word: str) -> frozenset[str]:
+    """Forms of a compound's parts (and of their own parts) and of each run of adjacent parts
+    ("klimatanpassning" in "klimatanpassningsåtgärder"), without the whole word's own forms."""
+    parts = _split(word)
+    if not parts:
+        return frozenset()
+    out: set[str] = set()
+    for a in range(len(parts)):
+        out |= _swedish(forms(parts[a][0]))
+        out |= compound_forms(parts[a][0])
+        for b in range(a + 2, len(parts) + 1):
+            if b - a < len(parts):
+                out |= _swedish(forms(word[parts[a][1] : parts[b - 1][2]]))
+    return frozenset(out - forms(word))
+
+
+# ---- vocabularies ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
 class Term:
-    """One phrase to look for, with what it belongs to (theme id, 'eligible', a keyword...)."""
+    """One concept to look for, in one or more words/phrases ("energi | energy"), with what it
+    belongs to (theme id, 'eligible', a keyword...)."""
 
     text: str
-    parts: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
     owner: str
     weight: float
 
@@ -55,38 +387,45 @@ class Hit:
     term: Term
     field: str
     position: int
+    length: int  # tokens covered
     how: str  # exact | compound | fuzzy
+    form: str  # the alternative that matched, as written in the rules
+    literal: bool = False  # the text has the alternative's very words (not an inflection)
 
 
 @dataclass
 class Vocabulary:
-    """Compiled lookup tables for a set of terms."""
+    """Compiled lookup tables for a set of terms. `compounds=False`: whole words only."""
 
-    single: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
-    compound: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
-    phrases: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
-    fuzzy_pool: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    compounds: bool = True
+    single: dict[str, list[tuple[Term, str]]] = field(default_factory=lambda: defaultdict(list))
+    phrases: dict[str, list[tuple[Term, tuple[str, ...], str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    fuzzy_pool: dict[str, list[tuple[Term, str]]] = field(default_factory=lambda: defaultdict(list))
     _fuzzy_cache: dict[str, str | None] = field(default_factory=dict)
-    _cache: dict[str, tuple[list[tuple[Term, str]], list[Term]]] = field(default_factory=dict)
+    # token -> ([(term, how, alternative, literal)], [phrases it may start])
+    _cache: dict[str, tuple[list[tuple[Term, str, str, bool]], list]] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)  # tokens looked up
+    _live: set[str] = field(default_factory=set)  # ... of which these match something
 
-    def add(self, text: str, owner: str, weight: float) -> None:
-        self._cache.clear()
-        parts = tuple(tokens(text))
-        if not parts:
-            return
-        term = Term(text, parts, owner, weight)
-        if len(parts) == 1:
-            word = parts[0]
-            for k in keys(word):
-                self.single[k].append(term)
-            if len(word) >= COMPOUND_MIN:
-                self.compound[word].append(term)
-                self.compound[keys(word)[1]].append(term)  # Swedish stem: "bostad", "klimat"
-            if len(word) >= FUZZY_MIN:
-                self.fuzzy_pool[word].append(term)
-        else:
-            for k in keys(parts[0]):
-                self.phrases[k].append(term)
+    def add(self, text: str, owner: str, weight: float) -> Term | None:
+        self._cache.clear(), self._seen.clear(), self._live.clear()
+        alts = [(a.strip(), tuple(tokens(a))) for a in text.split(ALTERNATIVES)]
+        alts = [(a, p) for a, p in alts if p]
+        if not alts:
+            return None
+        term = Term(text.strip(), tuple(p for _, p in alts), owner, weight)
+        for shown, parts in alts:
+            if len(parts) == 1:
+                for k in forms(parts[0]):
+                    self.single[k].append((term, shown))
+                if len(parts[0]) >= FUZZY_MIN:
+                    self.fuzzy_pool[parts[0]].append((term, shown))
+            else:
+                for k in forms(parts[0]):
+                    self.phrases[k].append((term, parts, shown, tuple(forms(p) for p in parts)))
+        return term
 
     def _fuzzy(self, token: str) -> str | None:
         if token not in self._fuzzy_cache:
@@ -98,29 +437,35 @@ class Vocabulary:
             self._fuzzy_cache[token] = best[0] if best else None
         return self._fuzzy_cache[token]
 
-    def _lookup(self, tok: str) -> tuple[list[tuple[Term, str]], list[Term]]:
+    def _lookup(self, tok: str) -> tuple[list[tuple[Term, str, str, bool]], list]:
         """Per distinct token (cached): single-word terms it matches, and phrases it may start.
         Compound parts and spelling variants are tried only when no whole-word term matches."""
         cached = self._cache.get(tok)
         if cached is not None:
             return cached
-        matched: list[tuple[Term, str]] = []
-        phrases: list[Term] = []
+        matched: list[tuple[Term, str, str, bool]] = []
+        phrases: list = []
         seen: set[int] = set()
-        for k in keys(tok):
-            for term in self.single.get(k, ()):
+        for k in sorted(forms(tok)):  # sorted: the same order in every process
+            for term, shown in self.single.get(k, ()):
                 if id(term) not in seen:
                     seen.add(id(term))
-                    matched.append((term, "exact"))
-            phrases.extend(t for t in self.phrases.get(k, ()) if t not in phrases)
-        if not matched and len(tok) >= COMPOUND_MIN + 2:
-            for term in self._compound_parts(tok):
-                if id(term) not in seen:
-                    seen.add(id(term))
-                    matched.append((term, "compound"))
-        if not matched and len(tok) >= FUZZY_MIN and self.fuzzy_pool:
+                    matched.append((term, "exact", shown, normalise(shown) == tok))
+            for entry in self.phrases.get(k, ()):
+                if entry not in phrases:
+                    phrases.append(entry)
+        if self.compounds and len(tok) >= SPLIT_MIN:
+            owners = {m[0].owner for m in matched}  # an owner with a whole-word match is done
+            for k in sorted(compound_forms(tok)):
+                for term, shown in self.single.get(k, ()):
+                    if len(shown) < COMPOUND_MIN or shown.count(" "):
+                        continue
+                    if id(term) not in seen and term.owner not in owners:
+                        seen.add(id(term))
+                        matched.append((term, "compound", shown, False))
+        if not matched and self.compounds and len(tok) >= FUZZY_MIN and self.fuzzy_pool:
             match = self._fuzzy(tok)
-            matched.extend((term, "fuzzy") for term in self.fuzzy_pool.get(match or "", ()))
+            matched.extend((t, "fuzzy", s, False) for t, s in self.fuzzy_pool.get(match or "", ()))
         self._cache[tok] = (matched, phrases)
         return matched, phrases
 
@@ -128,34 +473,35 @@ class Vocabulary:
         """Every term occurrence in a token list."""
         hits: list[Hit] = []
         cache = self._cache
+        distinct = set(toks)
+        for tok in distinct - self._seen:  # set algebra: the per-token work runs once per word
+            self._seen.add(tok)
+            matched, phrases = self._lookup(tok)
+            if matched or phrases:
+                self._live.add(tok)
+        live = distinct & self._live
+        if not live:
+            return hits
         for i, tok in enumerate(toks):
-            entry = cache.get(tok)
-            matched, phrases = entry if entry is not None else self._lookup(tok)
-            if not matched and not phrases:
+            if tok not in live:
                 continue
-            for term, how in matched:
-                hits.append(Hit(term, field_name, i, how))
-            for term in phrases:
-                if self._phrase_at(term, toks, i):
-                    hits.append(Hit(term, field_name, i, "exact"))
+            matched, phrases = cache[tok]
+            for term, how, shown, literal in matched:
+                hits.append(Hit(term, field_name, i, 1, how, shown, literal))
+            for term, parts, shown, part_forms in phrases:
+                if _phrase_at(part_forms, toks, i):
+                    literal = tuple(toks[i : i + len(parts)]) == parts
+                    hits.append(Hit(term, field_name, i, len(parts), "exact", shown, literal))
         return hits
 
-    def _phrase_at(self, term: Term, toks: list[str], i: int) -> bool:
-        if i + len(term.parts) > len(toks):
-            return False
-        for offset, part in enumerate(term.parts):
-            tok = toks[i + offset]
-            if tok != part and not set(keys(part)) & set(keys(tok)):
-                return False
-        return True
 
-    def _compound_parts(self, tok: str) -> list[Term]:
-        found: list[Term] = []
-        n = len(tok)
-        for cut in range(COMPOUND_MIN, n - 1):  # head: tok[:cut] ("klimat|anpassning")
-            found += self.compound.get(tok[:cut], [])
-        for cut in range(2, n - COMPOUND_MIN + 1):  # tail: tok[cut:] ("kollektiv|trafik")
-            tail = tok[cut:]
-            found += self.compound.get(tail, [])
-            found += self.compound.get(keys(tail)[1], [])
-        return found
+def _phrase_at(part_forms: tuple[frozenset[str], ...], toks: list[str], i: int) -> bool:
+    """Whether a phrase (its words' forms) starts at toks[i]; its first word already matched."""
+    if i + len(part_forms) > len(toks):
+        return False
+    for offset in range(1, len(part_forms)):
+        tok = toks[i + offset]
+        pf = part_forms[offset]
+        if tok not in pf and pf.isdisjoint(forms(tok)):
+            return False
+    return True

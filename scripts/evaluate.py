@@ -1,10 +1,26 @@
-"""Evaluate theme ranking on the labelled development set (tests/eval/).
+"""Evaluate theme and municipality ranking on the labelled development set (tests/eval/).
 
-For each theme, ranks every call in the set by callwatch's theme score and by a search-box
-baseline (BM25 over title + text, the theme's own Swedish and English name as the query), then
-reports nDCG@10 and P@10 (relevant = label 2 or 3) against the hand labels.
+Items: tests/eval/pool_themes.jsonl (real call texts, GDP records, listing cards, pages; each
+with `split` tune or heldout) plus the ten calls of the offline recordings (tune).
+Labels: the independent labels labels_themes_T1.jsonl and labels_themes_T2.jsonl (grades 0-3 per
+theme and whether a municipality may apply; where both labellers labelled an item, the grades
+are averaged), and for the items they do not cover the older labels.toml (written by the
+original rule author; those items are all tune).
 
-    python scripts/evaluate.py [--json]
+For each split separately:
+- per theme: every item of the split ranked by callwatch's theme score, and by a search-box
+  baseline (BM25 over title + text, the theme's Swedish and English name as the query);
+  nDCG@10 (gain 2^grade - 1) and P@10 (relevant = grade >= 2);
+- per municipality profile m: gain on call c = max over themes t of label_t(c) x weight of t in
+  rules/kommuner/m.toml, and 0 where the labels say a municipality may not apply (kommun = "no";
+  averaged over the labellers); callwatch ranks by the profile's relevance x eligibility factor
+  (as `rank --kommun` does before deadline and size), the baseline by the sum over themes of
+  weight x BM25(theme name); relevant = gain >= 1.5.
+
+    python scripts/evaluate.py [--json] [--split tune|heldout] [--diagnose THEME|KOMMUN]
+
+--diagnose prints, for TUNE items only, the top ten and the relevant items missed: the held-out
+items' texts and labels are never printed, so rules can be written without reading them.
 """
 
 from __future__ import annotations
@@ -24,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from callwatch import rules as rules_mod  # noqa: E402
 from callwatch import sources  # noqa: E402
 from callwatch.match import Matcher, call_fields, common_factors, score  # noqa: E402
+from callwatch.rank import ELIGIBILITY_FACTORS, profile_relevance  # noqa: E402
 from callwatch.text import tokens  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
@@ -32,14 +49,20 @@ SHORT = {
     "med": "medborgardialog", "mob": "mobilitet", "kli": "klimat", "kon": "konsumtion",
 }  # fmt: skip
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
+SPLITS = ("tune", "heldout")
+RELEVANT_GRADE = 2.0
+RELEVANT_GAIN = 1.5
+FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
-def load_docs() -> dict[str, dict]:
-    """id -> call fields, from the call texts and the offline recordings."""
+def load_docs() -> tuple[dict[str, dict], dict[str, str]]:
+    """id -> call fields and id -> split, from the item pool and the offline recordings."""
     docs: dict[str, dict] = {}
-    for line in (EVAL / "calltexts.jsonl").read_text(encoding="utf-8").splitlines():
+    split: dict[str, str] = {}
+    for line in (EVAL / "pool_themes.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         docs[r["id"]] = {"title": r["title"], "description": r["text"]}
+        split[r["id"]] = r["split"]
     specs = {s.id: s for s in sources.load_all(ROOT / "sources")}
     rec = ROOT / "callwatch" / "recordings"
     for source in ("eu-ft", "vinnova"):
@@ -48,23 +71,41 @@ def load_docs() -> dict[str, dict]:
             body = (rec / source / entry["file"]).read_bytes()
             for c in specs[source].adapter().parse(specs[source], body, NOW):
                 docs[c.id] = c.to_dict()
-    return docs
+                split[c.id] = "tune"
+    return docs, split
 
 
-def load_labels() -> dict[str, dict[str, int]]:
-    data = tomllib.loads((EVAL / "labels.toml").read_text(encoding="utf-8"))["labels"]
-    return {doc: {SHORT[k]: v for k, v in grades.items()} for doc, grades in data.items()}
+def load_labels() -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Graded labels per item and theme, and per item the share of labellers who said a
+    municipality may take part (1.0 where nobody said)."""
+    grades: dict[str, dict[str, float]] = {}
+    may: dict[str, float] = {}
+    new: dict[str, list[dict]] = {}
+    for name in ("labels_themes_T1.jsonl", "labels_themes_T2.jsonl"):
+        for line in (EVAL / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                new.setdefault(r["id"], []).append(r)
+    for doc, rows in new.items():
+        grades[doc] = {t: sum(r.get(k, 0) for r in rows) / len(rows) for k, t in SHORT.items()}
+        may[doc] = sum(r.get("kommun") != "no" for r in rows) / len(rows)
+    old = tomllib.loads((EVAL / "labels.toml").read_text(encoding="utf-8"))["labels"]
+    for doc, g in old.items():
+        if doc not in grades:
+            grades[doc] = {SHORT[k]: float(v) for k, v in g.items()}
+            may[doc] = 1.0
+    return grades, may
 
 
-def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
-    dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
-    ideal = sorted(grades.values(), reverse=True)[:k]
+def ndcg_at(ranked: list[str], gains: dict[str, float], k: int = 10) -> float:
+    dcg = sum((2 ** gains.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted(gains.values(), reverse=True)[:k]
     idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
 
 
-def precision_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
-    return sum(1 for d in ranked[:k] if grades.get(d, 0) >= 2) / k
+def precision_at(ranked: list[str], gains: dict[str, float], cut: float, k: int = 10) -> float:
+    return sum(1 for d in ranked[:k] if gains.get(d, 0) >= cut) / k
 
 
 class BM25:
@@ -91,13 +132,37 @@ class BM25:
         return total
 
 
-def evaluate() -> dict:
+def _ranked(ids: list[str], key: dict[str, float]) -> list[str]:
+    return sorted(ids, key=lambda d: (-key.get(d, 0.0), d))
+
+
+def _row(ours: list[str], base: list[str], gains: dict[str, float], cut: float) -> dict:
+    return {
+        "relevant": sum(1 for g in gains.values() if g >= cut),
+        "ndcg10": round(ndcg_at(ours, gains), 3),
+        "p10": round(precision_at(ours, gains, cut), 3),
+        "baseline_ndcg10": round(ndcg_at(base, gains), 3),
+        "baseline_p10": round(precision_at(base, gains, cut), 3),
+        "few": sum(1 for g in gains.values() if g >= cut) < FEW,
+        "undefined": not any(g > 0 for g in gains.values()),
+    }
+
+
+def _mean(rows: dict[str, dict]) -> dict:
+    """Means over the rows that have any labelled item at all (nDCG is undefined without)."""
+    keys = ("ndcg10", "p10", "baseline_ndcg10", "baseline_p10")
+    rows = {k: r for k, r in rows.items() if not r["undefined"]}
+    return {k: round(sum(r[k] for r in rows.values()) / len(rows), 3) for k in keys}
+
+
+def compute() -> dict:
+    """Everything the report needs, per item (scores, labels); evaluate() aggregates it."""
     rules = rules_mod.load(ROOT / "rules")
-    docs = load_docs()
-    labels = load_labels()
-    missing = set(labels) ^ set(docs)
-    if missing:
-        raise SystemExit(f"labels and documents differ: {sorted(missing)[:5]}")
+    docs, split = load_docs()
+    grades, may = load_labels()
+    unlabelled = set(docs) - set(grades)
+    if unlabelled:
+        raise SystemExit(f"items without labels: {sorted(unlabelled)[:5]}")
     matcher = Matcher(rules)
     analyses = {d: matcher.analyse(call_fields(f)) for d, f in docs.items()}
     df: Counter[str] = Counter()
@@ -105,48 +170,142 @@ def evaluate() -> dict:
         df.update(a.terms())
     factors = common_factors(df, len(docs))
     scores = {d: score(a, factors) for d, a in analyses.items()}
-    bm25 = BM25({d: f"{f.get('title', '')} {f.get('description', '')}" for d, f in docs.items()})
-    results = {}
-    for tid, theme in rules.themes.items():
-        grades = {d: g.get(tid, 0) for d, g in labels.items()}
-        ours = sorted(docs, key=lambda d: (-(scores[d][tid].score if tid in scores[d] else 0), d))
-        query = tokens(f"{theme.label_sv} {theme.label_en}")
-        base = sorted(docs, key=lambda d: (-bm25.score(d, query), d))
-        results[tid] = {
-            "relevant": sum(1 for g in grades.values() if g >= 2),
-            "ndcg10": round(ndcg_at(ours, grades), 3),
-            "p10": round(precision_at(ours, grades), 3),
-            "baseline_ndcg10": round(ndcg_at(base, grades), 3),
-            "baseline_p10": round(precision_at(base, grades), 3),
-        }
-    mean = {
-        k: round(sum(r[k] for r in results.values()) / len(results), 3)
-        for k in ("ndcg10", "p10", "baseline_ndcg10", "baseline_p10")
+    texts = {d: f"{f.get('title', '')} {f.get('description', '')}" for d, f in docs.items()}
+    bm25 = BM25(texts)
+    base = {
+        tid: {d: bm25.score(d, tokens(f"{t.label_sv} {t.label_en}")) for d in docs}
+        for tid, t in rules.themes.items()
     }
-    return {"calls": len(docs), "themes": results, "mean": mean}
+    return {
+        "rules": rules,
+        "docs": docs,
+        "split": split,
+        "grades": grades,
+        "may": may,
+        "analyses": analyses,
+        "scores": {d: {t: s.score for t, s in sc.items()} for d, sc in scores.items()},
+        "evidence": {d: {t: s.evidence for t, s in sc.items()} for d, sc in scores.items()},
+        "base": base,
+    }
+
+
+def profile_gains(c: dict, pid: str) -> dict[str, float]:
+    weights = c["rules"].profiles[pid].weights
+    return {
+        d: c["may"][d] * max((g.get(t, 0) * w for t, w in weights.items()), default=0.0)
+        for d, g in c["grades"].items()
+    }
+
+
+def profile_scores(c: dict, pid: str) -> dict[str, float]:
+    weights = c["rules"].profiles[pid].weights
+    out = {}
+    for d, a in c["analyses"].items():
+        rel = profile_relevance(c["scores"][d], weights, a.profiles.get(pid, {}))
+        out[d] = rel * ELIGIBILITY_FACTORS[a.eligibility]
+    return out
+
+
+def evaluate(splits: tuple[str, ...] = SPLITS) -> dict:
+    c = compute()
+    rules = c["rules"]
+    out: dict = {"items": {s: sum(1 for v in c["split"].values() if v == s) for s in splits}}
+    for s in splits:
+        ids = [d for d in c["docs"] if c["split"][d] == s]
+        themes = {}
+        for tid in rules.themes:
+            gains = {d: c["grades"][d].get(tid, 0.0) for d in ids}
+            ours = _ranked(ids, {d: c["scores"][d].get(tid, 0.0) for d in ids})
+            themes[tid] = _row(ours, _ranked(ids, c["base"][tid]), gains, RELEVANT_GRADE)
+        profiles = {}
+        for pid, p in rules.profiles.items():
+            gains = {d: g for d, g in profile_gains(c, pid).items() if d in set(ids)}
+            ours = _ranked(ids, profile_scores(c, pid))
+            base = {d: sum(w * c["base"][t][d] for t, w in p.weights.items()) for d in ids}
+            profiles[pid] = _row(ours, _ranked(ids, base), gains, RELEVANT_GAIN)
+        stable = {k: r for k, r in themes.items() if not r["few"]}
+        out[s] = {
+            "themes": themes,
+            "themes_mean": _mean(themes),
+            "themes_mean_stable": _mean(stable),  # themes with at least FEW relevant items
+            "profiles": profiles,
+            "profiles_mean": _mean(profiles),
+        }
+    return out
+
+
+def diagnose(name: str) -> None:
+    """Top ten and missed relevant TUNE items for one theme or municipality profile."""
+    c = compute()
+    rules = c["rules"]
+    ids = [d for d in c["docs"] if c["split"][d] == "tune"]  # never the held-out items
+    if name in rules.themes:
+        key = {d: c["scores"][d].get(name, 0.0) for d in ids}
+        gains = {d: c["grades"][d].get(name, 0.0) for d in ids}
+        cut = RELEVANT_GRADE
+    else:
+        pid = rules.profile(name).id
+        key = {d: v for d, v in profile_scores(c, pid).items() if d in set(ids)}
+        gains = {d: g for d, g in profile_gains(c, pid).items() if d in set(ids)}
+        cut = RELEVANT_GAIN
+    ranked = _ranked(ids, key)
+    print(f"{name}: tune nDCG@10 {ndcg_at(ranked, gains):.3f}\n")
+    theme = name if name in rules.themes else None
+
+    def show(d: str, i: int) -> None:
+        ev = c["evidence"][d].get(theme, [])[:5] if theme else []
+        print(
+            f"{i:>3} {key.get(d, 0):.3f} gain {gains.get(d, 0):.1f}  {d}  {c['docs'][d]['title'][:70]}"
+        )
+        if ev:
+            print("      " + ", ".join(f"{e[0]}({e[1][:1]}) {e[2]}" for e in ev))
+
+    for i, d in enumerate(ranked[:10], 1):
+        show(d, i)
+    print("\nrelevant below the top ten:")
+    for i, d in enumerate(ranked, 1):
+        if i > 10 and gains.get(d, 0) >= cut:
+            show(d, i)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", action="store_true")
-    out = evaluate()
-    if ap.parse_args().json:
+    ap.add_argument("--diagnose", metavar="THEME_OR_KOMMUN")
+    ap.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
+    args = ap.parse_args()
+    if args.diagnose:
+        diagnose(args.diagnose)
+        return
+    splits = (args.split,) if args.split else SPLITS
+    out = evaluate(splits)
+    if args.json:
         print(json.dumps(out, indent=2))
         return
-    print(f"{out['calls']} labelled calls\n")
-    print(
-        f"{'theme':20} {'rel':>4} {'nDCG@10':>8} {'P@10':>6} {'BM25 nDCG@10':>13} {'BM25 P@10':>10}"
-    )
-    for tid, r in out["themes"].items():
-        print(
-            f"{tid:20} {r['relevant']:>4} {r['ndcg10']:>8.3f} {r['p10']:>6.2f} "
-            f"{r['baseline_ndcg10']:>13.3f} {r['baseline_p10']:>10.2f}"
-        )
-    m = out["mean"]
-    print(
-        f"{'mean':20} {'':>4} {m['ndcg10']:>8.3f} {m['p10']:>6.2f} {m['baseline_ndcg10']:>13.3f} "
-        f"{m['baseline_p10']:>10.2f}"
-    )
+    for s in splits:
+        print(f"== {s}: {out['items'][s]} items ==")
+        for what in ("themes", "profiles"):
+            print(
+                f"{what[:-1]:22} {'rel':>4} {'nDCG@10':>8} {'P@10':>6} {'BM25 nDCG@10':>13} "
+                f"{'BM25 P@10':>10}"
+            )
+            for k, r in out[s][what].items():
+                few = "  (few relevant: unstable)" if r["few"] else ""
+                if r["undefined"]:
+                    few = "  (no labelled item: undefined, left out of the mean)"
+                print(
+                    f"{k:22} {r['relevant']:>4} {r['ndcg10']:>8.3f} {r['p10']:>6.2f} "
+                    f"{r['baseline_ndcg10']:>13.3f} {r['baseline_p10']:>10.2f}{few}"
+                )
+            means = [("mean", out[s][f"{what}_mean"])]
+            if what == "themes":
+                means.append((f"mean, {FEW}+ relevant", out[s]["themes_mean_stable"]))
+            for label, m in means:
+                print(
+                    f"{label:22} {'':>4} {m['ndcg10']:>8.3f} {m['p10']:>6.2f} "
+                    f"{m['baseline_ndcg10']:>13.3f} {m['baseline_p10']:>10.2f}"
+                )
+            print()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""The matcher's quality on the labelled development set must not regress."""
+"""The matcher's quality on the labelled development set must not regress.
+
+The thresholds sit a little under the figures measured when they were set (README, "How well
+the matcher ranks"); the held-out figures were measured once, after the rules were written."""
 
 import importlib.util
 
@@ -10,9 +13,16 @@ def test_evaluation_targets():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = mod.evaluate()
-    assert out["calls"] == 98
-    mean = out["mean"]
-    assert mean["ndcg10"] >= 0.85
-    assert mean["ndcg10"] - mean["baseline_ndcg10"] >= 0.15
-    for theme, r in out["themes"].items():
-        assert r["ndcg10"] >= r["baseline_ndcg10"], theme
+    assert out["items"] == {"tune": 244, "heldout": 107}
+    for split in ("tune", "heldout"):
+        for what in ("themes", "profiles"):
+            mean = out[split][f"{what}_mean"]
+            assert mean["ndcg10"] - mean["baseline_ndcg10"] >= 0.15, (split, what)
+    assert out["tune"]["themes_mean"]["ndcg10"] >= 0.82
+    assert out["tune"]["profiles_mean"]["ndcg10"] >= 0.75
+    held = out["heldout"]
+    assert held["themes_mean"]["ndcg10"] >= 0.72
+    assert held["themes_mean_stable"]["ndcg10"] >= 0.84
+    assert held["themes_mean"]["ndcg10"] - held["themes_mean"]["baseline_ndcg10"] >= 0.3
+    assert held["profiles_mean"]["ndcg10"] >= 0.71
+    assert held["profiles_mean"]["ndcg10"] - held["profiles_mean"]["baseline_ndcg10"] >= 0.3

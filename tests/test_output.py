@@ -84,9 +84,9 @@ def test_status_column_says_closed_not_negative_days(offline):
 def test_reasons_are_human_and_themes_are_labels(offline):
     r = run("--db", offline, "rank", "--kommun", "Umeå", "--format", "csv", *APRIL).stdout
     assert "('" not in r and " x weight " not in r
-    assert "climate and energy: climate" in r  # a theme label, then the matched words
+    assert re.search(r"climate and energy: \w", r)  # a theme label, then the matched words
     sv = run("--db", offline, "--lang", "sv", "rank", "--kommun", "Umeå", "--format", "csv", *APRIL)
-    assert "klimat och energi: climate" in sv.stdout and "social-hallbarhet" not in sv.stdout
+    assert re.search(r"klimat och energi: \w", sv.stdout) and "social-hallbarhet" not in sv.stdout
 
 
 def test_lang_from_environment(offline, monkeypatch):

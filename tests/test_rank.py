@@ -204,7 +204,10 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
     shutil.copytree(RULES, rules)
     p = rules / "themes.toml"
     p.write_text(
-        p.read_text(encoding="utf-8").replace('"klimat" = 3', '"klimat" = 30'), encoding="utf-8"
+        p.read_text(encoding="utf-8").replace(
+            '"klimat | climate | klimatet" = 3', '"klimat | climate | klimatet" = 30'
+        ),
+        encoding="utf-8",
     )
     before = _dump(db)
     for args in (
@@ -216,7 +219,8 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
         r = run("--rules", rules, "--db", db, *args)
         assert r.exit_code == 1, args
         assert (
-            r.stderr.count("\n") == 1 and "themes.toml: key 'klimat.terms.\"klimat\"'" in r.stderr
+            r.stderr.count("\n") == 1
+            and "themes.toml: key 'klimat.terms.klimat.\"klimat | climate | klimatet\"'" in r.stderr
         )
     assert _dump(db) == before
 
@@ -231,7 +235,10 @@ def test_rules_change_rescores(db, tmp_path):
     )
     p = rules / "themes.toml"
     p.write_text(
-        p.read_text(encoding="utf-8").replace('"e-tjänst" = 3', '"e-tjänst" = 0.5'),
+        p.read_text(encoding="utf-8").replace(
+            '| e-tjänster för | digitala välfärdstjänster" = 3',
+            '| e-tjänster för | digitala välfärdstjänster" = 0.5',
+        ),
         encoding="utf-8",
     )
     after = json.loads(
@@ -250,8 +257,11 @@ def test_rules_check():
 def test_rank_on_offline_data(tmp_path):
     db = tmp_path / "o.db"
     assert run("--db", db, "fetch", "--offline").exit_code == 0
-    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    r = run("--db", db, "rank", "--kommun", "umea", "--today", "2026-11-27")
     assert r.exit_code == 0 and "Where Umeå should engage" in r.stdout and "days" in r.stdout
+    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "should engage" not in r.stdout  # closed calls are listed
+    assert "Calls for Umeå, closed ones included" in r.stdout
     data = json.loads(
         run(
             "--db",
@@ -290,3 +300,99 @@ def test_rank_on_offline_data(tmp_path):
     assert cirk["eligibility"] == "not eligible" and any("only for" in x for x in cirk["reasons"])
     umea = next(c for c in data if c["id"] == "tillvaxtverket:7085")
     assert umea["eligibility"] != "not eligible"
+
+
+def _add_contract_columns(path):
+    """The facts helper's columns, added here as its migration would (absent in this branch)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    have = {r[1] for r in conn.execute("PRAGMA table_info(calls)")}
+    for col, kind in (
+        ("stale", "INTEGER"),
+        ("max_per_project", "REAL"),
+        ("min_municipalities", "INTEGER"),
+        ("consortium_required", "INTEGER"),
+        ("municipality_may_apply", "TEXT"),
+    ):
+        if col not in have:
+            conn.execute(f"ALTER TABLE calls ADD COLUMN {col} {kind}")
+    return conn
+
+
+def test_unknown_and_stale_below_every_dated_open_call(tmp_path):
+    calls = [
+        {
+            "id": f"c{i}",
+            "title": title,
+            "url": f"https://example.org/{i}",
+            "funder": "Demo",
+            "description": "Kommuner kan söka stöd.",
+            **({"deadline": "2027-01-20"} if dated else {}),
+        }
+        for i, (title, dated) in enumerate(
+            [
+                ("Klimatneutrala städer, klimatanpassning och utsläpp", False),
+                ("Klimat och energi i kommunen, klimatneutral omställning", False),
+                ("Cykel", True),
+            ]
+        )
+    ]
+    f = tmp_path / "calls.jsonl"
+    f.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in calls) + "\n", "utf-8")
+    path = tmp_path / "t.db"
+    assert run("--db", path, "import", f).exit_code == 0
+    conn = _add_contract_columns(path)
+    conn.execute("UPDATE calls SET status = 'unknown' WHERE native_id = 'c0'")
+    conn.execute("UPDATE calls SET stale = 1 WHERE native_id = 'c1'")
+    conn.execute("UPDATE calls SET min_municipalities = 2 WHERE native_id = 'c2'")
+    conn.commit()
+    conn.close()
+    out = json.loads(
+        run(
+            "--db", path, "rank", "--kommun", "umea", "--format", "json", "--today", "2026-11-27"
+        ).stdout
+    )
+    ids = [c["id"].split(":")[-1] for c in out]
+    assert ids[0] == "c2", ids  # the only dated open call, though the least relevant
+    assert out[0]["joint"] and "2 municipalities" in out[0]["joint_reason"]
+    rest = {c["id"].split(":")[-1]: c for c in out[1:]}
+    assert rest["c0"]["verify"] and rest["c1"]["verify"]
+    assert out[0]["score"] < max(c["score"] for c in out[1:])
+
+
+def test_explain_factors_add_up(db):
+    r = run("--db", db, "explain", "klimat-1", "--kommun", "umea", "--format", "json")
+    j = json.loads(r.stdout)
+    f = j["factors"]
+    assert f["relevance"] == pytest.approx((f["themes"] + f["keywords"]) * f["exclusion"], abs=2e-4)
+    product = f["relevance"] * f["eligibility"] * f["deadline"] * f["size"]
+    assert j["score"] == pytest.approx(product, abs=1e-4)
+    weighted = max(s * {"klimat": 0.9}.get(t, 0) for t, s in j["themes"].items())
+    assert f["themes"] >= weighted - 1e-3  # the strongest weighted theme is in the sum
+    text = run("--db", db, "explain", "klimat-1", "--kommun", "umea").stdout
+    assert "keyword bonus" in text and "themes" in text
+
+
+def test_offline_data_dated_calls_first_and_climate_cities_in_umea_top_three(tmp_path):
+    db = tmp_path / "o.db"
+    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    for kommun in ("umea", "stockholm", "uppsala", "vasteras", "skelleftea", "trollhattan"):
+        data = json.loads(
+            run(
+                "--db", db, "rank", "--kommun", kommun, "--today", "2026-04-10",
+                "--limit", "0", "--format", "json",
+            ).stdout
+        )  # fmt: skip
+        dated = [
+            not c["verify"]
+            and (
+                (c["status"] == "open" and c["deadline"] is not None)
+                or c["status"] == "forthcoming"
+            )
+            for c in data
+        ]
+        # no undated, unknown or stale call above a dated one
+        assert dated == sorted(dated, reverse=True), kommun
+        if kommun == "umea":
+            assert any("gemensam-acceleration" in c["id"] for c in data[:3])

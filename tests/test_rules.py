@@ -68,9 +68,9 @@ def _copy(tmp_path):
     [
         (
             "themes.toml",
-            '"digital" = 2',
-            '"digital" = "two"',
-            "themes.toml: key 'digitalisering.terms.\"digital\"'",
+            '"digital | digitala | digitalt" = 2',
+            '"digital | digitala | digitalt" = "two"',
+            "themes.toml: key 'digitalisering.terms.digital-omstallning.\"digital | digitala | digitalt\"'",
         ),
         ("themes.toml", "[klimat]", "[klimat", "themes.toml: invalid TOML"),
         ("kommuner/umea.toml", "klimat = 0.9", "klimat = 1.9", "umea.toml: key 'themes.klimat'"),
@@ -107,3 +107,41 @@ def test_hash_changes_with_any_file(tmp_path):
         p.read_text(encoding="utf-8").replace("klimat = 1.0", "klimat = 0.9"), encoding="utf-8"
     )
     assert rules_mod.load(folder).hash != before
+
+
+def test_themes_have_scope_references_and_sub_topics(rules):
+    for t in rules.themes.values():
+        assert t.scope_in and t.scope_out, t.id
+        assert any("Agenda 2030" in r for r in t.references), t.id
+        assert any("EuroVoc" in r for r in t.references), t.id
+        assert len(t.topics) >= 3, t.id
+    assert {"kollektivtrafik", "cykel-och-gang", "gods-och-logistik", "elektrifiering"} <= set(
+        rules.themes["mobilitet"].topics
+    )
+
+
+@pytest.mark.parametrize(
+    "addition, message",
+    [
+        (
+            '\n[konsumtion.terms.extra]\n"återbruk | flea markets" = 3\n',
+            "'återbruk' is listed twice",
+        ),
+        ('\n[konsumtion.terms.extra]\n"plast" = 9\n', 'konsumtion.terms.extra."plast"'),
+    ],
+)
+def test_theme_term_errors_name_the_sub_topic(tmp_path, addition, message):
+    folder = _copy(tmp_path)
+    path = folder / "themes.toml"
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        rules_mod.load(folder)
+
+
+def test_theme_scope_must_be_text(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "themes.toml"
+    text = path.read_text(encoding="utf-8").replace('scope.out = "Consumption', 'scope.out = 3 # "')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="konsumtion.scope"):
+        rules_mod.load(folder)

@@ -55,3 +55,68 @@ def test_hyphenated_terms():
 def test_spelling_variants_are_fuzzy():
     v = vocab("energieffektivisering")
     assert found(v, "stöd för energieffektivisring") == [("energieffektivisering", "fuzzy")]
+
+
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("klimatanpassningsåtgärder", {"klimat", "anpassning", "klimatanpassning"}),
+        ("medborgarinflytande", {"medborgare", "inflytande"}),
+        ("cykelinfrastrukturen", {"cykel"}),
+        ("bostadsbyggnadsprojekt", {"bostad", "byggnad", "projekt"}),
+    ],
+)
+def test_compounds_resolve_to_their_parts(word, parts):
+    from callwatch.text import compound_forms
+
+    assert parts <= compound_forms(word)
+
+
+def test_plain_words_are_not_split():
+    from callwatch.text import split_compound
+
+    for word in ("tillgänglighet", "digitalisering", "innovationer", "tunga", "medborgare"):
+        assert split_compound(word) == (), word
+
+
+def test_whole_word_vocabularies_skip_compound_parts():
+    v = Vocabulary(compounds=False)
+    v.add("Norrland", "k", 1.0)
+    assert v.find(tokens("Projekt i Västernorrland"), "f") == []
+    assert len(v.find(tokens("Projekt i Norrland"), "f")) == 1
+
+
+def test_one_concept_in_two_languages_is_one_term():
+    v = vocab("energi | energy")
+    hits = v.find(tokens("energi och energy"), "f")
+    assert len({id(h.term) for h in hits}) == 1
+
+
+def test_boilerplate_is_dropped():
+    from callwatch.text import strip_boilerplate
+
+    text = "Logga in i e-tjänsten. Vi använder kakor. Stöd till cykelvägar."
+    assert strip_boilerplate(text).strip() == "Stöd till cykelvägar."
+
+
+def test_megabyte_word_is_skipped_before_any_per_token_work():
+    import time
+
+    from callwatch import rules as rules_mod
+    from callwatch.match import Matcher
+    from tests.conftest import RULES
+
+    matcher = Matcher(rules_mod.load(RULES))
+    word = "klimat" * 175_000  # about 1 MB, one "word"
+    assert tokens(word) == []
+    t0 = time.perf_counter()
+    a = matcher.analyse({"title": word, "description": word + " " + word})
+    assert time.perf_counter() - t0 < 1.0
+    assert a.hits == {}
+
+
+def test_topical_privacy_text_is_not_boilerplate():
+    from callwatch.text import clean_tokens
+
+    _, clean = clean_tokens("Research on privacy-preserving AI. Read our privacy policy.")
+    assert clean == ["research", "on", "privacy", "preserving", "ai"]
