@@ -48,7 +48,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CallwatchError as e:
-        typer.echo(f"Error: {e}", err=True)
+        from callwatch.safe import text
+
+        typer.echo(f"Error: {text(e)}", err=True)  # one line, whatever the data in it
         raise typer.Exit(e.exit_code) from None
 
 

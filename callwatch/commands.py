@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from callwatch import clock, output, paths, sources, store
+from callwatch import clock, output, paths, safe, sources, store
 from callwatch.errors import CallwatchError, NotFoundError
 
 CALL_COLUMNS = ["id", "status", "next_deadline", "funder", "programme", "title", "url"]
@@ -206,7 +206,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
         output.print_csv([call], list(call))
         return
     con = output.console()
-    con.print(f"[bold]{call['title']}[/bold]", markup=True)
+    con.print(safe.terminal(call["title"]), style="bold")
     fields = [
         ("id", call["id"]),
         ("status", call["status"]),
@@ -442,15 +442,16 @@ def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
         output.print_csv(rows, list(rows[0]) if rows else ["rank"])
         return
     if fmt == "md":
-        print(f"## {heading} ({today.isoformat()})\n")
+        md = safe.md
+        print(f"## {md(heading)} ({today.isoformat()})\n")
         print("| # | score | deadline | days | funder | call | themes | why |")
         print("|---|---|---|---|---|---|---|---|")
         for row in rows:
-            title = row["title"].replace("|", "\\|")
+            link = safe.url(row["url"])
+            call = f"[{md(row['title'])}]({link})" if link else md(row["title"])
             print(
-                f"| {row['rank']} | {row['score']} | {row['deadline']} | {row['days_left']} | "
-                f"{row['funder']} | [{title}]({row['url']}) | {row['top_themes']} | "
-                f"{row['reason'].replace('|', '/')} |"
+                f"| {row['rank']} | {row['score']} | {md(row['deadline'])} | {row['days_left']} | "
+                f"{md(row['funder'])} | {call} | {md(row['top_themes'])} | {md(row['reason'])} |"
             )
         return
     con = output.console()
@@ -505,7 +506,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         output.print_json(d)
         return
     con = output.console()
-    con.print(f"[bold]{found.title}[/bold]  ({found.id})", markup=True)
+    con.print(safe.terminal(f"{found.title}  ({found.id})"), style="bold")
     con.print(f"{found.url}\n", markup=False)
     con.print(
         f"priority {found.score:.3f} = relevance {found.factors['relevance']:.3f} x eligibility "

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
+from callwatch import safe
 
 CSV_COLUMNS = [
     "id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
@@ -31,7 +31,7 @@ def to_ics(
     cal = Calendar()
     cal.add("prodid", "-//callwatch//funding calls//SV")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", safe.ics(name))
     stamp = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     for r in ranked:
         for n, d in enumerate(r.deadlines):
@@ -44,10 +44,12 @@ def to_ics(
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
             local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
-            ev.add("summary", f"Sista dag: {r.title} ({local})")
-            ev.add("description", f"{r.funder}. {r.reasons[0] if r.reasons else ''}\n{r.url}")
-            if r.url.startswith(("http://", "https://")):
-                ev.add("url", r.url)
+            link = safe.url(r.url)
+            ev.add("summary", safe.ics(f"Sista dag: {r.title} ({local})"))
+            reason = r.reasons[0] if r.reasons else ""
+            ev.add("description", safe.ics(f"{r.funder}. {reason}") + f"\n{link or ''}")
+            if link:
+                ev.add("url", link)
             cal.add_component(ev)
         if r.status == "forthcoming" and r.opens:
             ev = Event()
@@ -56,8 +58,8 @@ def to_ics(
             day = rank_mod._local_date(r.opens)
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
-            ev.add("summary", f"Öppnar: {r.title}")
-            ev.add("description", f"{r.funder}\n{r.url}")
+            ev.add("summary", safe.ics(f"Öppnar: {r.title}"))
+            ev.add("description", safe.ics(r.funder) + f"\n{safe.url(r.url) or ''}")
             cal.add_component(ev)
     return cal.to_ical()
 
@@ -90,9 +92,9 @@ def to_csv(ranked: list[rank_mod.Ranked], delimiter: str = ";") -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
     w.writeheader()
-    w.writerows(rows(ranked))
+    w.writerows({k: safe.csv_cell(v) for k, v in row.items()} for row in rows(ranked))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_json(ranked: list[rank_mod.Ranked]) -> bytes:
-    return (json.dumps([r.to_dict() for r in ranked], ensure_ascii=False, indent=2) + "\n").encode()
+    return (safe.json_dumps([r.to_dict() for r in ranked], indent=2) + "\n").encode()

