@@ -187,6 +187,7 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
 
     db = state.db()
     call = store.get_call(db, call_id)
+    call_id = call["id"]
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
     rounds = [r.__dict__ for r in recurring.rounds(db, call_id) if r.id != call_id]
@@ -487,7 +488,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
-    store.get_call(db, call_id)  # a clear error for an unknown id
+    call_id = store.get_call(db, call_id)["id"]  # a clear error for an unknown id
     scoring.refresh(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
@@ -538,9 +539,13 @@ def import_calls(state: Any, file: Path) -> None:
     from callwatch import importer, scoring
 
     now = clock.now()
-    calls = importer.read(file, now)  # validates every line before anything is written
+    dropped: list[str] = []
+    calls = importer.read(file, now, dropped)  # validates every line before anything is written
     db = state.db()
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
+    err = output.console(stderr=True)
+    for w in dropped:
+        err.print(f"warning: {w}")
     try:
         _link_duplicates(db, state.specs())
     except CallwatchError:

@@ -41,7 +41,7 @@ def mark(
 ) -> Decision:
     if status not in STATUSES:
         raise CallwatchError(f"unknown status {status!r}; use engage, watch or dismiss")
-    store.get_call(db, call_id)  # one clear error for an unknown id
+    call_id = store.get_call(db, call_id)["id"]  # one clear error for an unknown id
     d = Decision(call_id, kommun, status, reason, note, by, now.isoformat())
     with store.transaction(db):  # BEGIN IMMEDIATE: concurrent marks queue, none is lost
         db.conn.execute(

@@ -192,6 +192,7 @@ async def _fetch_source(
             db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
         )
         report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
+        report.warnings += counts.warnings
         report.closed = counts.closed
     report.duration = time.monotonic() - started
     store.finish_run(

@@ -12,14 +12,14 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from callwatch.errors import NotFoundError, StoreError
-from callwatch.models import TRACKED_FIELDS, Call
+from callwatch.models import TRACKED_FIELDS, Call, validate
 
 JSON_FIELDS = ("deadlines", "keywords", "extra")
 CALL_COLUMNS = (
@@ -173,6 +173,55 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
+def _m010_harden(db: sqlite_utils.Database) -> None:
+    """Issue 14: imported calls move to their own id space ("x" -> "import:x"; decisions,
+    history and scores follow), and stored dates outside the years the store now accepts
+    (a deadline in year 9999 made every listing crash) are dropped."""
+    from callwatch.models import check_date
+
+    old_ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM calls WHERE source = 'import' AND id NOT LIKE 'import:%'"
+        ).fetchall()
+    ]
+    tables = [
+        t[0]
+        for t in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if any(c[1] == "call_id" for c in db.execute(f"PRAGMA table_info('{t[0]}')").fetchall())
+    ]
+    for old in old_ids:
+        new = "import:" + old
+        db.execute("UPDATE calls SET id = ?, native_id = ? WHERE id = ?", [new, old, old])
+        for col in ("duplicate_of", "series"):
+            db.execute(f"UPDATE calls SET {col} = ? WHERE {col} = ?", [new, old])
+        for t in tables:
+            db.execute(f"UPDATE {t} SET call_id = ? WHERE call_id = ?", [new, old])
+    for cid, deadlines, opens, next_deadline in db.execute(
+        "SELECT id, deadlines, opens, next_deadline FROM calls"
+    ).fetchall():
+        try:
+            ds = json.loads(deadlines or "[]")
+        except ValueError:
+            ds = []
+        kept = [d for d in ds if check_date(d)] if isinstance(ds, list) else []
+        if (
+            kept != ds
+            or (opens and not check_date(opens))
+            or (next_deadline and not check_date(next_deadline))
+        ):
+            db.execute(
+                "UPDATE calls SET deadlines = ?, opens = ?, next_deadline = ?, content_hash = NULL "
+                "WHERE id = ?",
+                [
+                    json.dumps(kept),
+                    opens if opens and check_date(opens) else None,
+                    next_deadline if next_deadline in kept else (kept[-1] if kept else None),
+                    cid,
+                ],
+            )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -183,6 +232,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_decisions,
     _m008_http_cache,
     _m009_request_keys,
+    _m010_harden,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -287,6 +337,7 @@ class Counts:
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)  # values validate() changed or dropped
 
 
 def _dump(value: object) -> str | None:
@@ -321,6 +372,11 @@ def apply_crawl(
     for call in calls:
         if call.source != source:
             raise ValueError(f"call {call.id} does not belong to source {source}")
+        try:  # the one boundary: nothing unchecked reaches the table
+            counts.warnings += validate(call)
+        except ValueError as e:
+            counts.warnings.append(f"{source}: record skipped: {e}")
+            continue
         by_id[call.id] = call
     counts.seen = len(by_id)
     inserts: list[tuple] = []
@@ -510,8 +566,18 @@ def query_calls(
     return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
 
+def resolve_id(db: sqlite_utils.Database, call_id: str) -> str:
+    """The stored id for an id a user typed: an imported call may be named without its
+    "import:" prefix (the id it had before imports got their own id space)."""
+    if not db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone():
+        alias = "import:" + call_id
+        if db.execute("SELECT 1 FROM calls WHERE id = ?", [alias]).fetchone():
+            return alias
+    return call_id
+
+
 def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
-    cur = db.execute("SELECT * FROM calls WHERE id = ?", [call_id])
+    cur = db.execute("SELECT * FROM calls WHERE id = ?", [resolve_id(db, call_id)])
     r = cur.fetchone()
     if r is None:
         raise NotFoundError(f"no call with id {call_id!r} (see `callwatch calls`)")

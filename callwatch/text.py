@@ -31,7 +31,8 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalise(text))
+    # tokens over 40 characters are not words (a 1 MB "word" hung compound splitting): skipped
+    return [t for t in _TOKEN.findall(normalise(text)) if len(t) <= 40]
 
 
 @lru_cache(maxsize=200_000)

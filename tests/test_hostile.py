@@ -169,3 +169,144 @@ def test_item5_json_escapes_terminal_controls(hostile_db):
     r = run("--db", hostile_db, "calls", "-f", "json")
     assert r.exit_code == 0 and "\x9b" not in r.stdout and "\u202e" not in r.stdout
     assert any(EVIL_FUNDER in c["funder"] for c in json.loads(r.stdout))  # data intact
+
+
+# ---------------------------------------------------------------------------------------------
+# Items 1-3: one validated boundary for what enters the database
+
+
+def _outputs_all_work(db, *, seconds: float = 5.0) -> None:
+    import time
+
+    from icalendar import Calendar
+
+    checks = [
+        (["calls"], None),
+        (["calls", "-f", "json"], json.loads),
+        (["rank", "--theme", "klimat", "--all", "--include-closed"], None),
+        (["rank", "--theme", "klimat", "--all", "--include-closed", "-f", "json"], json.loads),
+        (["rank", "--kommun", "Umeå", "--all", "--include-closed", "-f", "md"], None),
+        (["report", "--kommun", "Umeå"], None),
+        (["report", "--network", "--format", "html"], None),
+        (["export", "--format", "ics", "--all", "--include-closed"], Calendar.from_ical),
+        (["export", "--format", "csv", "--all", "--include-closed"], _csv_cells),
+        (["export", "--format", "json", "--all", "--include-closed"], json.loads),
+    ]
+    for args, parse in checks:
+        start = time.monotonic()
+        r = run("--db", db, *args)
+        took = time.monotonic() - start
+        assert r.exit_code == 0, (args, r.output[-2000:])
+        assert took < seconds, (args, took)
+        if parse is not None:
+            assert parse(r.stdout if "csv" not in args else r.stdout.lstrip("\ufeff"))
+
+
+def test_item1_and_2_year_9999_and_a_1mb_word(tmp_path):
+    word = "klimat" * 175_000  # a single 1 MB "word"
+    f = write_jsonl(
+        tmp_path / "big.jsonl",
+        [
+            BASE | {"id": "big", "title": word, "description": word, "deadline": "9999-12-31"},
+            BASE | {"id": "eu", "deadline": "9999-12-31T23:59:59.000+0000"},
+            BASE | {"id": "old", "deadline": "0001-01-01", "opens": "0001-01-01"},
+        ],
+    )
+    db = tmp_path / "t.db"
+    r = run("--db", db, "import", f)
+    assert r.exit_code == 0, r.output
+    assert "deadline" in r.stderr and "9999" in r.stderr and "dropped" in r.stderr
+    calls = {c["id"]: c for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    assert calls["import:big"]["deadlines"] == [] and len(calls["import:big"]["title"]) <= 501
+    assert calls["import:eu"]["deadlines"] == [] and calls["import:old"]["opens"] is None
+    _outputs_all_work(db)
+    r = run("--db", db, "show", "import:eu")
+    assert r.exit_code == 0, r.output
+
+
+def test_item1_a_source_record_in_year_9999_is_dropped_with_a_warning(db):
+    from callwatch import store
+    from callwatch.models import Call
+    from tests.conftest import NOW
+
+    c = Call(
+        "eu-ft", "X-1", "T", "https://ec.europa.eu/x", "EU", "open",
+        deadlines=["2027-01-01T17:00:00+01:00", "9999-12-31T23:59:59+00:00"],
+        budget_amount=float("inf"), opens="garbage",
+    )  # fmt: skip
+    counts = store.apply_crawl(db, "eu-ft", [c], complete=False, now=NOW, run_id=None)
+    assert counts.new == 1 and len(counts.warnings) == 3
+    row = store.get_call(db, "eu-ft:X-1")
+    assert row["deadlines"] == ["2027-01-01T17:00:00+01:00"] and row["budget_amount"] is None
+    assert row["opens"] is None
+
+
+def test_item1_migration_repairs_a_stored_year_9999_and_moves_imported_ids(tmp_path):
+    from callwatch import store
+
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    db.conn.execute(
+        "INSERT INTO calls (id, source, native_id, title, url, funder, status, deadlines, "
+        "next_deadline) VALUES ('a', 'import', 'a', 'T', 'https://x.org', 'F', 'open', ?, ?)",
+        ['["2027-01-01T23:59:00+01:00", "9999-12-31T23:59:00+01:00"]', "9999-12-31T23:59:00+01:00"],
+    )
+    db.conn.execute(
+        "INSERT INTO decisions (call_id, kommun, status, created) VALUES ('a', 'umea', 'engage', "
+        "'2026-11-01T00:00:00+00:00')"
+    )
+    db.conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION - 1}")
+    db.conn.close()
+    db = store.open_db(path)
+    row = store.get_call(db, "a")  # the old id still finds the call
+    assert row["id"] == "import:a" and row["deadlines"] == ["2027-01-01T23:59:00+01:00"]
+    assert row["next_deadline"] == "2027-01-01T23:59:00+01:00"
+    assert db.execute("SELECT call_id FROM decisions").fetchall() == [("import:a",)]
+
+
+def test_item3_imported_ids_have_their_own_id_space(tmp_path):
+    db = tmp_path / "t.db"
+    f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "vinnova:2016-04968"}])
+    assert run("--db", db, "import", f).exit_code == 0
+    r = run("--db", db, "fetch", "--offline", "--source", "vinnova", "-q")
+    assert r.exit_code == 0, r.output
+    ids = {c["id"] for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    assert {"vinnova:2016-04968", "import:vinnova:2016-04968"} <= ids
+    runs = sqlite3.connect(db).execute("SELECT status FROM runs").fetchall()
+    assert ("running",) not in runs
+    # the other order: fetched first, then imported
+    f2 = write_jsonl(tmp_path / "d.jsonl", [BASE | {"id": "vinnova:2021-02297"}])
+    r = run("--db", db, "import", f2)
+    assert r.exit_code == 0, r.output
+    assert run("--db", db, "fetch", "--offline", "--source", "vinnova", "-q").exit_code == 0
+    ids = {c["id"] for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    assert {"vinnova:2021-02297", "import:vinnova:2021-02297"} <= ids
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ({"budget": "Infinity"}, "'budget' must be a finite"),
+        ({"budget": "1e400"}, "'budget' must be a finite"),
+        ({"url": "https://x.org/a\nb"}, "'url' must be one line"),
+        ({"url": "https://x.org/a\u202eb"}, "'url' must be one line"),
+    ],
+)
+def test_item11_import_refuses_infinite_budgets_and_broken_urls(tmp_path, value, message):
+    row = json.dumps(BASE | {"id": "a"} | {k: v for k, v in value.items() if k != "budget"})
+    if "budget" in value:  # written as JSON number literals, as a file would hold them
+        row = row[:-1] + f', "budget": {value["budget"]}}}'
+    f = tmp_path / "c.jsonl"
+    f.write_text(row + "\n", encoding="utf-8")
+    r = run("--db", tmp_path / "t.db", "import", f)
+    assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1, r.output
+
+
+def test_item11_import_deeply_nested_line_and_bom(tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    r = run("--db", tmp_path / "t.db", "import", f)
+    assert r.exit_code == 1 and "line 1" in r.stderr and r.stderr.count("\n") == 1, r.output
+    f.write_text("\ufeff" + json.dumps(BASE | {"id": "a"}) + "\n", encoding="utf-8")
+    r = run("--db", tmp_path / "t.db", "import", f)
+    assert r.exit_code == 0 and "1 new" in r.stdout, r.output
