@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Loopback:
-    """routes: path -> (status, headers, body, delay_seconds, chunked_stall)"""
+    """routes: path -> (status, headers, body, delay_seconds, chunked_stall), or path -> a
+    function of (request path, request headers) returning such a tuple (an echoing server)."""
 
     def __init__(self, routes: dict[str, tuple]) -> None:
         self.routes = routes
@@ -26,7 +27,10 @@ class Loopback:
                     self.send_response(404)
                     self.end_headers()
                     return
-                status, headers, body, delay, stall = outer.routes[key]
+                route = outer.routes[key]
+                if callable(route):
+                    route = route(self.path, dict(self.headers))
+                status, headers, body, delay, stall = route
                 time.sleep(delay)
                 self.send_response(status)
                 for k, v in headers.items():

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from callwatch.cli import app
+from tests.conftest import RECORDINGS as ROOT_RECORDINGS
 
 runner = CliRunner()
 
@@ -310,3 +311,127 @@ def test_item11_import_deeply_nested_line_and_bom(tmp_path):
     f.write_text("\ufeff" + json.dumps(BASE | {"id": "a"}) + "\n", encoding="utf-8")
     r = run("--db", tmp_path / "t.db", "import", f)
     assert r.exit_code == 0 and "1 new" in r.stdout, r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 7 and item 10 (keys file): keys never leak, in any encoded form
+
+
+def _key_forms(key: str) -> set[bytes]:
+    from urllib.parse import quote, quote_plus
+
+    forms = set()
+    for b in (key, key.replace("+", " ")):
+        for f in (b, quote(b, safe=""), quote(b), quote_plus(b)):
+            forms |= {f, f.lower(), f.replace("/", "\\/")}
+    forms |= {json.dumps(key)[1:-1]}
+    return {f.encode() for f in forms}
+
+
+def _sources_pointing_at(tmp_path, url: str):
+    import shutil
+
+    from tests.conftest import SOURCES
+
+    folder = tmp_path / "sources"
+    shutil.copytree(SOURCES, folder)
+    toml = folder / "formas.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("https://api.formas.se/gdp_formas", url + "/gdp"),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, monkeypatch):
+    import os
+    import zlib
+    from urllib.parse import unquote
+
+    from tests.conftest import FIXTURES
+    from tests.loopback import Loopback
+
+    key = "abc+/=="
+    keys = tmp_path / "keys.toml"
+    keys.write_text(f'CALLWATCH_FORMAS_KEY = "{key}"\n', encoding="utf-8")
+    os.chmod(keys, 0o600)
+    monkeypatch.setenv("CALLWATCH_KEYS", str(keys))
+    monkeypatch.delenv("CALLWATCH_FORMAS_KEY", raising=False)
+    records = json.loads((FIXTURES / "gdp" / "formas_utlysningar_constructed.json").read_bytes())
+
+    def echo(path, headers):
+        from urllib.parse import quote, quote_plus
+
+        sent = headers.get("Authorization") or path.split("authorization=", 1)[-1]
+        raw = unquote(sent)
+        if "authorization=" in path:  # the query form: refused, echoing the key
+            page = f"invalid subscription key {sent} ({raw}, {raw.replace('+', ' ')})"
+            return 401, {"Content-Type": "text/plain"}, page.encode(), 0, 0
+        body = [dict(r) for r in records]
+        body[0]["beskrivning"] += (
+            f" self: http://x/gdp/utlysningar?authorization={quote(raw, safe='')}"
+            f"&k={quote_plus(raw)}&l={quote(raw).lower()}"
+        )
+        body[1]["beskrivning"] += f" self: ?authorization={raw}"
+        text = json.dumps(body, ensure_ascii=False).replace("/", "\\/")  # PHP-style slashes
+        return 200, {"Content-Type": "application/json"}, text.encode(), 0, 0
+
+    with Loopback({"/gdp/": echo}) as srv:
+        folder = _sources_pointing_at(tmp_path, srv.url)
+        db = tmp_path / "k.db"
+        rec = tmp_path / "rec"
+        r = run("--db", db, "--sources", folder, "fetch", "--source", "formas", "--record", rec)
+        assert len(srv.hits) == 2, srv.hits  # query form refused, header form answered
+    assert r.exit_code == 0, r.output
+    out = r.stdout.encode() + r.stderr.encode()
+    r2 = run("--db", db, "--sources", folder, "fetch", "--source", "formas", "--log-json")
+    out += r2.stdout.encode() + r2.stderr.encode()
+    calls = run("--db", db, "calls", "-f", "json")
+    assert "self:" in calls.stdout  # the echoed text was stored, without the key
+    out += calls.stdout.encode()
+    conn = sqlite3.connect(db)
+    blobs = [zlib.decompress(d) for (d,) in conn.execute("SELECT data FROM raw_responses")]
+    assert blobs and any(b"self:" in b for b in blobs)
+    dump = "\n".join(conn.iterdump()).encode()
+    conn.close()
+    files = [p.read_bytes() for p in [*tmp_path.glob("k.db*"), *rec.rglob("*")] if p.is_file()]
+    assert any(b"invalid subscription key" in f for f in files)  # the 401 page was recorded
+    forms = _key_forms(key)
+    for name, data in [("output", out), ("dump", dump), *[("archive", b) for b in blobs]] + [
+        ("file", f) for f in files
+    ]:
+        leaked = [f for f in forms if f in data]
+        assert not leaked, (name, leaked)
+
+
+def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, monkeypatch):
+    import os
+
+    keys = tmp_path / "keys.toml"
+    keys.write_text('CALLWATCH_FORMAS_KEY = "k-123"\n', encoding="utf-8")
+    os.chmod(keys, 0o644)
+    monkeypatch.setenv("CALLWATCH_KEYS", str(keys))
+    monkeypatch.delenv("CALLWATCH_FORMAS_KEY", raising=False)
+    monkeypatch.delenv("CALLWATCH_INTERREG_KEY", raising=False)
+    db = tmp_path / "t.db"
+    # formas needs a key (live: skipped before any request); vinnova replays without one
+    from callwatch import fetch, sources, store
+    from tests.conftest import NOW, SOURCES
+
+    specs = {s.id: s for s in sources.load_all(SOURCES)}
+    con = store.open_db(db)
+    reports = fetch.run_fetch(
+        con, [specs["formas"]], fetch.FetchOptions(mode="live"), now=NOW
+    ) + fetch.run_fetch(
+        con,
+        [specs["vinnova"]],
+        fetch.FetchOptions(mode="replay", replay_dir=ROOT_RECORDINGS),
+        now=NOW,
+    )
+    by = {r.source: r for r in reports}
+    assert by["formas"].status == "skipped" and "chmod 600" in by["formas"].message
+    assert by["vinnova"].status == "ok" and by["vinnova"].seen > 0
+    runs = con.execute("SELECT source, status, error FROM runs").fetchall()
+    assert any(s == "formas" and st == "skipped" and "chmod 600" in e for s, st, e in runs)
+    r = run("--db", db, "fetch", "--offline")  # the whole offline fetch is not stopped either
+    assert r.exit_code == 0, r.output
