@@ -55,7 +55,8 @@ def _fetch_locked(
 ) -> int:
     from callwatch.fetch import FetchOptions, SourceReport, run_fetch
 
-    db = state.db()
+    db = state.db(create=True)
+    store.interrupt_stale_runs(db, clock.now())  # a killed fetch's runs stop showing as running
     mode = "archive" if from_archive else "offline" if offline else "replay" if replay else "live"
     options = FetchOptions(
         mode=mode,
@@ -367,15 +368,43 @@ def load_rules(state: Any):  # noqa: ANN201
     return rules_mod.load(paths.rules_dir(state.rules_dir))
 
 
-def parse_today(value: str | None):  # noqa: ANN201
+def refresh_scores(db: Any, rules: Any) -> None:
+    """Score new and changed calls. A read-only database is read with the scores it holds."""
+    from callwatch import scoring
+
+    if not getattr(db, "readonly", False):
+        scoring.refresh(db, rules)
+        return
+    try:
+        scoring.refresh(db, rules)
+    except CallwatchError:
+        output.console(stderr=True).print(
+            "warning: the database is read-only; scores were not refreshed"
+        )
+
+
+def parse_today(value: str | None, option: str = "--today"):  # noqa: ANN201
     from datetime import date
+
+    from callwatch.models import MAX_YEAR, MIN_YEAR
 
     if not value:
         return clock.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise CallwatchError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CallwatchError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CallwatchError(f"{option} {value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return day
+
+
+def check_counts(limit: int | None = None, within: int | None = None) -> None:
+    """--limit and --within are counts: a negative one is a typo, not "all"."""
+    if limit is not None and limit < 0:
+        raise CallwatchError(f"--limit {limit} is negative; use 0 for all")
+    if within is not None and within < 0:
+        raise CallwatchError(f"--within {within} is negative; give a number of days")
 
 
 def rank(
@@ -390,15 +419,15 @@ def rank(
     today_s: str | None,
 ) -> None:
     from callwatch import rank as rank_mod
-    from callwatch import scoring
 
     if bool(kommun) == bool(theme):
         raise CallwatchError("give exactly one of --kommun NAME or --theme ID")
+    check_counts(limit, within)
     rules = load_rules(state)
     target = rules.profile(kommun) if kommun else rules.theme(theme or "")
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=limit)
     if kommun:
         hidden = dismissed(db).get(target.id, set())
@@ -482,14 +511,13 @@ def render_ranked(ranked: list, fmt: str, heading: str, today: Any) -> None:
 
 def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str) -> None:
     from callwatch import rank as rank_mod
-    from callwatch import scoring
 
     rules = load_rules(state)
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
     call_id = store.get_call(db, call_id)["id"]  # a clear error for an unknown id
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
     )
@@ -541,7 +569,7 @@ def import_calls(state: Any, file: Path) -> None:
     now = clock.now()
     dropped: list[str] = []
     calls = importer.read(file, now, dropped)  # validates every line before anything is written
-    db = state.db()
+    db = state.db(create=True)
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
     err = output.console(stderr=True)
     for w in dropped:
@@ -599,18 +627,18 @@ def sources_check(
 # Reports and exports
 
 
-def _write(data: str | bytes, out: Path | None) -> None:
+def _write(data: str | bytes, out: Path | None, state: Any = None) -> None:
+    """stdout, or the file --out names, written atomically (see output.write_file); never onto
+    the database or the files beside it."""
     if out is None:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         return
-    try:
-        Path(out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    except OSError as e:
-        raise CallwatchError(f"{out}: cannot write ({e.strerror})") from None
-    output.console(stderr=True).print(f"wrote {out}", markup=False)
+    db_path = (getattr(state, "db_path", None) if state else None) or paths.default_db()
+    output.write_file(out, data, protect=db_path)
+    output.console(stderr=True).print(f"wrote {out}")
 
 
 def report(
@@ -624,7 +652,6 @@ def report(
     today_s: str | None,
 ) -> None:
     from callwatch import report as report_mod
-    from callwatch import scoring
 
     if bool(kommun) == bool(network):
         raise CallwatchError("give exactly one of --kommun NAME or --network")
@@ -633,9 +660,9 @@ def report(
     rules = load_rules(state)
     profile = rules.profile(kommun) if kommun else None
     today = parse_today(today_s)
-    since = parse_today(since_s) if since_s else None
+    since = parse_today(since_s, "--since") if since_s else None
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     hidden = dismissed(db)
     if profile is not None:
         start = report_mod.period_start(db, profile.id, today, since)
@@ -643,14 +670,18 @@ def report(
             db, rules, profile, today, start, lang, hidden.get(profile.id, set()),
             extra_sections=engaged_section(db, rules, profile, today, lang),
         )  # fmt: skip
-        report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
     else:
         start = since or today - __import__("datetime").timedelta(days=7)
         rep = report_mod.network_report(
             db, rules, today, start, lang, hidden, network_decisions(db, rules, lang)
         )
     text = report_mod.render_html(rep, rules) if fmt == "html" else report_mod.render_md(rep, rules)
-    _write(text, out)
+    _write(text, out, state)
+    if profile is not None:  # only a report that was written counts as reported
+        if getattr(db, "readonly", False):
+            output.console(stderr=True).print("warning: read-only database; period not recorded")
+        else:
+            report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
 
 
 def dismissed(db: Any) -> dict[str, set[str]]:
@@ -708,14 +739,20 @@ def export(
 ) -> None:
     from callwatch import export as export_mod
     from callwatch import rank as rank_mod
-    from callwatch import scoring
 
     if kommun and theme:
         raise CallwatchError("give at most one of --kommun NAME or --theme ID")
+    check_counts(within=within)
+    if fmt == "csv" and (
+        len(delimiter) != 1
+        or delimiter in '"\r\n'
+        or not (delimiter.isprintable() or delimiter == "\t")
+    ):
+        raise CallwatchError(f"--delimiter {delimiter!r} must be one printable character")
     rules = load_rules(state)
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
     if kommun:
         profile = rules.profile(kommun)
@@ -737,11 +774,11 @@ def export(
         ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
         name = "callwatch" + (f": {theme}" if theme else ": nätverket")
     if fmt == "ics":
-        _write(export_mod.to_ics(ranked, today, name, include_closed), out)
+        _write(export_mod.to_ics(ranked, today, name, include_closed), out, state)
     elif fmt == "csv":
-        _write(export_mod.to_csv(ranked, delimiter), out)
+        _write(export_mod.to_csv(ranked, delimiter), out, state)
     else:
-        _write(export_mod.to_json(ranked), out)
+        _write(export_mod.to_json(ranked), out, state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -807,14 +844,14 @@ def list_decisions(
 
 def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
     """Everything a municipality engages in or watches, with deadlines, soonest first."""
-    from callwatch import decisions, scoring
+    from callwatch import decisions
     from callwatch import rank as rank_mod
 
     rules = load_rules(state)
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     rows = []
     for d in decisions.current(db, profile.id):
         if d["status"] == "dismiss":

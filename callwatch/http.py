@@ -105,9 +105,17 @@ class Recording:
             path = self._index_path(source)
             if path.exists():
                 try:
-                    self._indexes[source] = json.loads(path.read_text(encoding="utf-8"))
-                except json.JSONDecodeError as e:
+                    index = json.loads(path.read_text(encoding="utf-8"))
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
                     raise CallwatchError(f"{path}: not a valid recording index ({e})") from None
+                except OSError as e:
+                    raise CallwatchError(f"{path}: cannot read ({e.strerror or e})") from None
+                if not isinstance(index, dict) or not isinstance(index.get("entries", {}), dict):
+                    raise CallwatchError(
+                        f"{path}: not a valid recording index (expected an object with 'entries')"
+                    )
+                index.setdefault("entries", {})
+                self._indexes[source] = index
             else:
                 self._indexes[source] = {"recorded_at": None, "entries": {}}
         return self._indexes[source]
@@ -125,13 +133,24 @@ class Recording:
             raise SourceError(
                 source, f"no recorded response for {key.split(' #')[0]} in {self.root}"
             )
-        body = (self.root / source / entry["file"]).read_bytes()
+        name = entry.get("file") if isinstance(entry, dict) else None
+        folder = (self.root / source).resolve()
+        path = (folder / name).resolve() if isinstance(name, str) and name else None
+        if path is None or path.parent != folder or "/" in name or "\\" in name:
+            raise SourceError(
+                source, f"recording index entry {name!r} is not a file in {folder}; refused"
+            )
+        try:
+            body = path.read_bytes()
+            status = int(entry["status"])
+        except (OSError, KeyError, TypeError, ValueError) as e:
+            raise SourceError(source, f"recording entry {name!r} unusable ({e})") from None
         method, url = key.split(" #")[0].split(" ", 1)
         return Response(
             method=method,
             url=url,
-            status=int(entry["status"]),
-            content_type=entry.get("content_type", ""),
+            status=status,
+            content_type=str(entry.get("content_type", "")),
             body=body,
             headers=entry.get("headers", {}),
         )

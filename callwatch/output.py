@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from callwatch import safe
@@ -95,3 +96,57 @@ def render(
         print_csv(rows, list(rows[0]) if rows else list(columns))
     else:
         console().print(table(title, columns, [cells(r) for r in rows]))
+
+
+def write_file(out: Path | str, data: str | bytes, *, protect: Path | str | None = None) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then os.replace. A symlink is
+    followed only after its target is checked, and the database, its -wal/-shm/-journal and
+    lock files are never a target (`report --out callwatch.db` destroyed every decision)."""
+    import os
+    import tempfile
+
+    from callwatch.errors import CallwatchError
+
+    out = Path(out)
+    target = out.resolve()  # where the bytes would really land, symlinks followed
+    if protect:
+        db = Path(protect).resolve()
+        guarded = {db} | {Path(str(db) + s) for s in ("-wal", "-shm", "-journal", ".fetch.lock")}
+        if target in guarded or _same_file(target, db):
+            raise CallwatchError(f"{out}: is the database (or beside it); choose another --out")
+    if target.is_dir():
+        raise CallwatchError(f"{out}: is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        raise CallwatchError(f"{out}: not a regular file; choose another --out")
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as e:
+        raise CallwatchError(f"{out}: cannot write ({e.strerror or e})") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)  # hard links too
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

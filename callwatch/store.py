@@ -254,23 +254,59 @@ def migrate(db: sqlite_utils.Database) -> int:
     return applied
 
 
-def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate a callwatch database. Errors are one line."""
+def open_db(
+    path: str | Path, *, readonly: bool = False, create: bool = True
+) -> sqlite_utils.Database:
+    """Open and migrate a callwatch database; create it (and its folder) only when `create`.
+    Errors are one line. A database the user may not write (or `readonly`) is opened read-only
+    (SQLite mode=ro) and can still be read; `db.readonly` tells callers not to write."""
+    import os
+    from urllib.parse import quote
+
     p = Path(path)
     try:
-        if not readonly:
+        if not p.exists() and (readonly or not create):
+            raise StoreError(
+                f"{p}: no such database; check --db / CALLWATCH_DB, or run `callwatch fetch` "
+                "or `callwatch import` first"
+            )
+        if p.exists() and not p.is_file():
+            raise StoreError(f"{p}: not a database file")
+        ro = readonly or (
+            p.exists() and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK))
+        )
+        if ro:
+            uri = f"file:{quote(str(p.resolve()))}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:  # WAL without -shm in a folder we cannot write
+                conn.close()
+                conn = sqlite3.connect(
+                    uri + "&immutable=1", uri=True, timeout=30, isolation_level=None
+                )
+        else:
             p.parent.mkdir(parents=True, exist_ok=True)
-        elif not p.exists():
-            raise StoreError(f"{p}: no such database; run `callwatch fetch` first")
-        # autocommit mode; transaction() below opens explicit BEGIN IMMEDIATE blocks
-        conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
+            # autocommit mode; transaction() below opens explicit BEGIN IMMEDIATE blocks
+            conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 30000")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and not readonly:
+        if mode != "wal" and not ro:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
-        migrate(db)
+        db.readonly = ro  # type: ignore[attr-defined]
+        if ro:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current < SCHEMA_VERSION:
+                raise StoreError(
+                    f"{p}: read-only, and its schema (version {current}) needs an upgrade to "
+                    f"{SCHEMA_VERSION}; open it once with write access"
+                )
+            if current > SCHEMA_VERSION:
+                migrate(db)  # the one-line "newer than this callwatch" error
+        else:
+            migrate(db)
         return db
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: cannot use this database ({e})") from None
@@ -294,6 +330,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         raise StoreError(f"database is busy or read-only: {e}") from None
     try:
         yield
+    except sqlite3.OperationalError as e:
+        conn.execute("ROLLBACK")
+        if "readonly" in str(e) or "read-only" in str(e):
+            raise StoreError(f"database is read-only: {e}") from None
+        raise
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -476,6 +517,19 @@ def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) 
             [source, mode, now.isoformat()],
         )
     return int(cur.lastrowid or 0)
+
+
+def interrupt_stale_runs(db: sqlite_utils.Database, now: datetime) -> int:
+    """Runs still 'running' when a fetch starts belong to a fetch that was killed (the caller
+    holds the fetch lock, so no other fetch is running): mark them interrupted."""
+    with transaction(db):
+        cur = db.conn.execute(
+            "UPDATE runs SET status = 'interrupted', finished = ?, "
+            "error = coalesce(error, 'interrupted: the fetch stopped before this run finished') "
+            "WHERE status = 'running'",
+            [now.isoformat()],
+        )
+    return cur.rowcount
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, **fields: object) -> None:

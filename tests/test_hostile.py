@@ -435,3 +435,201 @@ def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, 
     assert any(s == "formas" and st == "skipped" and "chmod 600" in e for s, st, e in runs)
     r = run("--db", db, "fetch", "--offline")  # the whole offline fetch is not stopped either
     assert r.exit_code == 0, r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 8: --out is atomic and never the database; item 9: read commands never create data
+
+
+@pytest.fixture
+def marked_db(tmp_path):
+    f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "k1"}])
+    db = tmp_path / "m.db"
+    assert run("--db", db, "import", f).exit_code == 0
+    assert run("--db", db, "mark", "k1", "--kommun", "Umeå", "--status", "engage").exit_code == 0
+    return db
+
+
+def _decisions(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM decisions").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", ".fetch.lock", "LINK"])
+def test_item8_out_never_overwrites_the_database(marked_db, suffix, tmp_path):
+    target = marked_db.parent / (marked_db.name + suffix)
+    if suffix == "LINK":
+        target = tmp_path / "innocent.md"
+        target.symlink_to(marked_db)
+    for args in (
+        ["report", "--kommun", "Umeå", "--out", target],
+        ["export", "--format", "csv", "--out", target],
+    ):
+        r = run("--db", marked_db, *args)
+        assert r.exit_code == 1 and "database" in r.stderr and r.stderr.count("\n") == 1
+    assert marked_db.read_bytes().startswith(b"SQLite format 3") and _decisions(marked_db) == 1
+    if target.exists() and suffix in ("-wal", "-shm", ".fetch.lock"):
+        assert b"# " not in target.read_bytes()[:200] and b"id;title" not in target.read_bytes()
+
+
+def test_item8_out_is_atomic_and_a_failed_report_is_not_recorded(marked_db, tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "umea.md"
+    out.write_text("last week's report\n", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", out)
+    assert r.exit_code == 1 and "cannot write" in r.stderr and r.stderr.count("\n") == 1
+    assert out.read_text(encoding="utf-8") == "last week's report\n"  # untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".umea")] == []  # no temp
+    conn = sqlite3.connect(marked_db)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0  # not "reported"
+    conn.close()
+    monkeypatch.undo()
+    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", tmp_path / "folder" / "x")
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    # a symlink to an ordinary file is followed deliberately: the target is replaced whole
+    real = tmp_path / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", link)
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("# ")
+    conn = sqlite3.connect(marked_db)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calls"],
+        ["show", "x"],
+        ["rank", "--kommun", "Umeå"],
+        ["report", "--kommun", "Umeå"],
+        ["report", "--network"],
+        ["export", "--format", "ics"],
+        ["decisions"],
+        ["watch", "--kommun", "Umeå"],
+        ["explain", "x", "--kommun", "Umeå"],
+        ["mark", "x", "--kommun", "Umeå", "--status", "watch"],
+    ],
+)
+def test_item9_a_mistyped_db_creates_nothing(tmp_path, args):
+    missing = tmp_path / "typo" / "callwatch.db"
+    r = run("--db", missing, *args)
+    assert r.exit_code == 1 and "no such database" in r.stderr and r.stderr.count("\n") == 1
+    assert not (tmp_path / "typo").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 10: locks, killed fetches, read-only databases, recordings
+
+
+def test_item10_lock_through_a_symlink_is_the_same_lock(tmp_path):
+    from callwatch.lock import FetchLock, FetchLocked
+
+    db = tmp_path / "real.db"
+    db.touch()
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    with FetchLock(db), pytest.raises(FetchLocked):
+        FetchLock(link).__enter__()
+
+
+def test_item10_a_killed_fetch_stops_showing_as_running(tmp_path):
+    from callwatch import store
+    from tests.conftest import NOW
+
+    db_path = tmp_path / "t.db"
+    db = store.open_db(db_path)
+    stale = store.start_run(db, "vinnova", "live", NOW)  # a fetch killed with SIGKILL
+    db.conn.close()
+    r = run("--db", db_path, "fetch", "--offline", "--source", "vinnova", "-q")
+    assert r.exit_code == 0, r.output
+    conn = sqlite3.connect(db_path)
+    status = conn.execute("SELECT status, error FROM runs WHERE id = ?", [stale]).fetchone()
+    assert status[0] == "interrupted" and "interrupted" in status[1]
+    assert conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0] == 0
+    conn.close()
+
+
+def test_item10_replay_index_traversal_and_list_are_refused(tmp_path):
+    import shutil
+
+    rec = tmp_path / "rec"
+    shutil.copytree(ROOT_RECORDINGS / "vinnova", rec / "vinnova")
+    index = json.loads((rec / "vinnova" / "index.json").read_text(encoding="utf-8"))
+    for entry in index["entries"].values():
+        entry["file"] = "../../../../../../../../etc/passwd"
+    (rec / "vinnova" / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    db = tmp_path / "t.db"
+    r = run("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
+    assert r.exit_code == 1 and "refused" in r.stderr, r.output
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 0
+    conn.close()
+    (rec / "vinnova" / "index.json").write_text("[1, 2]", encoding="utf-8")
+    r = run("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
+    assert r.exit_code == 1 and "not a valid recording index" in r.stderr
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 11: the smaller ones
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["export", "--format", "csv", "--delimiter", ""], "--delimiter"),
+        (["report", "--kommun", "Umeå", "--today", "0001-01-01"], "--today '0001-01-01'"),
+        (["report", "--network", "--today", "9999-12-31"], "--today '9999-12-31'"),
+        (["report", "--kommun", "Umeå", "--since", "garbage"], "--since 'garbage'"),
+        (["rank", "--kommun", "Umeå", "--limit", "-1"], "--limit -1"),
+        (["rank", "--kommun", "Umeå", "--within", "-5"], "--within -5"),
+    ],
+)
+def test_item11_bad_options_are_one_line_errors(marked_db, args, message):
+    r = run("--db", marked_db, *args)
+    assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1, r.output
+
+
+def test_item11_fetch_into_a_folder_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    r = run("--db", blocker / "sub" / "c.db", "fetch", "--offline", "--source", "vinnova")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (lambda t: t.replace("\n[themes]", "\nmin_budget_sek = nan\n[themes]"), "min_budget_sek"),
+        (lambda t: t.replace('lan = "', 'lan_typo = "x"\nlan = "'), "unknown key 'lan_typo'"),
+        (lambda t: t.replace('name = "Umeå"', 'name = ""'), "key 'name' is empty"),
+        (lambda t: t.replace('name = "Umeå"', 'name = "Stockholm"'), "also used by"),
+        (lambda t: t.replace("[keywords]", "[keywords]\nterm = []"), "keywords.term"),
+    ],
+)
+def test_item11_rules_check_refuses_bad_profiles(tmp_path, edit, message):
+    import shutil
+
+    from tests.conftest import RULES
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    umea = rules / "kommuner" / "umea.toml"
+    text = umea.read_text(encoding="utf-8")
+    assert edit(text) != text
+    umea.write_text(edit(text), encoding="utf-8")
+    r = run("--rules", rules, "rules", "check")
+    assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1, r.output
