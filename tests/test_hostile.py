@@ -633,3 +633,17 @@ def test_item11_rules_check_refuses_bad_profiles(tmp_path, edit, message):
     umea.write_text(edit(text), encoding="utf-8")
     r = run("--rules", rules, "rules", "check")
     assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1, r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Weak tests replaced (issue 14)
+
+
+def test_a_missing_golden_file_fails(golden, request):
+    from tests.conftest import ROOT
+
+    if request.config.getoption("--update-golden"):
+        pytest.skip("--update-golden writes golden files")
+    with pytest.raises(AssertionError, match="missing"):
+        golden("no-such-golden-file.md", "text")
+    assert not (ROOT / "tests" / "golden" / "no-such-golden-file.md").exists()
