@@ -76,7 +76,7 @@ def _fetch_locked(
                 **{k: v for k, v in r.__dict__.items() if k != "warnings"},
             }
             event["warnings"] = [w.splitlines()[-1] for w in r.warnings]
-            print(json.dumps(event, ensure_ascii=False), flush=True)
+            print(safe.json_dumps(event), flush=True)
             return
         if quiet and r.status != "failed":
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable
@@ -203,12 +204,17 @@ async def _fetch_source(
         if not result.complete and report.status == "ok":
             report.status = "partial"
         store_calls = [] if broken else result.calls
-        counts = store.apply_crawl(
-            db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
-        )
-        report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
-        report.warnings += counts.warnings
-        report.closed = counts.closed
+        try:
+            counts = store.apply_crawl(
+                db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
+            )
+        except (sqlite3.DatabaseError, CallwatchError) as e:  # the run still ends, as failed
+            report.status, report.errors = "failed", 1
+            report.message = http.redact(f"{spec.id}: could not store the calls ({e})")
+        else:
+            report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
+            report.warnings += counts.warnings
+            report.closed = counts.closed
     report.warnings = [http.redact(w) for w in report.warnings]
     report.duration = time.monotonic() - started
     store.finish_run(

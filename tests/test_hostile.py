@@ -284,6 +284,21 @@ def test_item3_imported_ids_have_their_own_id_space(tmp_path):
     assert {"vinnova:2021-02297", "import:vinnova:2021-02297"} <= ids
 
 
+def test_item3_a_store_failure_ends_the_run_as_failed(tmp_path, monkeypatch):
+    from callwatch import store
+
+    def broken(*args, **kwargs):
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: calls.id")
+
+    monkeypatch.setattr(store, "apply_crawl", broken)
+    db = tmp_path / "t.db"
+    r = run("--db", db, "fetch", "--offline", "--source", "vinnova")
+    assert r.exit_code == 1 and "Traceback" not in r.output and r.exception is not None
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+    conn.close()
+
+
 @pytest.mark.parametrize(
     "value,message",
     [
