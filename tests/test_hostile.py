@@ -419,6 +419,14 @@ def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, 
         assert not leaked, (name, leaked)
 
 
+def test_item7_a_key_that_url_encoding_changes_still_replays_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALLWATCH_INTERREG_KEY", "abc+/==")  # Algolia-style base64 key
+    r = run("--db", tmp_path / "t.db", "fetch", "--offline", "--source", "interreg", "--log-json")
+    assert r.exit_code == 0, r.output
+    event = json.loads(r.stdout.splitlines()[0])
+    assert event["status"] == "ok" and "abc" not in r.output
+
+
 def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, monkeypatch):
     import os
 
