@@ -33,7 +33,8 @@ def _when(value: object, key: str, *, deadline: bool) -> datetime:
     return parse_datetime(s, STOCKHOLM)
 
 
-def parse_line(obj: object, now: datetime) -> tuple[Call, list[str]]:
+def parse_line(obj: object, now: datetime, warnings: list[str] | None = None) -> Call:
+    """One import line as a Call, or ValueError; values validation dropped go to `warnings`."""
     if not isinstance(obj, dict):
         raise ValueError("not a JSON object")
     for key in REQUIRED:
@@ -90,14 +91,16 @@ def parse_line(obj: object, now: datetime) -> tuple[Call, list[str]]:
         budget_currency=(obj.get("currency") or "SEK") if budget is not None else None,
         eligibility=clean(obj.get("eligibility")),
     )
-    warnings = validate(call)  # the store's boundary, applied here so the status below is right
+    dropped = validate(call)  # the store's boundary, applied here so the status below is right
+    if warnings is not None:
+        warnings += dropped
     deadlines = [datetime.fromisoformat(d) for d in call.deadlines]
     opens = datetime.fromisoformat(call.opens) if call.opens else None
     if deadlines and all(d < now for d in deadlines):
         call.status = "closed"
     elif opens and opens > now:
         call.status = "forthcoming"
-    return call, warnings
+    return call
 
 
 def read(path: Path, now: datetime, warnings: list[str] | None = None) -> list[Call]:
@@ -114,7 +117,8 @@ def read(path: Path, now: datetime, warnings: list[str] | None = None) -> list[C
         if not line.strip():
             continue
         try:
-            call, dropped = parse_line(json.loads(line), now)
+            dropped: list[str] = []
+            call = parse_line(json.loads(line), now, dropped)
         except json.JSONDecodeError as e:
             errors.append(f"line {n}: invalid JSON ({e.msg})")
             continue

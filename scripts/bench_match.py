@@ -36,7 +36,7 @@ def base_calls() -> list:
     for line in lines:
         obj = json.loads(line)
         obj.pop("deadline", None)
-        calls.append(parse_line(obj, NOW)[0])  # (call, warnings)
+        calls.append(parse_line(obj, NOW))
     return calls
 
 

