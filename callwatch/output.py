@@ -18,18 +18,24 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 def console(stderr: bool = False):  # noqa: ANN201 - rich imported lazily
     """A rich console that never trusts text: every string printed through it is shown as
-    plain text (no markup), without escape or control characters (see safe.terminal)."""
+    plain text (no markup), without escape or control characters (see safe.terminal). A
+    renderer that wants styling passes markup=True and wraps each data value in safe.markup()."""
     import shutil
 
     from rich.console import Console
 
     class SafeConsole(Console):
         def print(self, *objects: object, **kwargs: object) -> None:  # type: ignore[override]
-            kwargs.pop("markup", None)
+            # markup=True is an explicit promise that funder data in the string went through
+            # safe.markup(); without it every string is plain text
+            markup = kwargs.pop("markup", None) is True
             objects = tuple(
-                safe.terminal(o, multiline=True) if isinstance(o, str) else o for o in objects
+                (safe.text(o, multiline=True) if markup else safe.terminal(o, multiline=True))
+                if isinstance(o, str)
+                else o
+                for o in objects
             )
-            super().print(*objects, **kwargs)  # type: ignore[arg-type]
+            super().print(*objects, markup=markup, **kwargs)  # type: ignore[arg-type]
 
     stream = sys.stderr if stderr else sys.stdout
     # Piped or captured output (cron mail, CI logs, files) gets a wide, stable layout instead

@@ -45,6 +45,14 @@ def terminal(value: object, *, multiline: bool = False):  # noqa: ANN201 - rich.
     return Text(text(value, multiline=multiline))
 
 
+def markup(value: object) -> str:
+    """A value to put inside a rich markup string the renderer writes itself
+    (console.print(f"[bold]{safe.markup(title)}[/bold]", markup=True)): brackets escaped."""
+    from rich.markup import escape
+
+    return escape(text(value))
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 

@@ -36,3 +36,14 @@ def test_json_dumps_escapes_terminal_controls_and_stays_valid():
 
     s = safe.json_dumps({"t": "a\x9bb\u202ec"})
     assert "\x9b" not in s and "\u202e" not in s and json.loads(s) == {"t": "a\x9bb\u202ec"}
+
+
+def test_console_reads_markup_only_when_asked_and_data_is_escaped(capsys):
+    from callwatch import output
+
+    con = output.console()
+    con.print("[bold]x[/bold] [/b]")  # plain text: shown as written, no crash
+    con.print(f"[bold]{safe.markup('[/b] [link=https://e.example]y')}[/bold]\x1b[2J", markup=True)
+    out = capsys.readouterr().out
+    assert "[bold]x[/bold] [/b]" in out and "[/b] [link=https://e.example]y" in out
+    assert "\x1b" not in out and "[bold]" not in out.splitlines()[1]
