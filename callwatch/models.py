@@ -163,12 +163,12 @@ def validate(call: Call) -> list[str]:
     call.native_id = _short(call.native_id, "id", LIMITS["native_id"], w)
     if not call.native_id:
         raise ValueError("call without an id")
-    for name in ("title", "funder", "programme", "language", "summary", "budget_currency"):
+    for name in ("title", "funder", "programme", "language", "budget_currency"):
         setattr(call, name, _short(getattr(call, name), name, LIMITS[name], w) or None)
     call.title = call.title or call.native_id
-    for name in ("funder", "programme", "language", "summary"):
+    for name in ("funder", "programme", "language"):
         setattr(call, name, getattr(call, name) or "")
-    for name in ("description", "eligibility"):
+    for name in ("summary", "description", "eligibility"):  # paragraphs are kept
         setattr(call, name, _short(getattr(call, name), name, LIMITS[name], w, multiline=True))
     url = clean_url(call.url)
     if url is None and call.url:
