@@ -176,6 +176,20 @@ def test_item5_json_escapes_terminal_controls(hostile_db):
 # Items 1-3: one validated boundary for what enters the database
 
 
+def test_decision_text_is_cleaned_on_the_way_in(marked_db):
+    r = run(
+        "--db", marked_db, "mark", "k1", "--kommun", "Umeå", "--status", "watch",
+        "--reason", "a\x1b[31mb\u202ec", "--note", "line 1\nline 2\x07", "--by", "x" * 1000,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    conn = sqlite3.connect(marked_db)
+    reason, note, by = conn.execute(
+        "SELECT reason, note, by FROM decisions ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    assert reason == "ab c" and note == "line 1\nline 2" and len(by) == 200
+
+
 def _outputs_all_work(db, *, seconds: float = 5.0) -> None:
     import time
 
