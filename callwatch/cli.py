@@ -73,10 +73,12 @@ class State:
     sources_dir: Path | None = None
     rules_dir: Path | None = None
 
-    def db(self, *, readonly: bool = False) -> Any:
+    def db(self, *, readonly: bool = False, create: bool = False) -> Any:
+        """The database; only commands that add data (fetch, import) may create it, so a
+        mistyped --db on any other command is an error, not a new empty database."""
         from callwatch import paths, store
 
-        return store.open_db(self.db_path or paths.default_db(), readonly=readonly)
+        return store.open_db(self.db_path or paths.default_db(), readonly=readonly, create=create)
 
     def specs(self) -> list:
         from callwatch import paths, sources
@@ -93,7 +95,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except CallwatchError as e:
-        typer.echo(f"Error: {' '.join(str(e).split())}", err=True)
+        from callwatch.safe import text
+
+        typer.echo(f"Error: {text(e)}", err=True)  # one line, whatever the data in it
         raise typer.Exit(e.exit_code) from None
 
 

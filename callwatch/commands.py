@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from callwatch import clock, output, paths, report_text, shortid, sources, store
+from callwatch import clock, output, paths, report_text, safe, shortid, sources, store
 from callwatch.errors import CallwatchError, NotFoundError, UsageError
 
 CALL_COLUMNS = ["id", "status", "next_deadline", "funder", "programme", "title", "url"]
@@ -57,7 +57,8 @@ def _fetch_locked(
 ) -> int:
     from callwatch.fetch import FetchOptions, SourceReport, run_fetch
 
-    db = state.db()
+    db = state.db(create=True)
+    store.interrupt_stale_runs(db, clock.now())  # a killed fetch's runs stop showing as running
     mode = "archive" if from_archive else "offline" if offline else "replay" if replay else "live"
     options = FetchOptions(
         mode=mode,
@@ -77,7 +78,7 @@ def _fetch_locked(
                 **{k: v for k, v in r.__dict__.items() if k != "warnings"},
             }
             event["warnings"] = [w.splitlines()[-1] for w in r.warnings]
-            print(json.dumps(event, ensure_ascii=False), flush=True)
+            print(safe.json_dumps(event), flush=True)
             return
         if quiet and r.status != "failed":
             return
@@ -226,7 +227,9 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
 
     db = state.db()
     call_id = shortid.resolve(db, call_id)
-    call = merge.overlay(store.get_call(db, call_id), merge.load(db))  # facts of every listing
+    call = store.get_call(db, call_id)
+    call_id = call["id"]
+    call = merge.overlay(call, merge.load(db))  # facts of every listing
     history = store.call_history(db, call_id)
     others = dedupe.also_listed(db, call_id)
     rounds = [r.__dict__ for r in recurring.rounds(db, call_id) if r.id != call_id]
@@ -532,15 +535,43 @@ def load_rules(state: Any):  # noqa: ANN201
     return rules_mod.load(paths.rules_dir(state.rules_dir))
 
 
-def parse_today(value: str | None):  # noqa: ANN201
+def refresh_scores(db: Any, rules: Any) -> None:
+    """Score new and changed calls. A read-only database is read with the scores it holds."""
+    from callwatch import scoring
+
+    if not getattr(db, "readonly", False):
+        scoring.refresh(db, rules)
+        return
+    try:
+        scoring.refresh(db, rules)
+    except CallwatchError:
+        output.console(stderr=True).print(
+            "warning: the database is read-only; scores were not refreshed"
+        )
+
+
+def parse_today(value: str | None, option: str = "--today"):  # noqa: ANN201
     from datetime import date
+
+    from callwatch.models import MAX_YEAR, MIN_YEAR
 
     if not value:
         return clock.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise CallwatchError(f"--today {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CallwatchError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CallwatchError(f"{option} {value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return day
+
+
+def check_counts(limit: int | None = None, within: int | None = None) -> None:
+    """--limit and --within are counts: a negative one is a typo, not "all"."""
+    if limit is not None and limit < 0:
+        raise CallwatchError(f"--limit {limit} is negative; use 0 for all")
+    if within is not None and within < 0:
+        raise CallwatchError(f"--within {within} is negative; give a number of days")
 
 
 def rank(
@@ -556,16 +587,16 @@ def rank(
     filters: Any = None,
 ) -> None:
     from callwatch import rank as rank_mod
-    from callwatch import scoring
     from callwatch.report_data import apply_filters
 
     if bool(kommun) == bool(theme):
         raise UsageError("give exactly one of --kommun NAME or --theme NAME")
+    check_counts(limit, within)
     rules = load_rules(state)
     target = rules.profile(kommun) if kommun else rules.theme(theme or "")
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     filtered = filters is not None and filters.active()
     kwargs = dict(
         include_closed=include_closed or bool(filters and "closed" in filters.statuses),
@@ -714,17 +745,17 @@ def _days(r: Any) -> str:
 
 def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str) -> None:
     from callwatch import rank as rank_mod
-    from callwatch import scoring
 
     rules = load_rules(state)
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
-    call_id = shortid.resolve(db, call_id)  # a clear error for an unknown id
+    call_id = shortid.resolve(db, call_id)
+    call_id = store.get_call(db, call_id)["id"]  # a clear error for an unknown id
     from callwatch.merge import canonical_id
 
     call_id = canonical_id(db, call_id)  # every listing of a linked call explains the same
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     ranked = rank_mod.rank_for_profile(
         db, rules, profile, today, include_closed=True, show_all=True, call_id=call_id
     )
@@ -821,9 +852,13 @@ def import_calls(state: Any, file: Path) -> None:
     from callwatch import importer, scoring
 
     now = clock.now()
-    calls = importer.read(file, now)  # validates every line before anything is written
-    db = state.db()
+    dropped: list[str] = []
+    calls = importer.read(file, now, dropped)  # validates every line before anything is written
+    db = state.db(create=True)
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
+    err = output.console(stderr=True)
+    for w in dropped:
+        err.print(f"warning: {w}")
     try:
         _link_duplicates(db, state.specs())
     except CallwatchError:
@@ -878,7 +913,7 @@ def add_page(state: Any, file: Path, url: str, funder: str | None) -> None:
 
     now = clock.now()
     call = pages.page_call(file, url, funder, now)
-    db = state.db()
+    db = state.db(create=True)
     counts = store.apply_crawl(db, "import", [call], complete=False, now=now, run_id=None)
     try:
         scoring.refresh(db, load_rules(state))
@@ -934,18 +969,18 @@ def sources_check(
 # Reports and exports
 
 
-def _write(data: str | bytes, out: Path | None) -> None:
+def _write(data: str | bytes, out: Path | None, state: Any = None) -> None:
+    """stdout, or the file --out names, written atomically (see output.write_file); never onto
+    the database or the files beside it."""
     if out is None:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         return
-    try:
-        Path(out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    except OSError as e:
-        raise CallwatchError(f"{out}: cannot write ({e.strerror})") from None
-    output.console(stderr=True).print(f"wrote {out}", markup=False)
+    db_path = (getattr(state, "db_path", None) if state else None) or paths.default_db()
+    output.write_file(out, data, protect=db_path)
+    output.console(stderr=True).print(f"wrote {out}")
 
 
 def report(
@@ -966,7 +1001,6 @@ def report(
 ) -> int:
     """Write (and optionally mail) one report, or one per municipality with --every-kommun."""
     from callwatch import report as report_mod
-    from callwatch import scoring
 
     if sum(map(bool, (kommun, network, every_kommun))) != 1:
         raise UsageError("give exactly one of --kommun NAME, --network or --every-kommun")
@@ -989,7 +1023,7 @@ def report(
     if since and since > today:
         raise UsageError(f"--since {since} is after the report date {today}")
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     hidden = dismissed(db)
     made: list[tuple[Any, str, Path | None]] = []  # (report, text, file)
     for profile in profiles or [None]:
@@ -1005,9 +1039,14 @@ def report(
                 raise CallwatchError(f"{out}: cannot create folder ({e.strerror})") from None
             target = out / f"{profile.id}.{fmt}"
         if target is not None or not recipients:
-            _write(text, target)
-        if profile is not None:
-            report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
+            _write(text, target, state)
+        if profile is not None:  # only a report that was written (or is sent) counts as made
+            if getattr(db, "readonly", False):
+                output.console(stderr=True).print(
+                    "warning: read-only database; period not recorded"
+                )
+            else:
+                report_mod.remember(db, profile.id, start, today, clock.now().isoformat())
         made.append((rep, text, target))
     if not recipients:
         return 0
@@ -1056,12 +1095,11 @@ def mail_recipients(value: str | None) -> list[str]:
 
 
 def parse_date(value: str, option: str):  # noqa: ANN201
-    from datetime import date
-
+    """A date option given by a person: a usage error (exit 2) when it is not one."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_today(value, option)
+    except CallwatchError as e:
+        raise UsageError(str(e)) from None
 
 
 def make_report(
@@ -1124,12 +1162,18 @@ def export(
     decimal: str | None = None,
     lang: str | None = None,
 ) -> None:
-    from callwatch import scoring
 
     if kommun and theme:
         raise UsageError("give at most one of --kommun NAME or --theme NAME")
-    if len(delimiter) != 1:
-        raise UsageError(f"--delimiter {delimiter!r}: give one character, e.g. ';' or ','")
+    check_counts(within=within)
+    if fmt == "csv" and (
+        len(delimiter) != 1
+        or delimiter in '"\r\n'
+        or not (delimiter.isprintable() or delimiter == "\t")
+    ):
+        raise UsageError(
+            f"--delimiter {delimiter!r}: give one printable character, e.g. ';' or ','"
+        )
     if decimal is not None and decimal not in (",", "."):
         raise UsageError(f"--decimal {decimal!r}: use ',' or '.'")
     if decimal is not None and decimal == delimiter:
@@ -1137,13 +1181,13 @@ def export(
     rules = load_rules(state)
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     profile = rules.profile(kommun) if kommun else None
     data = build_export(
         db, rules, fmt, profile, theme, today, within=within, include_closed=include_closed,
         show_all=show_all, delimiter=delimiter, filters=filters, decimal=decimal, lang=lang,
     )  # fmt: skip
-    _write(data, out)
+    _write(data, out, state)
 
 
 def build_export(
@@ -1319,14 +1363,14 @@ def list_decisions(
 
 def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
     """Everything a municipality engages in or watches, with deadlines, soonest first."""
-    from callwatch import decisions, scoring
+    from callwatch import decisions
     from callwatch import rank as rank_mod
 
     rules = load_rules(state)
     profile = rules.profile(kommun)
     today = parse_today(today_s)
     db = state.db()
-    scoring.refresh(db, rules)
+    refresh_scores(db, rules)
     rows = []
     for d in decisions.current(db, profile.id):
         if d["status"] == "dismiss":
@@ -1421,7 +1465,7 @@ def import_decisions(state: Any, file: Path) -> None:
         known = set(load_rules(state).profiles)
     except CallwatchError:
         known = set()
-    counts = decisions.import_rows(state.db(), rows, str(file), known)
+    counts = decisions.import_rows(state.db(create=True), rows, str(file), known)
     print(
         f"imported {counts['imported']} decisions from {file} ({counts['present']} already "
         f"present, {counts['older']} older than a decision in the database)"
@@ -1455,7 +1499,7 @@ def users_add(state: Any, name: str, kommun: str) -> None:
             raise CallwatchError("the passwords differ; nothing was changed")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    user = auth.add_user(state.db(), name, profile.id, password)
+    user = auth.add_user(state.db(create=True), name, profile.id, password)
     print(f"user {user.name} decides for {profile.name}")
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from callwatch import store
+from callwatch import safe, store
 from callwatch.errors import CallwatchError
 
 STATUSES = ("engage", "watch", "dismiss")
@@ -41,7 +41,10 @@ def mark(
 ) -> Decision:
     if status not in STATUSES:
         raise CallwatchError(f"unknown status {status!r}; use engage, watch or dismiss")
-    store.get_call(db, call_id)  # one clear error for an unknown id
+    call_id = store.get_call(db, call_id)["id"]  # one clear error for an unknown id
+    # typed by people, shown to others: no control characters, and a sane length
+    reason, by = safe.text(reason)[:500], safe.text(by)[:200]
+    note = safe.text(note, multiline=True).strip()[:5000]
     d = Decision(call_id, kommun, status, reason, note, by, now.isoformat())
     with store.transaction(db):  # BEGIN IMMEDIATE: concurrent marks queue, none is lost
         db.conn.execute(

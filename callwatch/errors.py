@@ -9,6 +9,12 @@ class CallwatchError(Exception):
 
     exit_code = 1
 
+    def __init__(self, message: object = "", *args: object) -> None:
+        from callwatch.safe import text
+
+        # messages quote funder data (ids, values): one line, no control characters, always
+        super().__init__(text(message), *args)
+
 
 class SourceError(CallwatchError):
     """A source could not be fetched or its response could not be understood."""

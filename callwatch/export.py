@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
+from callwatch import safe
 from callwatch.facts.apply import has_time
-from callwatch.output import csv_cell
 
 CSV_COLUMNS = [
     "id", "short_id", "title", "funder", "programme", "status", "deadline", "days_left", "opens", "budget",
@@ -61,7 +60,7 @@ def to_ics(
     cal = Calendar()
     cal.add("prodid", "-//callwatch//funding calls//SV")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", safe.ics(name))
     stamp = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     for r in ranked:
         for n, d in enumerate(r.deadlines):
@@ -76,14 +75,16 @@ def to_ics(
             # a time of day only where the funder gave one (not our end-of-day for a bare date)
             local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
             when = f" ({local})" if has_time(d) else ""
-            ev.add("summary", f"{words['deadline']}: {r.title}{when}")
+            link = safe.url(r.url)
+            ev.add("summary", safe.ics(f"{words['deadline']}: {r.title}{when}"))
             why = reason(r) if reason else ""
             verify = words["verify"] + " " if r.status == "unknown" else ""
             ev.add(
-                "description", f"{verify}{r.funder}." + (f" {why}" if why else "") + f"\n{r.url}"
+                "description",
+                safe.ics(f"{verify}{r.funder}." + (f" {why}" if why else "")) + f"\n{link or ''}",
             )
-            if r.url.startswith(("http://", "https://")):
-                ev.add("url", r.url)
+            if link:
+                ev.add("url", link)
             cal.add_component(ev)
         if r.status == "forthcoming" and r.opens:
             ev = Event()
@@ -92,8 +93,8 @@ def to_ics(
             day = rank_mod._local_date(r.opens)
             ev.add("dtstart", day)
             ev.add("dtend", day + timedelta(days=1))
-            ev.add("summary", f"{words['opens']}: {r.title}")
-            ev.add("description", f"{r.funder}\n{r.url}")
+            ev.add("summary", safe.ics(f"{words['opens']}: {r.title}"))
+            ev.add("description", safe.ics(r.funder) + f"\n{safe.url(r.url) or ''}")
             cal.add_component(ev)
     return cal.to_ical()
 
@@ -158,9 +159,9 @@ def to_csv(
     headers = CSV_HEADERS_SV if lang == "sv" else {c: c for c in CSV_COLUMNS}
     w.writerow([headers[c] for c in CSV_COLUMNS])
     for row in rows(ranked, decimal=decimal, lang=lang, reason=reason, themes=themes):
-        w.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+        w.writerow([safe.csv_cell(row[c]) for c in CSV_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_json(ranked: list[rank_mod.Ranked]) -> bytes:
-    return (json.dumps([r.to_dict() for r in ranked], ensure_ascii=False, indent=2) + "\n").encode()
+    return (safe.json_dumps([r.to_dict() for r in ranked], indent=2) + "\n").encode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import sqlite_utils
 
 from callwatch import clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
-from callwatch.errors import CallwatchError
+from callwatch.errors import CallwatchError, ConfigError
 from callwatch.health import judge
 from callwatch.http import Http, HttpConfig, Recording
 from callwatch.sources import SourceSpec
@@ -58,6 +59,15 @@ def _now() -> datetime:
     return clock.now()
 
 
+def _api_key(spec: SourceSpec) -> tuple[str, str]:
+    """(key, problem): a keys file others can read is a problem of the sources that need a
+    key, never a reason to stop the whole fetch."""
+    try:
+        return spec.api_key(), ""
+    except ConfigError as e:
+        return "", str(e)
+
+
 async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
     from callwatch.adapters import STRUCTURE_ERRORS, collecting_skips, structure_error
     from callwatch.facts.apply import with_facts
@@ -65,12 +75,32 @@ async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
     try:
         with collecting_skips() as skipped:  # odd records each adapter left out
             result = await ctx.spec.adapter().crawl(ctx)
+        # the store's boundary first (a year-9999 deadline is dropped with a warning), then
         # the one facts step fills what the source's structured data does not give
+        result.warnings += checked_calls(result)
         with_facts(result.calls, ctx.now, kind=ctx.spec.kind, tz=ctx.spec.timezone)
     except STRUCTURE_ERRORS as e:  # a response of an unexpected shape: bad input, one line
         raise structure_error(ctx.spec.id, "response", e) from None
     result.skipped += skipped
     return result
+
+
+def checked_calls(result: CrawlResult) -> list[str]:
+    """models.validate on every crawled call, in place; a call that cannot be stored at all is
+    skipped and named. Returns the warnings."""
+    from callwatch.models import validate
+
+    warnings: list[str] = []
+    kept = []
+    for call in result.calls:
+        try:
+            warnings += validate(call)
+        except ValueError as e:
+            warnings.append(f"record skipped: {e}")
+            continue
+        kept.append(call)
+    result.calls = kept
+    return warnings
 
 
 MAX_SKIPS_LOGGED = 50  # the run log names this many skipped records, then counts the rest
@@ -109,7 +139,7 @@ async def _run(
     if replay is not None:
         config = HttpConfig(**{**config.__dict__, "delay": 0.0, "retries": 0})
     # every key is redacted from URLs, messages, the archive and recordings
-    secrets = [s.api_key() for s in specs if s.api_key()] + [REPLAY_KEY]
+    secrets = [k for s in specs if (k := _api_key(s)[0])] + [REPLAY_KEY]
     async with Http(
         config,
         replay=replay,
@@ -140,7 +170,7 @@ async def _fetch_source(
     started = time.monotonic()
     as_of: date = now.date()
     fetched_at = now
-    key = spec.api_key()
+    key, key_problem = _api_key(spec)
     if spec.skip_if_env and os.environ.get(spec.skip_if_env):
         return SourceReport(spec.id, "skipped", message=f"{spec.skip_if_env} is set; not needed")
     if replay is not None:
@@ -152,6 +182,12 @@ async def _fetch_source(
         # archive keeps that time so `fetch --from-archive` asks for the same requests again
         fetched_at = recorded or now
         key = key or REPLAY_KEY  # recordings hold redacted URLs; this placeholder redacts alike
+    elif key_problem:  # skipped, and said so in the run log
+        run_id = store.start_run(db, spec.id, options.mode, now)
+        store.finish_run(
+            db, run_id, finished=_now().isoformat(), status="skipped", error=key_problem
+        )
+        return SourceReport(spec.id, "skipped", message=key_problem)
     elif spec.api_key_env and not key:
         hint = f" ({spec.api_key_help})" if spec.api_key_help else ""
         return SourceReport(spec.id, "skipped", message=f"no API key: set {spec.api_key_env}{hint}")
@@ -214,11 +250,18 @@ async def _fetch_source(
         if not result.complete and report.status == "ok":
             report.status = "partial"
         store_calls = [] if broken else result.calls
-        counts = store.apply_crawl(
-            db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
-        )
-        report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
-        report.closed = counts.closed
+        try:
+            counts = store.apply_crawl(
+                db, spec.id, store_calls, complete=complete, now=now, run_id=run_id
+            )
+        except (sqlite3.DatabaseError, CallwatchError) as e:  # the run still ends, as failed
+            report.status, report.errors = "failed", 1
+            report.message = http.redact(f"{spec.id}: could not store the calls ({e})")
+        else:
+            report.seen, report.new, report.updated = counts.seen, counts.new, counts.updated
+            report.warnings += counts.warnings
+            report.closed = counts.closed
+    report.warnings = [http.redact(w) for w in report.warnings]
     report.duration = time.monotonic() - started
     store.finish_run(
         db,
@@ -269,20 +312,21 @@ async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckRe
     if replay is not None:
         config = HttpConfig(**{**config.__dict__, "delay": 0.0, "retries": 0})
     now = _now()
-    secrets = [s.api_key() for s in specs if s.api_key()] + [REPLAY_KEY]
+    secrets = [k for s in specs if (k := _api_key(s)[0])] + [REPLAY_KEY]
     async with Http(config, replay=replay, transport=options.transport, secrets=secrets) as http:  # type: ignore[arg-type]
 
         async def one(spec: SourceSpec) -> CheckResult:
             expected = f"{spec.min_calls}-{spec.max_calls if spec.max_calls is not None else '*'}"
             res = CheckResult(spec.id, spec.kind, "ok", expected=expected)
-            key = spec.api_key()
+            key, key_problem = _api_key(spec)
             if replay is not None:
                 if not replay.has_source(spec.id):
                     res.status, res.message = "skipped", "not in the recording"
                     return res
                 key = key or REPLAY_KEY
             elif spec.api_key_env and not key:
-                res.status, res.message = "skipped", f"no API key: set {spec.api_key_env}"
+                res.status = "skipped"
+                res.message = key_problem or f"no API key: set {spec.api_key_env}"
                 return res
             light = spec
             if spec.kind == "html":  # the first listing page and a few call pages are enough

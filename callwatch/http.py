@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -51,6 +51,22 @@ class Response:
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
+
+
+def secret_forms(secret: str) -> list[str]:
+    """Every form in which a key can appear: as it is, URL-encoded (quote with and without '/',
+    quote_plus, upper- and lower-case hex), with '+' read back as a space by a server, and with
+    '/' escaped as JSON encoders do. Longest first, so a longer form is replaced whole."""
+    import re
+
+    bases = {secret, secret.replace("+", " ")}
+    forms: set[str] = set()
+    for b in bases:
+        for f in (b, quote(b, safe=""), quote(b), quote_plus(b), quote_plus(b, safe="/")):
+            low = re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), f)
+            forms |= {f, low, f.replace("/", "\\/"), low.replace("/", "\\/")}
+    forms |= {json.dumps(secret)[1:-1]}  # JSON-escaped (a key with " or \\ in it)
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 def request_key(method: str, url: str, content: bytes | None) -> str:
@@ -89,9 +105,17 @@ class Recording:
             path = self._index_path(source)
             if path.exists():
                 try:
-                    self._indexes[source] = json.loads(path.read_text(encoding="utf-8"))
-                except json.JSONDecodeError as e:
+                    index = json.loads(path.read_text(encoding="utf-8"))
+                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
                     raise CallwatchError(f"{path}: not a valid recording index ({e})") from None
+                except OSError as e:
+                    raise CallwatchError(f"{path}: cannot read ({e.strerror or e})") from None
+                if not isinstance(index, dict) or not isinstance(index.get("entries", {}), dict):
+                    raise CallwatchError(
+                        f"{path}: not a valid recording index (expected an object with 'entries')"
+                    )
+                index.setdefault("entries", {})
+                self._indexes[source] = index
             else:
                 self._indexes[source] = {"recorded_at": None, "entries": {}}
         return self._indexes[source]
@@ -109,13 +133,24 @@ class Recording:
             raise SourceError(
                 source, f"no recorded response for {key.split(' #')[0]} in {self.root}"
             )
-        body = (self.root / source / entry["file"]).read_bytes()
+        name = entry.get("file") if isinstance(entry, dict) else None
+        folder = (self.root / source).resolve()
+        path = (folder / name).resolve() if isinstance(name, str) and name else None
+        if path is None or path.parent != folder or "/" in name or "\\" in name:
+            raise SourceError(
+                source, f"recording index entry {name!r} is not a file in {folder}; refused"
+            )
+        try:
+            body = path.read_bytes()
+            status = int(entry["status"])
+        except (OSError, KeyError, TypeError, ValueError) as e:
+            raise SourceError(source, f"recording entry {name!r} unusable ({e})") from None
         method, url = key.split(" #")[0].split(" ", 1)
         return Response(
             method=method,
             url=url,
-            status=int(entry["status"]),
-            content_type=entry.get("content_type", ""),
+            status=status,
+            content_type=str(entry.get("content_type", "")),
             body=body,
             headers=entry.get("headers", {}),
         )
@@ -170,15 +205,26 @@ class Http:
         self._host_locks: dict[str, asyncio.Semaphore] = {}
         self._host_next: dict[str, float] = {}
         self.secrets = [s for s in (secrets or []) if s]
+        forms = {f for s in self.secrets for f in secret_forms(s)}
+        self._forms = sorted(forms, key=len, reverse=True)
+        self._byte_forms = [f.encode() for f in self._forms]
         self._sleep = sleep or asyncio.sleep
         self.cache = cache  # store.HttpCache: conditional GETs (ETag / Last-Modified)
         self._robots: dict[str, object] = {}
 
     def redact(self, text: str) -> str:
-        """Remove every configured secret (API keys) from a URL or message."""
-        for s in self.secrets:
+        """Remove every configured secret (API keys), in every encoded form, from a URL or
+        message."""
+        for s in self._forms:
             text = text.replace(s, "***")
         return text
+
+    def redact_body(self, body: bytes) -> bytes:
+        """A response body without any form of a key: servers echo keys (self links, "invalid
+        key ..." pages), and bodies are archived, cached and recorded."""
+        for s in self._byte_forms:
+            body = body.replace(s, b"***")
+        return body
 
     async def __aenter__(self) -> Http:
         if self.replay is None:
@@ -269,6 +315,8 @@ class Http:
                     (now or clock.now()).isoformat(),
                 )
         response.key = key
+        response.url = self.redact(response.url)
+        response.body = self.redact_body(response.body)  # before anything keeps or parses it
         if self.record is not None:
             self.record.save(source, key, response, now or clock.now())
         if response.status >= 400:
@@ -336,10 +384,10 @@ class Http:
                 chunks.append(chunk)
             return Response(
                 method=method,
-                url=str(r.url),
+                url=self.redact(str(r.url)),
                 status=r.status_code,
                 content_type=r.headers.get("content-type", ""),
-                body=b"".join(chunks),
+                body=self.redact_body(b"".join(chunks)),  # before the cache or archive sees it
                 headers={k.lower(): v for k, v in r.headers.items()},
             )
 

@@ -2,20 +2,24 @@
 
 Each line is one object. Required: id, title, url, funder. Optional: description (or text),
 summary, deadline and opens (ISO date or datetime; bare dates mean the end of that day in
-Stockholm), budget, currency, language, programme, eligibility. The given id is kept as the
-call's id. What a line does not give (deadlines, status, amounts, who may apply) is read from its
-text by callwatch.facts; a line with no dated evidence has status `unknown`. Any invalid line stops the import before anything is written.
+Stockholm), budget, currency, language, programme, eligibility. Imported calls have their own
+id space: the id "x" is stored as "import:x" (an id given as "import:x" is the same call), so it
+never collides with a fetched call. What a line does not give (deadlines, status, amounts, who
+may apply) is read from its text by callwatch.facts; a line with no dated evidence has status
+`unknown`. Any invalid line stops the import before anything is written; values the store would
+not keep (a deadline in year 9999) are dropped with a warning.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, datetime
 from pathlib import Path
 
 from callwatch.errors import ImportDataError
 from callwatch.facts.apply import enrich
-from callwatch.models import IMPORT_SOURCE, Call
+from callwatch.models import IMPORT_SOURCE, Call, clean_url, validate
 from callwatch.normalise import STOCKHOLM, clean, end_of_day, parse_datetime
 
 REQUIRED = ("id", "title", "url", "funder")
@@ -32,7 +36,8 @@ def as_iso(value: object, key: str, *, deadline: bool) -> datetime:
     return parse_datetime(s, STOCKHOLM)
 
 
-def parse_line(obj: object, now: datetime) -> Call:
+def parse_line(obj: object, now: datetime, warnings: list[str] | None = None) -> Call:
+    """One import line as a Call, or ValueError; values validation dropped go to `warnings`."""
     if not isinstance(obj, dict):
         raise ValueError("not a JSON object")
     for key in REQUIRED:
@@ -41,6 +46,8 @@ def parse_line(obj: object, now: datetime) -> Call:
     url = obj["url"].strip()
     if not url.startswith(("http://", "https://")):
         raise ValueError("'url' must start with http:// or https://")
+    if clean_url(url) is None:
+        raise ValueError("'url' must be one line without spaces or control characters")
     for key in TEXT_FIELDS:
         if key in obj and obj[key] is not None and not isinstance(obj[key], str):
             raise ValueError(f"'{key}' must be a string")
@@ -58,15 +65,21 @@ def parse_line(obj: object, now: datetime) -> Call:
             raise ValueError(str(e) if "'opens'" in str(e) else f"'opens': {e}") from None
     budget = obj.get("budget")
     if budget is not None and (
-        not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0
+        not isinstance(budget, int | float)
+        or isinstance(budget, bool)
+        or not math.isfinite(budget)
+        or budget < 0
     ):
-        raise ValueError("'budget' must be a non-negative number")
+        raise ValueError("'budget' must be a finite non-negative number")
     description = obj.get("description") or obj.get("text") or ""
     if not isinstance(description, str):
         raise ValueError("'text' must be a string")
+    native_id = obj["id"].strip().removeprefix(IMPORT_SOURCE + ":")
+    if not native_id:
+        raise ValueError("'id' is missing or not a non-empty string")
     call = Call(
         source=IMPORT_SOURCE,
-        native_id=obj["id"].strip(),
+        native_id=native_id,
         title=clean(obj["title"]),
         url=url,
         funder=clean(obj["funder"]),
@@ -81,15 +94,19 @@ def parse_line(obj: object, now: datetime) -> Call:
         budget_currency=(obj.get("currency") or "SEK") if budget is not None else None,
         eligibility=clean(obj.get("eligibility")),
     )
+    dropped = validate(call)  # the store's boundary, applied here so the facts below are right
+    if warnings is not None:
+        warnings += dropped
     # the fields a line does not give come from its text, through the one facts step
     enrich(call, now, kind=IMPORT_SOURCE)
     return call
 
 
-def read(path: Path, now: datetime) -> list[Call]:
-    """Every call in the file, or ImportDataError naming the first bad line."""
+def read(path: Path, now: datetime, warnings: list[str] | None = None) -> list[Call]:
+    """Every call in the file, or ImportDataError naming the first bad line. Values dropped by
+    validation are appended to `warnings` as "line N: ..." (a BOM at the start is allowed)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise ImportDataError(f"{path}: cannot read ({e})") from None
     calls: list[Call] = []
@@ -99,15 +116,21 @@ def read(path: Path, now: datetime) -> list[Call]:
         if not line.strip():
             continue
         try:
-            call = parse_line(json.loads(line), now)
+            dropped: list[str] = []
+            call = parse_line(json.loads(line), now, dropped)
         except json.JSONDecodeError as e:
             errors.append(f"line {n}: invalid JSON ({e.msg})")
+            continue
+        except RecursionError:
+            errors.append(f"line {n}: JSON nested too deeply")
             continue
         except (ValueError, TypeError) as e:
             errors.append(f"line {n}: {e}")
             continue
+        if warnings is not None:
+            warnings += [f"{path} line {n}: {w}" for w in dropped]
         if call.id in seen:
-            errors.append(f"line {n}: id {call.id!r} already on line {seen[call.id]}")
+            errors.append(f"line {n}: id {call.native_id!r} already on line {seen[call.id]}")
             continue
         seen[call.id] = n
         calls.append(call)

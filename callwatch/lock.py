@@ -23,14 +23,20 @@ class FetchLocked(CallwatchError):
 
 class FetchLock:
     def __init__(self, db_path: Path) -> None:
-        self.path = Path(str(db_path) + ".fetch.lock")
+        # the real path: a symlink to the same database finds the same lock
+        self.path = Path(str(Path(db_path).resolve()) + ".fetch.lock")
         self._fd: int | None = None
 
     def __enter__(self) -> FetchLock:
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise CallwatchError(
+                f"{self.path}: cannot create the fetch lock ({e.strerror})"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -13,40 +13,57 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from callwatch import safe
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GAP = "  "
 STACK_BELOW = 60  # narrower than this, every listing is stacked
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def term(value: object) -> str:
-    """Text safe to print on a terminal, on one line: control and bidi characters removed,
-    whitespace collapsed. The one function every cell of a table goes through."""
-    return " ".join(_CONTROL.sub("", "" if value is None else str(value)).split())
+    """Text safe to print on a terminal, on one line (safe.text: escape sequences, control and
+    bidi characters removed), whitespace collapsed. Every cell of a table goes through it."""
+    return " ".join(safe.text(value).split())
 
 
-def csv_cell(value: object) -> object:
-    """Every CSV cell goes through here (the one place to neutralise spreadsheet formulas)."""
-    return value
+csv_cell = safe.csv_cell  # every CSV cell goes through here: formulas neutralised
 
 
 def console(stderr: bool = False):  # noqa: ANN201 - rich imported lazily
+    """A rich console that never trusts text: every string printed through it is shown as
+    plain text (no markup), without escape or control characters (see safe.terminal). A
+    renderer that wants styling passes markup=True and wraps each data value in safe.markup()."""
+    import shutil
+
     from rich.console import Console
+
+    class SafeConsole(Console):
+        def print(self, *objects: object, **kwargs: object) -> None:  # type: ignore[override]
+            # markup=True is an explicit promise that funder data in the string went through
+            # safe.markup(); without it every string is plain text
+            markup = kwargs.pop("markup", None) is True
+            objects = tuple(
+                (safe.text(o, multiline=True) if markup else safe.terminal(o, multiline=True))
+                if isinstance(o, str)
+                else o
+                for o in objects
+            )
+            super().print(*objects, markup=markup, **kwargs)  # type: ignore[arg-type]
 
     stream = sys.stderr if stderr else sys.stdout
     # Piped or captured output (cron mail, CI logs, files) gets a wide, stable layout instead
     # of rich's 80-column default, so tables stay readable.
     width = None if stream.isatty() else max(shutil.get_terminal_size((160, 24)).columns, 160)
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def width() -> int:
@@ -63,7 +80,10 @@ def local_time(value: str | None, *, with_time: bool = True) -> str:
     """An ISO timestamp shown in Swedish local time, e.g. '2026-09-15 02:00'."""
     if not value:
         return ""
-    dt = datetime.fromisoformat(value).astimezone(STOCKHOLM)
+    try:
+        dt = datetime.fromisoformat(value).astimezone(STOCKHOLM)
+    except (ValueError, TypeError, OverflowError):  # never crash a listing on one odd value
+        return safe.text(value)[:25]
     return dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
@@ -214,7 +234,7 @@ def print_table(
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(safe.json_dumps(data, indent=2, default=str) + "\n")
 
 
 def print_csv(rows: Sequence[dict], columns: Sequence[str], *, delimiter: str = ",") -> None:
@@ -224,7 +244,9 @@ def print_csv(rows: Sequence[dict], columns: Sequence[str], *, delimiter: str = 
     for r in rows:
         w.writerow(
             {
-                k: csv_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                k: safe.csv_cell(
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                )
                 for k, v in r.items()
             }
         )
@@ -296,3 +318,57 @@ def render(
     """The shapes every listing command offers: JSON and CSV of the full rows for scripts,
     a table of the chosen columns for people."""
     show(Listing(rows, title, columns, cells), fmt)
+
+
+def write_file(out: Path | str, data: str | bytes, *, protect: Path | str | None = None) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then os.replace. A symlink is
+    followed only after its target is checked, and the database, its -wal/-shm/-journal and
+    lock files are never a target (`report --out callwatch.db` destroyed every decision)."""
+    import os
+    import tempfile
+
+    from callwatch.errors import CallwatchError
+
+    out = Path(out)
+    target = out.resolve()  # where the bytes would really land, symlinks followed
+    if protect:
+        db = Path(protect).resolve()
+        guarded = {db} | {Path(str(db) + s) for s in ("-wal", "-shm", "-journal", ".fetch.lock")}
+        if target in guarded or _same_file(target, db):
+            raise CallwatchError(f"{out}: is the database (or beside it); choose another --out")
+    if target.is_dir():
+        raise CallwatchError(f"{out}: is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        raise CallwatchError(f"{out}: not a regular file; choose another --out")
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as e:
+        raise CallwatchError(f"{out}: cannot write ({e.strerror or e})") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)  # hard links too
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -9,12 +9,12 @@ for HTML); only http(s) links are emitted. A report is the same for the same dat
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
 
 from callwatch import rank as rank_mod
+from callwatch import safe
 from callwatch.facts.apply import has_time
 from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
@@ -39,27 +39,10 @@ from callwatch.rules import Rules
 # Escaping: the one function per format that funder text goes through
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|<>~])")
-
-
-def md(text: str) -> str:
-    """Text from a funder, safe inside markdown: no links, images, HTML, emphasis or table
-    breaks. Brackets are escaped, so "(...)" can never become a link target."""
-    out = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return "\\" + out if out.startswith(("#", "-", "+", "=")) else out
-
-
-def html_text(text: str) -> str:
-    """Text (and attribute values) safe inside HTML."""
-    return html.escape(str(text), quote=True)
-
-
-def safe_url(url: str) -> str | None:
-    """Only http(s) links are ever emitted."""
-    u = (url or "").strip()
-    if not re.match(r"(?i)^https?://[^\s<>\"']+$", u):
-        return None
-    return u.replace("(", "%28").replace(")", "%29")
+# One place for output safety (callwatch/safe.py); these names stay for the renderers below.
+md = safe.md
+html_text = safe.html
+safe_url = safe.url
 
 
 @dataclass
@@ -254,7 +237,7 @@ def _html_value(v: str | Code) -> str:
 
 def render_html(report: Report, rules: Rules) -> str:
     t = words(report.lang)
-    e = html_text
+    e = safe.html
     parts = [
         f'<!DOCTYPE html>\n<html lang="{e(report.lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -8,6 +8,7 @@ edit makes callwatch re-score instead of serving stale scores.
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -185,11 +186,21 @@ def load_eligibility(path: Path) -> Eligibility:
     )
 
 
+PROFILE_KEYS = {
+    "name", "aliases", "lan", "nuts", "kommunkod", "themes", "keywords", "exclude", "min_budget_sek",
+}  # fmt: skip
+
+
 def load_profile(path: Path, themes: dict[str, Theme]) -> Profile:
     data = _load_toml(path)
+    unknown = set(data) - PROFILE_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown key '{sorted(unknown)[0]}'")
     for key in ("name", "lan", "nuts"):
         if not isinstance(data.get(key), str):
             raise ConfigError(f"{path}: key '{key}' is missing or not a string")
+    if not data["name"].strip():
+        raise ConfigError(f"{path}: key 'name' is empty")
     weights = data.get("themes")
     if not isinstance(weights, dict) or not weights:
         raise ConfigError(f"{path}: key 'themes' must be a table of theme = weight")
@@ -199,12 +210,20 @@ def load_profile(path: Path, themes: dict[str, Theme]) -> Profile:
         if not isinstance(w, int | float) or isinstance(w, bool) or not 0 <= w <= 1:
             raise ConfigError(f"{path}: key 'themes.{tid}' must be a number from 0 to 1")
     min_budget = data.get("min_budget_sek")
-    if min_budget is not None and (not isinstance(min_budget, int | float) or min_budget < 0):
-        raise ConfigError(f"{path}: key 'min_budget_sek' must be a non-negative number")
+    if min_budget is not None and (
+        not isinstance(min_budget, int | float)
+        or isinstance(min_budget, bool)
+        or not math.isfinite(min_budget)
+        or min_budget < 0
+    ):
+        raise ConfigError(f"{path}: key 'min_budget_sek' must be a finite non-negative number")
     kw = data.get("keywords", {})
     ex = data.get("exclude", {})
     if not isinstance(kw, dict) or not isinstance(ex, dict):
         raise ConfigError(f"{path}: keys 'keywords' and 'exclude' must be tables with 'terms'")
+    for table, value in (("keywords", kw), ("exclude", ex)):
+        if set(value) - {"terms"}:
+            raise ConfigError(f"{path}: unknown key '{table}.{sorted(set(value) - {'terms'})[0]}'")
     return Profile(
         id=path.stem,
         name=data["name"],
@@ -229,10 +248,24 @@ def load(folder: Path) -> Rules:
     if not profile_files:
         raise ConfigError(f"{folder / 'kommuner'}: no municipality profiles (*.toml)")
     profiles = {p.stem: load_profile(p, themes) for p in profile_files}
+    _unique_names(folder / "kommuner", profiles)
     digest = hashlib.sha256()
     for p in [folder / "themes.toml", folder / "eligibility.toml", *profile_files]:
         digest.update(p.name.encode() + b"\0" + p.read_bytes())
     return Rules(themes, eligibility, profiles, digest.hexdigest()[:16], folder)
+
+
+def _unique_names(folder: Path, profiles: dict[str, Profile]) -> None:
+    """A name or alias that two profiles share would send a decision to the wrong one."""
+    owner: dict[str, str] = {}
+    for pid, p in profiles.items():
+        for alias in {fold(a) for a in [pid, p.name, *p.aliases]}:
+            if alias in owner and owner[alias] != pid:
+                raise ConfigError(
+                    f"{folder / (pid + '.toml')}: name or alias {alias!r} is also used by "
+                    f"{owner[alias]}.toml"
+                )
+            owner[alias] = pid
 
 
 def fold(text: str) -> str:

@@ -12,14 +12,14 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from callwatch.errors import NotFoundError, StoreError
-from callwatch.models import TRACKED_FIELDS, Call
+from callwatch.models import TRACKED_FIELDS, Call, validate
 
 JSON_FIELDS = ("deadlines", "keywords", "extra", "applicants", "facts")
 # Facts derived from the text by callwatch.facts (migration "facts"). Refreshed on every crawl,
@@ -226,6 +226,55 @@ def _m010_facts(db: sqlite_utils.Database) -> None:
     rederive_facts(db)
 
 
+def _m010_harden(db: sqlite_utils.Database) -> None:
+    """Issue 14: imported calls move to their own id space ("x" -> "import:x"; decisions,
+    history and scores follow), and stored dates outside the years the store now accepts
+    (a deadline in year 9999 made every listing crash) are dropped."""
+    from callwatch.models import check_date
+
+    old_ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM calls WHERE source = 'import' AND id NOT LIKE 'import:%'"
+        ).fetchall()
+    ]
+    tables = [
+        t[0]
+        for t in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if any(c[1] == "call_id" for c in db.execute(f"PRAGMA table_info('{t[0]}')").fetchall())
+    ]
+    for old in old_ids:
+        new = "import:" + old
+        db.execute("UPDATE calls SET id = ?, native_id = ? WHERE id = ?", [new, old, old])
+        for col in ("duplicate_of", "series"):
+            db.execute(f"UPDATE calls SET {col} = ? WHERE {col} = ?", [new, old])
+        for t in tables:
+            db.execute(f"UPDATE {t} SET call_id = ? WHERE call_id = ?", [new, old])
+    for cid, deadlines, opens, next_deadline in db.execute(
+        "SELECT id, deadlines, opens, next_deadline FROM calls"
+    ).fetchall():
+        try:
+            ds = json.loads(deadlines or "[]")
+        except ValueError:
+            ds = []
+        kept = [d for d in ds if check_date(d)] if isinstance(ds, list) else []
+        if (
+            kept != ds
+            or (opens and not check_date(opens))
+            or (next_deadline and not check_date(next_deadline))
+        ):
+            db.execute(
+                "UPDATE calls SET deadlines = ?, opens = ?, next_deadline = ?, content_hash = NULL "
+                "WHERE id = ?",
+                [
+                    json.dumps(kept),
+                    opens if opens and check_date(opens) else None,
+                    next_deadline if next_deadline in kept else (kept[-1] if kept else None),
+                    cid,
+                ],
+            )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -241,6 +290,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m010_users,
     _m011_web_indexes,
     _m010_facts,
+    _m010_harden,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -262,23 +312,59 @@ def migrate(db: sqlite_utils.Database) -> int:
     return applied
 
 
-def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate a callwatch database. Errors are one line."""
+def open_db(
+    path: str | Path, *, readonly: bool = False, create: bool = True
+) -> sqlite_utils.Database:
+    """Open and migrate a callwatch database; create it (and its folder) only when `create`.
+    Errors are one line. A database the user may not write (or `readonly`) is opened read-only
+    (SQLite mode=ro) and can still be read; `db.readonly` tells callers not to write."""
+    import os
+    from urllib.parse import quote
+
     p = Path(path)
     try:
-        if not readonly:
+        if not p.exists() and (readonly or not create):
+            raise StoreError(
+                f"{p}: no such database; check --db / CALLWATCH_DB, or run `callwatch fetch` "
+                "or `callwatch import` first"
+            )
+        if p.exists() and not p.is_file():
+            raise StoreError(f"{p}: not a database file")
+        ro = readonly or (
+            p.exists() and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK))
+        )
+        if ro:
+            uri = f"file:{quote(str(p.resolve()))}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:  # WAL without -shm in a folder we cannot write
+                conn.close()
+                conn = sqlite3.connect(
+                    uri + "&immutable=1", uri=True, timeout=30, isolation_level=None
+                )
+        else:
             p.parent.mkdir(parents=True, exist_ok=True)
-        elif not p.exists():
-            raise StoreError(f"{p}: no such database; run `callwatch fetch` first")
-        # autocommit mode; transaction() below opens explicit BEGIN IMMEDIATE blocks
-        conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
+            # autocommit mode; transaction() below opens explicit BEGIN IMMEDIATE blocks
+            conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 30000")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and not readonly:
+        if mode != "wal" and not ro:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
-        migrate(db)
+        db.readonly = ro  # type: ignore[attr-defined]
+        if ro:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current < SCHEMA_VERSION:
+                raise StoreError(
+                    f"{p}: read-only, and its schema (version {current}) needs an upgrade to "
+                    f"{SCHEMA_VERSION}; open it once with write access"
+                )
+            if current > SCHEMA_VERSION:
+                migrate(db)  # the one-line "newer than this callwatch" error
+        else:
+            migrate(db)
         return db
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: cannot use this database ({e})") from None
@@ -302,6 +388,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         raise StoreError(f"database is busy or read-only: {e}") from None
     try:
         yield
+    except sqlite3.OperationalError as e:
+        conn.execute("ROLLBACK")
+        if "readonly" in str(e) or "read-only" in str(e):
+            raise StoreError(f"database is read-only: {e}") from None
+        raise
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -421,6 +512,7 @@ class Counts:
     updated: int = 0
     closed: int = 0
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)  # values validate() changed or dropped
 
 
 def _dump(value: object) -> str | None:
@@ -454,10 +546,18 @@ def apply_crawl(
     from callwatch.facts.apply import with_facts
 
     by_id: dict[str, Call] = {}
-    # every stored call carries its facts: a caller that skipped the step gets it here
-    for call in with_facts(list(calls), now):
+    checked: list[Call] = []
+    for call in calls:
         if call.source != source:
             raise ValueError(f"call {call.id} does not belong to source {source}")
+        try:  # the one boundary: nothing unchecked reaches the table (or the facts step)
+            counts.warnings += validate(call)
+        except ValueError as e:
+            counts.warnings.append(f"{source}: record skipped: {e}")
+            continue
+        checked.append(call)
+    # every stored call carries its facts: a caller that skipped the step gets it here
+    for call in with_facts(checked, now):
         by_id[call.id] = call
     counts.seen = len(by_id)
     inserts: list[tuple] = []
@@ -583,6 +683,19 @@ def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) 
     return int(cur.lastrowid or 0)
 
 
+def interrupt_stale_runs(db: sqlite_utils.Database, now: datetime) -> int:
+    """Runs still 'running' when a fetch starts belong to a fetch that was killed (the caller
+    holds the fetch lock, so no other fetch is running): mark them interrupted."""
+    with transaction(db):
+        cur = db.conn.execute(
+            "UPDATE runs SET status = 'interrupted', finished = ?, "
+            "error = coalesce(error, 'interrupted: the fetch stopped before this run finished') "
+            "WHERE status = 'running'",
+            [now.isoformat()],
+        )
+    return cur.rowcount
+
+
 def finish_run(db: sqlite_utils.Database, run_id: int, **fields: object) -> None:
     with transaction(db):
         db.conn.execute(
@@ -671,8 +784,18 @@ def query_calls(
     return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
 
+def resolve_id(db: sqlite_utils.Database, call_id: str) -> str:
+    """The stored id for an id a user typed: an imported call may be named without its
+    "import:" prefix (the id it had before imports got their own id space)."""
+    if not db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone():
+        alias = "import:" + call_id
+        if db.execute("SELECT 1 FROM calls WHERE id = ?", [alias]).fetchone():
+            return alias
+    return call_id
+
+
 def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
-    cur = db.execute("SELECT * FROM calls WHERE id = ?", [call_id])
+    cur = db.execute("SELECT * FROM calls WHERE id = ?", [resolve_id(db, call_id)])
     r = cur.fetchone()
     if r is None:
         raise NotFoundError(f"no call with id {call_id!r} (see `callwatch calls`)")

@@ -63,13 +63,15 @@ def pytest_addoption(parser):
 
 @pytest.fixture
 def golden(request):
-    """Compare text with tests/golden/<name>; --update-golden rewrites the file instead."""
+    """Compare text with tests/golden/<name>; --update-golden rewrites the file instead. A
+    missing golden file fails (it used to be written silently, so the test passed)."""
 
     def check(name: str, text: str) -> None:
         path = ROOT / "tests" / "golden" / name
-        if request.config.getoption("--update-golden") or not path.exists():
+        if request.config.getoption("--update-golden"):
             path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"tests/golden/{name} is missing; run pytest --update-golden"
         assert text == path.read_text(encoding="utf-8"), (
             f"{name} differs; run pytest --update-golden and review the diff"
         )

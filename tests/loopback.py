@@ -7,8 +7,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # noqa: ANN001
+        """A client that went away (a timeout test) is expected: no traceback on stderr, where
+        it would land in a later test's captured output."""
+
+
 class Loopback:
-    """routes: path -> (status, headers, body, delay_seconds, chunked_stall)"""
+    """routes: path -> (status, headers, body, delay_seconds, chunked_stall), or path -> a
+    function of (request path, request headers) returning such a tuple (an echoing server)."""
 
     def __init__(self, routes: dict[str, tuple]) -> None:
         self.routes = routes
@@ -26,7 +33,10 @@ class Loopback:
                     self.send_response(404)
                     self.end_headers()
                     return
-                status, headers, body, delay, stall = outer.routes[key]
+                route = outer.routes[key]
+                if callable(route):
+                    route = route(self.path, dict(self.headers))
+                status, headers, body, delay, stall = route
                 time.sleep(delay)
                 self.send_response(status)
                 for k, v in headers.items():
@@ -40,7 +50,7 @@ class Loopback:
                     return
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"

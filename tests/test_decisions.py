@@ -169,7 +169,7 @@ def test_mark_errors(db):
 def test_recurring_rounds_are_linked(db):
     assert run("--db", db, "import", ROOT / "tests" / "eval" / "calltexts.jsonl").exit_code == 0
     new = "smartbuilt:2024-02-12-smart-built-environment---the-innovation-ideas-call"
-    old = "formas-sbe-innovationideas-2022"
+    old = "import:formas-sbe-innovationideas-2022"
     shown = json.loads(run("--db", db, "show", new, "--format", "json").stdout)
     assert [r["id"] for r in shown["rounds"]] == [old]
     run("--db", db, "mark", old, "--kommun", "Skellefteå", "--status", "engage")

@@ -406,8 +406,11 @@ def test_import_without_dates_is_unknown(tmp_path):
         c["id"]: c
         for c in json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
     }
-    assert calls["x-1"]["status"] == "unknown"
-    assert calls["x-2"]["status"] == "open" and calls["x-2"]["max_per_project"] == 2_000_000
+    assert calls["import:x-1"]["status"] == "unknown"
+    assert (
+        calls["import:x-2"]["status"] == "open"
+        and calls["import:x-2"]["max_per_project"] == 2_000_000
+    )
 
 
 def test_from_archive_rederives_facts(tmp_path):

@@ -302,23 +302,49 @@ def test_sigkill_mid_fetch_then_rerun(tmp_path):
         conn.close()
 
 
-def test_read_only_and_missing_rules(tmp_path):
+def test_read_only_and_missing_rules(tmp_path, monkeypatch):
+    """A database callwatch may not write is opened with SQLite's mode=ro: reads work, writes are
+    one-line errors. Root ignores file permissions, so the test takes write permission away
+    through os.access (what callwatch asks) as well as chmod: meaningful as root too."""
     from typer.testing import CliRunner
 
+    from callwatch import store
     from callwatch.cli import app
+    from callwatch.errors import StoreError
 
     runner = CliRunner()
     db = tmp_path / "ro.db"
-    runner.invoke(app, ["--db", str(db), "fetch", "--offline", "--source", "vinnova"])
+    r = runner.invoke(app, ["--db", str(db), "fetch", "--offline", "--source", "vinnova"])
+    assert r.exit_code == 0, r.output
+    runner.invoke(app, ["--db", str(db), "rank", "--kommun", "umea"])  # scores are current
+    before = db.read_bytes()
+    ro = store.open_db(db, readonly=True)
+    assert ro.readonly and len(store.query_calls(ro)) == 2
+    with pytest.raises(StoreError, match="read-only"):
+        store.set_meta(ro, "x", "y")
+    ro.conn.close()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if mode & os.W_OK else real_access(p, mode, **kw)
+    )
     os.chmod(db, 0o444)
     os.chmod(tmp_path, 0o555)
     try:
-        if os.geteuid() != 0:  # root ignores file permissions
-            r = runner.invoke(app, ["--db", str(db), "fetch", "--offline", "--source", "vinnova"])
-            assert r.exit_code != 0 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
+        r = runner.invoke(app, ["--db", str(db), "fetch", "--offline", "--source", "vinnova"])
+        assert r.exit_code != 0 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
+        for args in (
+            ["calls", "-f", "json"],
+            ["rank", "--kommun", "umea"],
+            ["show", "vinnova:2016-04968"],
+        ):
+            r = runner.invoke(app, ["--db", str(db), *args])
+            assert r.exit_code == 0, (args, r.output)
+        r = runner.invoke(app, ["--db", str(db), "report", "--kommun", "umea"])
+        assert r.exit_code == 0 and "period not recorded" in r.stderr, r.output
     finally:
         os.chmod(tmp_path, 0o755)
         os.chmod(db, 0o644)
+    assert db.read_bytes() == before
     r = runner.invoke(
         app, ["--rules", str(tmp_path / "nope"), "--db", str(db), "rank", "--kommun", "umea"]
     )

@@ -3,7 +3,7 @@ ends as a CallwatchError with a one-line message naming the source (or file and 
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from callwatch import importer, sources
@@ -115,3 +115,232 @@ def test_importer_random_lines(tmp_path_factory, lines):
         importer.read(path, NOW)
     except CallwatchError as e:
         assert "\n" not in str(e) and str(path) in str(e)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14: hostile funder records and import lines flow through EVERY output (table, md, html,
+# csv, json, ics). No traceback, valid output per format, no control characters, no executable
+# markup, no formula cell.
+
+import csv  # noqa: E402
+import io  # noqa: E402
+import re  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from callwatch import store  # noqa: E402
+from callwatch.cli import app  # noqa: E402
+
+PIECES = [
+    "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "[", "]", "(", ")", "<", ">", "|", "*", "_", "`",
+    "#", "&", '"', "'", "\\", "/", ":", ";", ",", " ", "\x1b[31m", "\x1b]0;pwn\x07", "\u202e",
+    "\u2066", "\x9b", "\x00", "\x7f", "\u2028", "\ufeff", "[/b]", "[link=https://evil.example]",
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
+    '=HYPERLINK("https://evil.example","x")', "klimatanpassning", "kommuner", "Umeå", "å", "€",
+]  # fmt: skip
+hostile = st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=10).map("".join)
+DATES = [
+    "2027-03-01", "2027-03-01T12:00:00", "2026-12-01T23:59:59+01:00", "2024-01-31", "9999-12-31",
+    "9999-12-31T23:59:59.000+0000", "0001-01-01", "1990-01-01T00:00:00Z", "2100-12-31T23:59:59-12:00",
+]  # fmt: skip
+URLS = [
+    "https://example.org/a", "http://example.org/b?x=1&y=(2)", "javascript:alert(1)",
+    "https://example.org/c\n# injected", "https://example.org/d\u202e", "data:text/html,<b>x</b>",
+    "https://example.org/e<script>", "https://example.org/" + "x" * 3000,
+]  # fmt: skip
+# what an import file may hold (the importer refuses other URLs with a line error)
+IMPORT_URLS = [
+    "https://example.org/a", "http://example.org/b?x=1&y=(2)", "https://example.org/a)](javascript:x)",
+    "https://example.org/%3Cscript%3E", "https://example.org/" + "é" * 100,
+]  # fmt: skip
+budgets = st.one_of(
+    st.none(), st.integers(0, 10**9), st.sampled_from([1e400, -1.0, 1e15, 0.5, 2_000_000])
+)
+# each example runs ~20 commands (about 3 s), so few examples, each with several hostile calls
+OUTPUT_FUZZ = settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: it takes minutes
+)
+runner = CliRunner()
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def _run(db, *args):
+    r = runner.invoke(app, ["--db", str(db), *map(str, args)])
+    # an exception escaping the command is a traceback; (the text "Traceback" is not checked:
+    # a loopback server thread left by another test may print one into the captured stderr)
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-3000:]
+    return r
+
+
+def _no_controls(text: str, where: str) -> None:
+    m = CONTROL.search(text)
+    assert m is None, (where, repr(text[max(0, m.start() - 40) : m.end() + 40]))
+
+
+def _check_table(text: str, where: str) -> None:
+    _no_controls(text, where)
+
+
+def _check_json(text: str, where: str) -> None:
+    json.loads(text)
+    _no_controls(text, where)  # json escapes C0; callwatch escapes C1 and direction marks
+
+
+def _check_csv(text: str, where: str, delimiter: str = ",") -> None:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+    assert rows and len({len(r) for r in rows}) == 1, where  # one header, same width
+    for cell in (c for r in rows[1:] for c in r):
+        if re.fullmatch(r"-?\d+(\.\d+)?", cell):
+            continue  # a number (days left: -3) is data, not a formula
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (where, cell)
+        _no_controls(cell, where)
+
+
+def _check_md(text: str, where: str) -> None:
+    _no_controls(text, where)
+    assert not re.search(r"(?<!\\)<", text), where  # no raw HTML at all
+    for target in re.findall(r"(?<!\\)\]\(([^)]*)\)", text):
+        assert re.match(r"https?://[^\s]+$", target), (where, target)
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| #"):
+            assert len(re.findall(r"(?<!\\)\|", line)) == 9, (where, line)
+
+
+def _check_html(text: str, where: str) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    _no_controls(text, where)
+    tree = LexborHTMLParser(text)
+    assert not tree.css("script, iframe, object, embed, img"), where
+    for node in tree.css("*"):
+        for name, value in node.attributes.items():
+            assert not name.lower().startswith("on"), (where, name)
+            if name == "href":
+                assert re.match(r"https?://", value or ""), (where, value)
+
+
+def _check_ics(text: str, where: str) -> None:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(text)
+    _no_controls(text.replace("\r\n", "\n"), where)
+    for event in cal.walk("VEVENT"):
+        if event.get("url") is not None:
+            assert re.match(r"https?://\S+$", str(event["url"])), (where, event["url"])
+
+
+def every_output(db) -> int:
+    """Run each listing, report and export over the database and check each format."""
+    checks = [
+        (["calls"], _check_table),
+        (["calls", "-f", "json"], _check_json),
+        (["calls", "-f", "csv"], _check_csv),
+        (["rank", "--theme", "klimat", "--all", "--include-closed", "-n", "0"], _check_table),
+        (["rank", "--kommun", "Umeå", "--all", "--include-closed", "-f", "md"], _check_md),
+        (["rank", "--theme", "klimat", "--all", "--include-closed", "-f", "csv"], _check_csv),
+        (["rank", "--theme", "klimat", "--all", "--include-closed", "-f", "json"], _check_json),
+        (["report", "--kommun", "Umeå"], _check_md),
+        (["report", "--network", "-f", "html"], _check_html),
+        (["export", "-f", "ics", "--all", "--include-closed"], _check_ics),
+        (["export", "-f", "json", "--all", "--include-closed"], _check_json),
+    ]
+    for args, check in checks:
+        r = _run(db, *args)
+        assert r.exit_code == 0, (args, r.output[-2000:])
+        check(r.stdout, " ".join(args))
+    r = _run(db, "export", "-f", "csv", "--all", "--include-closed")
+    assert r.exit_code == 0
+    _check_csv(r.stdout, "export csv", ";")
+    ids = [c["id"] for c in json.loads(_run(db, "calls", "-f", "json").stdout)]
+    for cid in ids[:2]:
+        r = _run(db, "show", cid)
+        assert r.exit_code == 0, r.output
+        _check_table(r.stdout, "show")
+        r = _run(db, "mark", cid, "--kommun", "Umeå", "--status", "watch", "--reason", "=1+1")
+        assert r.exit_code == 0, r.output
+    for args, check in (
+        (["decisions", "-f", "csv"], _check_csv),
+        (["watch", "--kommun", "Umeå"], _check_table),
+        (["watch", "--kommun", "Umeå", "-f", "csv"], _check_csv),
+    ):
+        r = _run(db, *args)
+        assert r.exit_code == 0, r.output
+        check(r.stdout, " ".join(args))
+    return len(ids)
+
+
+import_line = st.fixed_dictionaries(
+    {
+        "id": hostile.map(lambda s: "x" + s),
+        "title": hostile.map(lambda s: s + " klimatanpassning"),
+        "url": st.sampled_from(IMPORT_URLS),
+        "funder": hostile.map(lambda s: s + "F"),
+        "description": hostile.map(lambda s: "Kommuner söker medel för klimatanpassning. " + s),
+        "deadline": st.sampled_from(DATES),
+    },
+    optional={
+        "opens": st.sampled_from(DATES),
+        "budget": st.none() | st.integers(0, 10**12) | st.floats(0, 1e12),
+        "programme": hostile,
+        "eligibility": hostile,
+        "summary": hostile,
+    },
+)
+
+
+@OUTPUT_FUZZ
+@given(lines=st.lists(import_line, min_size=2, max_size=6))
+def test_hostile_import_lines_through_every_output(tmp_path_factory, lines):
+    folder = tmp_path_factory.mktemp("imp")
+    path = folder / "x.jsonl"
+    for n, line in enumerate(lines):
+        line["id"] = f"{n}-{line['id']}"  # distinct ids; everything else as generated
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    db = folder / "t.db"
+    r = _run(db, "import", path)
+    assert r.exit_code == 0, r.output  # hostile text, odd dates: stored, cleaned, or dropped
+    assert every_output(db) >= 1
+
+
+formas_record = st.fixed_dictionaries(
+    {
+        "diarienummer": hostile.map(lambda s: "2026-" + s),
+        "finansiarNamn": hostile,
+        "titel": hostile.map(lambda s: "Klimatanpassning i kommuner " + s),
+        "beskrivning": hostile.map(lambda s: "Kommuner kan söka medel för skyfall. " + s),
+        "status": st.sampled_from(["Kommande", "Pågående", "Avslutad"]),
+        "budgetBelopp": budgets,
+        "budgetValuta": st.sampled_from(["SEK", "EUR", None]) | hostile,
+        "oppningsdatum": st.sampled_from(DATES),
+        "stangningsdatum": st.sampled_from(DATES),
+        "publiceringsplatser": st.lists(
+            st.fixed_dictionaries({"webbadress": st.sampled_from(URLS)}), max_size=2
+        ),
+    }
+)
+
+
+@OUTPUT_FUZZ
+@given(records=st.lists(formas_record, min_size=2, max_size=6))
+def test_hostile_funder_records_through_every_output(tmp_path_factory, records):
+    from callwatch.adapters import safe_parse
+
+    base = json.loads(SAMPLES["formas"])[0]
+    body = json.dumps([base | r for r in records]).encode()
+    try:
+        calls = safe_parse(SPECS["formas"], body, NOW, "fuzz")
+    except CallwatchError as e:  # the whole response refused: one line naming the source
+        assert str(e).startswith("formas: ") and "\n" not in str(e)
+        return
+    db_path = tmp_path_factory.mktemp("src") / "t.db"
+    db = store.open_db(db_path)
+    counts = store.apply_crawl(db, "formas", calls, complete=False, now=NOW, run_id=None)
+    db.conn.close()
+    assert all("\n" not in w for w in counts.warnings)
+    if counts.seen:
+        assert every_output(db_path) >= 1

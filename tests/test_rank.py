@@ -90,9 +90,9 @@ def test_import_then_rank_theme_json(db):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     ids = [c["id"] for c in data]
-    assert ids[0] == "klimat-1"
-    assert "klimat-2" in ids  # closed, but included
-    assert "company-1" not in ids  # not eligible: hidden without --all
+    assert ids[0] == "import:klimat-1"
+    assert "import:klimat-2" in ids  # closed, but included
+    assert "import:company-1" not in ids  # not eligible: hidden without --all
     first = data[0]
     for key in (
         "id",
@@ -117,7 +117,7 @@ def test_closed_hidden_by_default_and_all_shows_ineligible(db):
             "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2026-11-27"
         ).stdout
     )
-    assert "klimat-2" not in [c["id"] for c in data]
+    assert "import:klimat-2" not in [c["id"] for c in data]
     everything = json.loads(
         run(
             "--db",
@@ -132,7 +132,7 @@ def test_closed_hidden_by_default_and_all_shows_ineligible(db):
             "2026-11-27",
         ).stdout
     )
-    company = next(c for c in everything if c["id"] == "company-1")
+    company = next(c for c in everything if c["id"] == "import:company-1")
     assert company["eligibility"] == "not eligible" and company["factors"]["eligibility"] == 0.3
 
 
@@ -142,7 +142,7 @@ def test_as_of_date_reopens_old_calls(db):
             "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2024-01-10"
         ).stdout
     )
-    row = next(c for c in data if c["id"] == "klimat-2")
+    row = next(c for c in data if c["id"] == "import:klimat-2")
     assert row["days_left"] == 21 and row["status"] == "open"
 
 
@@ -162,13 +162,13 @@ def test_within_days(db):
             "2027-04-15",
         ).stdout
     )
-    assert [c["id"] for c in data] == ["digital-1"]
+    assert [c["id"] for c in data] == ["import:digital-1"]
     assert data[0]["factors"]["deadline"] == 0.85 and data[0]["days_left"] == 16
 
 
 def test_kommun_rank_table_and_csv(db):
     r = run("--db", db, "rank", "--kommun", "Stockholm", "--today", "2026-11-27")
-    assert r.exit_code == 0 and "digital-1" not in r.stdout  # table shows titles
+    assert r.exit_code == 0 and "import:digital-1" not in r.stdout  # table shows titles
     assert "Digitala tjänster för invånare" in r.stdout and "days" in r.stdout
     csv_out = run(
         "--db", db, "rank", "--kommun", "stockholm", "--format", "csv", "--today", "2026-11-27"

@@ -233,6 +233,13 @@ def test_keys_never_stored(specs, tmp_path, monkeypatch):
         now=NOW,
     )
     assert r.status == "ok" and r.seen == 256 and len(seen) == 2
+    import zlib
+
+    # the archive is zlib-compressed: grep what it holds, not its compressed bytes
+    archived = [zlib.decompress(d) for (d,) in db.conn.execute("SELECT data FROM raw_responses")]
+    assert archived and all(secret.encode() not in body for body in archived)
+    dump = "\n".join(db.conn.iterdump())
+    assert secret not in dump
     db.conn.close()
     for path in [db_path, *tmp_path.glob("k.db*"), *rec.rglob("*")]:
         if path.is_file():

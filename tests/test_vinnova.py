@@ -1,5 +1,4 @@
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -88,4 +87,9 @@ def test_window_uses_the_as_of_date(specs):
     from datetime import date
 
     assert vinnova.window_start(specs["vinnova"], date(2026, 11, 27)) == date(2025, 10, 23)
-    assert datetime(2026, 1, 1, tzinfo=UTC)  # keep import used
+    # the window moves with the as-of date (a replay's recording day), not with the wall clock
+    assert vinnova.window_start(specs["vinnova"], date(2027, 1, 1)) == date(2025, 11, 27)
+    from dataclasses import replace
+
+    narrow = replace(specs["vinnova"], options={**specs["vinnova"].options, "window_days": 30})
+    assert vinnova.window_start(narrow, date(2026, 11, 27)) == date(2026, 10, 28)

@@ -12,12 +12,17 @@ from datetime import date, datetime, time
 
 from callwatch.facts import Facts, Meta, extract
 from callwatch.facts.status import listing_word
-from callwatch.models import Call
+from callwatch.models import MAX_YEAR, MIN_YEAR, Call, check_date
 from callwatch.normalise import end_of_day, zone
 
 # source kinds whose parsers read a status from the funder's own data (API status fields)
 STATUS_FROM_SOURCE = {"gdp", "sedia", "interreg", "vinnova-open-data"}
 MAX_TEXT = 40_000
+
+
+def _sane(value: str) -> bool:
+    """A date the text gave, within the years the store keeps."""
+    return value[:4].isdigit() and MIN_YEAR <= int(value[:4]) <= MAX_YEAR
 
 
 def as_iso(value: str, tz: str, *, deadline: bool) -> str:
@@ -68,6 +73,10 @@ def enrich(
     """Set the call's facts (and deadlines, opening date, budget, status where the source gave
     none) from its text; returns the facts with their evidence."""
     extra = call.extra if isinstance(call.extra, dict) else {}
+    # the store's date rule (models.check_date) before any date arithmetic: a deadline in year
+    # 9999 from a hostile record would overflow below
+    call.deadlines = [d for d in call.deadlines if check_date(d)]
+    call.opens = call.opens if check_date(call.opens) else None
     # a listing's own word ("Kommande", "Stängd") is evidence; adapters may put it in
     # extra["status_word"], else it is read from the listing card's text
     word = status_word or extra.get("status_word") or listing_word(extra.get("listing_text"))
@@ -90,8 +99,8 @@ def enrich(
     today = now.astimezone(zone(tz)).date()
     f = extract(call.title, text_of(call), meta=meta, as_of=today, tz=tz)
     if not call.deadlines and f.deadlines:
-        call.deadlines = sorted(as_iso(d, tz, deadline=True) for d in f.deadlines)
-    if not call.opens and f.opens:
+        call.deadlines = sorted(as_iso(d, tz, deadline=True) for d in f.deadlines if _sane(d))
+    if not call.opens and f.opens and _sane(f.opens):
         call.opens = as_iso(f.opens, tz, deadline=False)
     if not call.budget_amount and f.budget_total:
         call.budget_amount = float(f.budget_total["amount"])
