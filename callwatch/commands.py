@@ -129,13 +129,11 @@ def _fetch_locked(
 
 
 def _link_duplicates(db: Any, specs: list) -> int:
-    """Derived links, recomputed after every change: cross-source duplicates, then the series
-    that tie rounds of a recurring call together."""
-    from callwatch import dedupe, recurring
+    """Derived links, brought up to date after every change (only new and changed calls are
+    compared): cross-source duplicates, then the series that tie rounds of a call together."""
+    from callwatch import linking
 
-    n = dedupe.link(db, {s.id for s in specs if s.relists})
-    recurring.link(db)
-    return n
+    return linking.link(db, specs, {s.id for s in specs if s.relists}).duplicates
 
 
 def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:

@@ -173,6 +173,22 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
+def _m010_link_index(db: sqlite_utils.Database) -> None:
+    """The normalised keys each call is linked by, and the fuzzy links found between calls, so a
+    fetch re-links only what changed (see linking.py). Empty tables: the next link fills them."""
+    db.execute(
+        """CREATE TABLE link_keys (
+            call_id TEXT PRIMARY KEY, content_hash TEXT, pos INTEGER, source TEXT, exact TEXT,
+            names TEXT, dates TEXT, desc_len INTEGER, title_key TEXT, funder_key TEXT,
+            year INTEGER, series_key TEXT, by_title INTEGER)"""
+    )
+    db.execute(
+        "CREATE TABLE link_pairs (a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, "
+        "PRIMARY KEY (a, b, kind))"
+    )
+    db.execute("CREATE INDEX idx_link_pairs_b ON link_pairs(b)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -183,6 +199,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_decisions,
     _m008_http_cache,
     _m009_request_keys,
+    _m010_link_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
