@@ -151,13 +151,28 @@ def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
         err.print(f"scored {stats.scored} of {stats.total} calls", markup=False)
 
 
+TABLE_LIMIT = 50  # rows a table shows unless --limit says otherwise
+
+
 def list_calls(
-    state: Any, names: list[str] | None, statuses: list[str] | None, search: str | None, fmt: str
+    state: Any,
+    names: list[str] | None,
+    statuses: list[str] | None,
+    search: str | None,
+    fmt: str,
+    limit: int | None = None,
 ) -> None:
     for s in statuses or []:
         if s not in ("forthcoming", "open", "closed"):
             raise CallwatchError(f"unknown status {s!r}; use forthcoming, open or closed")
-    rows = store.query_calls(state.db(), sources=names, statuses=statuses, search=search)
+    if limit is not None and limit < 0:
+        raise CallwatchError("--limit must be 0 (all) or more")
+    if limit is None:
+        limit = TABLE_LIMIT if fmt == "table" else 0
+    db = state.db()
+    query = dict(sources=names, statuses=statuses, search=search)
+    rows = store.query_calls(db, **query, limit=limit or None)
+    total = store.count_calls(db, **query) if limit and len(rows) == limit else len(rows)
     if fmt == "json":
         output.print_json(rows)
     elif fmt == "csv":
@@ -175,9 +190,11 @@ def list_calls(
         ]
         output.console().print(
             output.table(
-                f"{len(rows)} calls", ["id", "status", "deadline", "funder", "title"], table_rows
+                f"{total} calls", ["id", "status", "deadline", "funder", "title"], table_rows
             )
         )
+        if total > len(rows):
+            print(f"{total - len(rows)} more (use --limit 0 for all, or --format json)")
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:

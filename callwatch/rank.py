@@ -19,9 +19,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 from callwatch.rules import Profile, Rules, Theme, fold
 

@@ -13,8 +13,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 from callwatch import rank as rank_mod
 from callwatch.rules import Profile, Rules

@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from callwatch.errors import NotFoundError, StoreError
 from callwatch.models import TRACKED_FIELDS, Call
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 JSON_FIELDS = ("deadlines", "keywords", "extra")
 CALL_COLUMNS = (
@@ -189,6 +191,39 @@ def _m010_link_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_link_pairs_b ON link_pairs(b)")
 
 
+FTS_COLUMNS = ("id", "title", "summary", "description")
+
+
+def _m011_search_index(db: sqlite_utils.Database) -> None:
+    """A full-text index (FTS5) of id, title, summary and description for `calls --search`,
+    kept in step with the calls table by triggers. A SQLite built without FTS5 gets no index;
+    search then falls back to LIKE (see query_calls)."""
+    cols = ", ".join(FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    try:
+        db.execute(
+            f"CREATE VIRTUAL TABLE calls_fts USING fts5({cols}, content='calls', "
+            "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+        )
+    except sqlite3.OperationalError:
+        return  # no FTS5 in this SQLite build
+    db.execute(
+        f"CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN "
+        f"INSERT INTO calls_fts (rowid, {cols}) VALUES (new.rowid, {new}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN "
+        f"INSERT INTO calls_fts (calls_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER calls_fts_update AFTER UPDATE OF {cols} ON calls BEGIN "
+        f"INSERT INTO calls_fts (calls_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+        f"INSERT INTO calls_fts (rowid, {cols}) VALUES (new.rowid, {new}); END"
+    )
+    db.execute("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -200,6 +235,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m008_http_cache,
     _m009_request_keys,
     _m010_link_index,
+    _m011_search_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -221,7 +257,36 @@ def migrate(db: sqlite_utils.Database) -> int:
     return applied
 
 
-def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
+class Database:
+    """The connection and the one method callwatch calls on it (execute), shaped like
+    sqlite_utils.Database. Its richer API is built on first use only, so a read command does
+    not pay the ~0.18 s import of sqlite_utils."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    def _full(self) -> Any:
+        if "_sqlite_utils" not in self.__dict__:
+            import sqlite_utils
+
+            self.__dict__["_sqlite_utils"] = sqlite_utils.Database(self.conn)
+        return self.__dict__["_sqlite_utils"]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._full(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self._full()[table]
+
+
+def open_db(path: str | Path, *, readonly: bool = False) -> Database:
     """Open (creating if needed) and migrate a callwatch database. Errors are one line."""
     p = Path(path)
     try:
@@ -236,7 +301,7 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
         if mode != "wal" and not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         migrate(db)
         return db
     except sqlite3.DatabaseError as e:
@@ -498,15 +563,15 @@ def raw_body(db: sqlite_utils.Database, sha256: str) -> bytes:
 # Queries
 
 
-def query_calls(
+def _calls_where(
     db: sqlite_utils.Database,
-    *,
-    sources: list[str] | None = None,
-    statuses: list[str] | None = None,
-    search: str | None = None,
-    include_duplicates: bool = False,
-) -> list[dict]:
-    where, params = [], []
+    sources: list[str] | None,
+    statuses: list[str] | None,
+    search: str | None,
+    include_duplicates: bool,
+) -> tuple[str, list]:
+    where: list[str] = []
+    params: list = []
     if not include_duplicates and not sources:
         where.append("duplicate_of IS NULL")  # a call listed by several funders counts once
     if sources:
@@ -516,15 +581,65 @@ def query_calls(
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         params += statuses
     if search:
-        where.append("(title LIKE ? OR summary LIKE ? OR description LIKE ? OR id LIKE ?)")
-        params += [f"%{search}%"] * 4
-    sql = "SELECT * FROM calls"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY next_deadline IS NULL, next_deadline, id"
+        query = fts_query(search) if has_search_index(db) else None
+        if query:
+            where.append("rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)")
+            params.append(query)
+        else:
+            where.append("(title LIKE ? OR summary LIKE ? OR description LIKE ? OR id LIKE ?)")
+            params += [f"%{search}%"] * 4
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def has_search_index(db: sqlite_utils.Database) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls_fts'"
+        ).fetchone()
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """Every word of the search as a prefix ("klimat" finds "klimatanpassning"), all required;
+    None when the text has no words (the LIKE fallback then takes it literally). At most 16
+    words of at most 64 characters: the search text is user input."""
+    import re
+
+    words = [w[:64] for w in re.findall(r"\w+", text)][:16]
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+def query_calls(
+    db: sqlite_utils.Database,
+    *,
+    sources: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+    include_duplicates: bool = False,
+    limit: int | None = None,
+) -> list[dict]:
+    """Stored calls, soonest deadline first; `search` uses the full-text index where there is
+    one. With `limit`, only that many rows are read (count_calls() gives the total)."""
+    where, params = _calls_where(db, sources, statuses, search, include_duplicates)
+    sql = "SELECT * FROM calls" + where + " ORDER BY next_deadline IS NULL, next_deadline, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
     cur = db.execute(sql, params)
     cols = [c[0] for c in cur.description]
     return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+
+
+def count_calls(
+    db: sqlite_utils.Database,
+    *,
+    sources: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+    include_duplicates: bool = False,
+) -> int:
+    where, params = _calls_where(db, sources, statuses, search, include_duplicates)
+    return int(db.execute("SELECT count(*) FROM calls" + where, params).fetchone()[0])
 
 
 def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
