@@ -726,25 +726,36 @@ def export(
     db = state.db()
     scoring.refresh(db, rules)
     kwargs = dict(include_closed=include_closed, show_all=show_all, within=within, limit=0)
+    # rank without reasons first; only the rows that are written get explained (see below)
+    profile_of: dict[str, Any] = {}  # call id -> the municipality whose score it carries
+    target = rules.theme(theme) if theme else None
     if kommun:
         profile = rules.profile(kommun)
         hidden = dismissed(db).get(profile.id, set())
-        ranked = rank_mod.rank_for_profile(db, rules, profile, today, hidden_ids=hidden, **kwargs)
+        ranked = rank_mod.rank_for_profile(
+            db, rules, profile, today, hidden_ids=hidden, explain=False, **kwargs
+        )
+        profile_of = dict.fromkeys((r.id for r in ranked), profile)
         name = f"callwatch: {profile.name}"
     else:
         # the network as a whole: every call relevant to at least one municipality, once
         seen: dict[str, Any] = {}
-        targets = [rules.theme(theme)] if theme else None
-        if targets:
-            for r in rank_mod.rank_for_theme(db, rules, targets[0], today, **kwargs):
+        if target is not None:
+            for r in rank_mod.rank_for_theme(db, rules, target, today, explain=False, **kwargs):
                 seen.setdefault(r.id, r)
         else:
-            for p in rules.profiles.values():
-                for r in rank_mod.rank_for_profile(db, rules, p, today, **kwargs):
-                    if r.id not in seen or r.score > seen[r.id].score:
-                        seen[r.id] = r
+            options = dict(include_closed=include_closed, show_all=show_all, within=within)
+            for r, p in rank_mod.rank_network(db, rules, today, **options):
+                seen[r.id] = r
+                profile_of[r.id] = p
         ranked = sorted(seen.values(), key=lambda r: (-r.score, r.id))
         name = "callwatch" + (f": {theme}" if theme else ": nätverket")
+    if fmt == "ics":
+        ranked = export_mod.with_events(ranked, today, include_closed)
+    ranked = [
+        rank_mod.explain_call(db, r, profile_of.get(r.id), None if r.id in profile_of else target)
+        for r in ranked
+    ]
     if fmt == "ics":
         _write(export_mod.to_ics(ranked, today, name, include_closed), out)
     elif fmt == "csv":

@@ -293,8 +293,14 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     row["deadlines"] = json.loads(row["deadlines"] or "[]")
     profiles = row["profiles"]
     facts = json.loads(profiles).get(profile.id, {}) if profile and profiles != "{}" else {}
+    return _evaluate_parsed(row, facts, profile, today, effective_status(row, today))
+
+
+def _evaluate_parsed(
+    row: dict, facts: dict, profile: Profile | None, today: date, status: str
+) -> Ranked:
+    """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
     relevance = row["upper"]  # precomputed: profile relevance or theme score
-    status = effective_status(row, today)
     deadline, days = _base(row, today)
     verdict = row["verdict"]
     hidden = ""
@@ -457,9 +463,81 @@ def rank_for_theme(
     show_all: bool = False,
     within: int | None = None,
     limit: int = 0,
+    explain: bool = True,
 ) -> list[Ranked]:
+    """Calls for one theme, best first; explain=False as for rank_for_profile."""
     ranked = _rank(
         db, {theme.id: 1.0}, None, theme, today, include_closed=include_closed,
         show_all=show_all, within=within, limit=limit,
     )  # fmt: skip
-    return [explain_call(db, r, theme=theme) for r in ranked]
+    return [explain_call(db, r, theme=theme) for r in ranked] if explain else ranked
+
+
+def rank_network(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    today: date,
+    *,
+    include_closed: bool = False,
+    show_all: bool = False,
+    within: int | None = None,
+) -> list[tuple[Ranked, Profile]]:
+    """Every call relevant to at least one municipality, once, with the score of its best match
+    and that municipality, best first, unexplained. The same as ranking every profile with
+    rank_for_profile(limit=0) and keeping each call's best (the earlier profile on a tie), but
+    each call is read and parsed once instead of once per municipality."""
+    profiles = list(rules.profiles.values())
+    if not profiles:
+        return []
+    by_id = {p.id: (i, p) for i, p in enumerate(profiles)}
+    where = [
+        f"ps.profile IN ({', '.join('?' * len(profiles))})",
+        "ps.relevance >= ?",
+        "c.duplicate_of IS NULL",
+    ]
+    args: list = [*by_id, MIN_RELEVANCE]
+    if not include_closed:
+        where.append(
+            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
+        )
+        args.append(today.isoformat())
+    cur = db.execute(
+        "SELECT ps.profile AS profile_id, ps.relevance AS upper, c.id, c.title, c.url, c.funder, "
+        "c.programme, c.status, c.opens, c.deadlines, c.budget_amount, c.budget_currency, "
+        "s.themes, s.eligibility AS verdict, s.profiles, s.size_factor "
+        "FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
+        f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)} ORDER BY c.id",
+        args,
+    )
+    cols = [c[0] for c in cur.description]
+    best: dict[str, tuple[Ranked, int, Profile]] = {}
+    last_id, deadlines, all_facts, status = None, [], {}, ""
+    for values in cur:
+        row = dict(zip(cols, values, strict=True))
+        if row["id"] != last_id:
+            last_id = row["id"]
+            deadlines = json.loads(row["deadlines"] or "[]")
+            all_facts = json.loads(row["profiles"]) if row["profiles"] != "{}" else {}
+            row["deadlines"] = deadlines
+            status = effective_status(row, today)
+        row["deadlines"] = deadlines
+        order, profile = by_id[row["profile_id"]]
+        r = _evaluate_parsed(row, all_facts.get(profile.id, {}), profile, today, status)
+        if r.relevance < MIN_RELEVANCE:
+            continue
+        if r.status == "closed" and not include_closed:
+            continue
+        if within is not None and (r.days_left is None or r.days_left > within):
+            continue
+        if r.hidden and r.hidden != "closed" and not show_all:
+            continue
+        seen = best.get(r.id)
+        if (
+            seen is None
+            or r.score > seen[0].score
+            or (r.score == seen[0].score and order < seen[1])
+        ):
+            best[r.id] = (r, order, profile)
+    ranked = sorted(best.values(), key=lambda x: (-x[0].score, x[0].id))
+    return [(r, p) for r, _, p in ranked]

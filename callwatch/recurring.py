@@ -130,6 +130,15 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
     row = db.execute("SELECT series FROM calls WHERE id = ?", [call_id]).fetchone()
     if not row or not row[0]:
         return []
+    decided: dict[str, list[dict]] = {}
+    for cid, *d in db.execute(
+        "SELECT d.call_id, d.kommun, d.status, d.reason, d.by, d.created FROM decisions_current d "
+        "JOIN calls c ON c.id = d.call_id WHERE c.series = ? ORDER BY d.id",
+        [row[0]],
+    ):
+        decided.setdefault(cid, []).append(
+            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
+        )
     cur = db.execute(
         "SELECT id, title, status, opens, deadlines, budget_amount, budget_currency FROM calls "
         "WHERE series = ?",
@@ -138,16 +147,12 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
     out = []
     for cid, title, status, opens, deadlines, budget, currency in cur.fetchall():
         dl = json.loads(deadlines or "[]")
-        decided = [
-            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
-            for d in db.execute(
-                "SELECT kommun, status, reason, by, created FROM decisions_current WHERE call_id = ?",
-                [cid],
-            )
-        ]
         out.append(
-            Round(cid, title, status, opens, dl[-1] if dl else None, budget, currency, decided)
-        )
+            Round(
+                cid, title, status, opens, dl[-1] if dl else None, budget, currency,
+                decided.get(cid, []),
+            )
+        )  # fmt: skip
     out.sort(key=lambda r: (r.deadline or r.opens or "", r.id))
     return out
 
@@ -167,6 +172,13 @@ def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -
 
 def earlier_decisions(db: sqlite_utils.Database, call_id: str, kommun: str) -> list[dict]:
     """Decisions this municipality took on earlier rounds of the same call."""
+    if not db.execute(
+        "SELECT 1 FROM calls s JOIN calls c ON c.series = s.series "
+        "JOIN decisions d ON d.call_id = c.id AND d.kommun = ? "
+        "WHERE s.id = ? AND c.id != s.id LIMIT 1",
+        [kommun, call_id],
+    ).fetchone():
+        return []  # the usual case, answered from two indexes without reading the rounds
     out = []
     for r in rounds(db, call_id):
         if r.id == call_id:

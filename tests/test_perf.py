@@ -134,3 +134,100 @@ def test_long_listing_is_limited_with_a_more_line(tmp_path):
 
     assert len(json.loads(run("--db", db_path, "calls", "--format", "json").stdout)) == 60
     assert run("--db", db_path, "calls", "--limit", "-1").exit_code == 1
+
+
+def _ics_reference(ranked, today, name, include_closed) -> bytes:
+    """The icalendar-library version export.to_ics replaced (kept as the reference)."""
+    from datetime import UTC, datetime, timedelta
+
+    from icalendar import Calendar, Event
+
+    from callwatch import rank as rank_mod
+
+    cal = Calendar()
+    cal.add("prodid", "-//callwatch//funding calls//SV")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    stamp = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    for r in ranked:
+        for n, d in enumerate(r.deadlines):
+            day = rank_mod._local_date(d)
+            if day < today and not include_closed:
+                continue
+            ev = Event()
+            ev.add("uid", f"{r.id}/deadline-{n}@callwatch")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", day)
+            ev.add("dtend", day + timedelta(days=1))
+            local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
+            ev.add("summary", f"Sista dag: {r.title} ({local})")
+            ev.add("description", f"{r.funder}. {r.reasons[0] if r.reasons else ''}\n{r.url}")
+            if r.url.startswith(("http://", "https://")):
+                ev.add("url", r.url)
+            cal.add_component(ev)
+        if r.status == "forthcoming" and r.opens:
+            ev = Event()
+            ev.add("uid", f"{r.id}/opens@callwatch")
+            ev.add("dtstamp", stamp)
+            day = rank_mod._local_date(r.opens)
+            ev.add("dtstart", day)
+            ev.add("dtend", day + timedelta(days=1))
+            ev.add("summary", f"Öppnar: {r.title}")
+            ev.add("description", f"{r.funder}\n{r.url}")
+            cal.add_component(ev)
+    return cal.to_ical()
+
+
+HOSTILE = "aåÄö€😀\\^;,:\n\r\"'<>N \t"
+
+
+def test_ics_writer_matches_icalendar_byte_for_byte():
+    from datetime import date
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from callwatch import export
+    from callwatch.rank import Ranked
+
+    chars = st.sampled_from(HOSTILE) | st.characters(blacklist_categories=("Cs",))
+    text = st.text(alphabet=chars, max_size=300)
+    # icalendar rejects a URL with a line break (callwatch drops it) and writes a calendar name
+    # with a line break broken (callwatch joins the lines): compared where icalendar is right
+    plain = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=120)
+
+    @settings(max_examples=150, deadline=None)
+    @given(title=text, funder=text, reason=text, url=plain, name=plain, status=st.booleans())
+    def check(title, funder, reason, url, name, status):
+        r = Ranked(
+            id="src:" + title[:20], title=title, url=url if status else "https://x.example/" + url,
+            funder=funder, programme="", status="forthcoming" if status else "open",
+            deadline=None, days_left=None, opens="2027-01-10T00:00:00+01:00", budget_amount=None,
+            budget_currency=None, score=0.5, relevance=0.5, themes={}, eligibility="eligible",
+            factors={}, reasons=[reason],
+            deadlines=["2026-10-01T14:00:00+02:00", "2027-03-01T23:59:00+01:00"],
+        )  # fmt: skip
+        for closed in (False, True):
+            got = export.to_ics([r], date(2026, 11, 27), name, closed)
+            assert got == _ics_reference([r], date(2026, 11, 27), name, closed)
+
+    check()
+
+
+def test_ics_drops_a_url_with_a_line_break():
+    from datetime import date
+
+    from callwatch import export
+    from callwatch.rank import Ranked
+
+    r = Ranked(
+        id="src:1", title="T", url="https://x.example/a\r\nBEGIN:VEVENT", funder="F", programme="",
+        status="open", deadline=None, days_left=None, opens=None, budget_amount=None,
+        budget_currency=None, score=0.5, relevance=0.5, themes={}, eligibility="eligible",
+        factors={}, reasons=["r"], deadlines=["2027-03-01T23:59:00+01:00"],
+    )  # fmt: skip
+    out = export.to_ics([r], date(2026, 11, 27), "callwatch:\nx", False).decode()
+    lines = out.split("\r\n")
+    assert not any("\r" in x or "\n" in x for x in lines)
+    assert lines.count("BEGIN:VEVENT") == 1 and not any(x.startswith("URL:") for x in lines)
+    assert "X-WR-CALNAME:callwatch: x" in lines
