@@ -97,6 +97,29 @@ def same_series(a: dict, b: dict, funder_similar: object) -> bool:
     )
 
 
+def similar_titles(title: str, others: list[str]) -> list[int]:
+    """Indexes of the titles that pass same_series()'s title test, screened in bulk (C++)."""
+    from rapidfuzz import fuzz, process
+
+    if not others:
+        return []
+    hits = {
+        i
+        for _, _, i in process.extract(
+            title, others, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_MATCH, limit=None
+        )
+    }
+    if len(title.split()) >= SUBSET_MIN_TOKENS:
+        hits.update(
+            i
+            for _, _, i in process.extract(
+                title, others, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MATCH, limit=None
+            )
+            if len(others[i].split()) >= SUBSET_MIN_TOKENS
+        )
+    return sorted(hits)
+
+
 def funder_similar(fa: str, fb: str) -> bool:
     from rapidfuzz import fuzz
 

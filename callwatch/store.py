@@ -176,17 +176,27 @@ def _m009_request_keys(db: sqlite_utils.Database) -> None:
 
 
 def _m010_link_index(db: sqlite_utils.Database) -> None:
-    """The normalised keys each call is linked by, and the fuzzy links found between calls, so a
-    fetch re-links only what changed (see linking.py). Empty tables: the next link fills them."""
+    """The normalised keys each call is linked by, indexed, and the fuzzy links found between
+    calls, so a fetch re-links only what changed (see linking.py). Empty: the next link fills
+    them."""
     db.execute(
         """CREATE TABLE link_keys (
-            call_id TEXT PRIMARY KEY, content_hash TEXT, pos INTEGER, source TEXT, exact TEXT,
-            names TEXT, dates TEXT, desc_len INTEGER, title_key TEXT, funder_key TEXT,
-            year INTEGER, series_key TEXT, by_title INTEGER)"""
+            call_id TEXT PRIMARY KEY, content_hash TEXT, pos INTEGER, source TEXT,
+            names TEXT, desc_len INTEGER, title_key TEXT, funder_key TEXT, year INTEGER,
+            series_key TEXT, by_title INTEGER)"""
     )
+    db.execute("CREATE INDEX idx_link_keys_series ON link_keys(series_key)")
+    for table, key in (("link_exact", "key"), ("link_days", "day"), ("link_words", "word")):
+        extra = ", first INTEGER NOT NULL" if table == "link_words" else ""
+        db.execute(
+            f"CREATE TABLE {table} ({key} TEXT NOT NULL, call_id TEXT NOT NULL{extra}, "
+            f"PRIMARY KEY ({key}, call_id)) WITHOUT ROWID"
+        )
+        db.execute(f"CREATE INDEX idx_{table}_call ON {table}(call_id)")
+    db.execute("CREATE TABLE link_df (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
     db.execute(
         "CREATE TABLE link_pairs (a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, "
-        "PRIMARY KEY (a, b, kind))"
+        "PRIMARY KEY (a, b, kind)) WITHOUT ROWID"
     )
     db.execute("CREATE INDEX idx_link_pairs_b ON link_pairs(b)")
 

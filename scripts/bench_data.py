@@ -3,7 +3,7 @@
 The texts are real: the 88 call texts of ../shared/samples/calltexts, the page texts of
 ../shared/samples/pages and the Formas and Forte records of ../shared/samples/real/gdp (about
 530 texts in all). They are recombined so that no two generated calls carry the same text: a
-title is one record's title joined to a phrase from another's, a description is a shuffled
+title is a span of one record's title joined to a few running words of another's text, a description is a shuffled
 choice of paragraphs from three records. Deadlines spread over two years around the frozen test
 date, some calls have none, some open later, some state a budget. About 8 % are later rounds of
 an earlier generated call (same title, another year) and, in multi-source mode, about 2 % are
@@ -136,10 +136,16 @@ def generate(n: int, seed: int = 42, multi_source: bool = False) -> list[dict]:
                 out.append(call)
                 continue
         a, b, c = rng.sample(pool, 3)
-        words = re.findall(r"\w+", _strip_year(b["title"]))
-        start = rng.randrange(max(1, len(words) - 3))
-        phrase = " ".join(words[start : start + rng.randint(2, 5)])
-        title = f"{_strip_year(a['title'])} – {phrase}" if phrase else _strip_year(a["title"])
+        # the title's own words: a few running words of a sentence of another text, as real
+        # titles name their topic (a title made of two titles' words alone repeats too often)
+        words = re.findall(r"[^\W\d_]{3,}", rng.choice(b["paras"]))
+        start = rng.randrange(max(1, len(words) - 4))
+        phrase = " ".join(words[start : start + rng.randint(2, 4)])
+        core = _strip_year(a["title"]).split()
+        if len(core) > 4:  # a span of the title, so 500 titles do not repeat a hundred times
+            first = rng.randrange(len(core) - 3)
+            core = core[first : first + rng.randint(3, 6)]
+        title = f"{' '.join(core)} – {phrase}" if phrase else " ".join(core)
         paras = a["paras"] + rng.sample(b["paras"], min(len(b["paras"]), 3)) + c["paras"][:2]
         rng.shuffle(paras)
         description = "\n\n".join(paras[: rng.randint(3, 10)])[:8000]
