@@ -64,6 +64,20 @@ def same_call(names_a: list[str], names_b: list[str]) -> bool:
     )
 
 
+def similar_names(names: list[str], block: list[str]) -> set[int]:
+    """Indexes of the names in `block` that same_call() would match with one of `names`,
+    screened in bulk (C++): the names of every listing closing the same day at once."""
+    from rapidfuzz import fuzz, process
+
+    return {
+        i
+        for x in names
+        for _, _, i in process.extract(
+            x, block, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MATCH, limit=None
+        )
+    }
+
+
 def canonical(members: list[dict], intermediaries: set[str]) -> dict:
     """The richest listing, never an intermediary's if the issuer lists it too; on a tie the
     earliest stored. `members` carry source, desc_len, id and come in storage order."""

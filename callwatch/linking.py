@@ -96,13 +96,21 @@ def _index_words(db: sqlite_utils.Database, changed: set[str]) -> None:
     """Index the changed titles' words; renew the word counts, and with them every call's first
     words, when the titles have doubled since the last snapshot (linear, and rare)."""
     conn = db.conn
+    snapshot = int(store.get_meta(db, "link_df_titles") or 0)
+    count = conn.execute("SELECT count(*) FROM link_keys WHERE by_title = 1").fetchone()[0]
+    rebuild = count > 2 * snapshot
     titles = {
         cid: t
-        for cid, t, by_title in conn.execute("SELECT call_id, title_key, by_title FROM link_keys")
-        if by_title and recurring.title_candidate(t or "")
+        for cid, t in conn.execute(
+            "SELECT call_id, title_key FROM link_keys WHERE by_title = 1"
+            if rebuild
+            else "SELECT call_id, title_key FROM link_keys WHERE by_title = 1 AND call_id IN "
+            "(SELECT value FROM json_each(?))",
+            [] if rebuild else [json.dumps(sorted(changed))],
+        )
+        if recurring.title_candidate(t or "")
     }
-    snapshot = int(store.get_meta(db, "link_df_titles") or 0)
-    if len(titles) > 2 * snapshot:
+    if rebuild:
         df: Counter[str] = Counter()
         for t in titles.values():
             df.update(set(t.split()))
@@ -224,11 +232,14 @@ def _duplicate_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[
             "WHERE d.call_id = ? AND k.source != ?",
             [cid, k["source"]],
         )
+        owners, block = [], []
         for other, other_names in cur:
             if other in changed and other < cid:
                 continue  # compared when `other` was the changed one
-            if dedupe.same_call(names, json.loads(other_names)):
-                found.add(_pair(cid, other))
+            for n in json.loads(other_names):
+                owners.append(other)
+                block.append(n)
+        found.update(_pair(cid, owners[i]) for i in dedupe.similar_names(names, block))
     return found
 
 

@@ -3,8 +3,7 @@
 The texts are real: the 88 call texts of ../shared/samples/calltexts, the page texts of
 ../shared/samples/pages and the Formas and Forte records of ../shared/samples/real/gdp (about
 530 texts in all). They are recombined so that no two generated calls carry the same text: a
-title is a span of one record's title joined to a few running words of another's text, a description is a shuffled
-choice of paragraphs from three records. Deadlines spread over two years around the frozen test
+title is a span of one record's title joined to three words of the texts' vocabulary; a description is a shuffled choice of paragraphs from three records. Deadlines spread over two years around the frozen test
 date, some calls have none, some open later, some state a budget. About 8 % are later rounds of
 an earlier generated call (same title, another year) and, in multi-source mode, about 2 % are
 the same call relisted by another source closing the same day, so linking has real work.
@@ -107,10 +106,22 @@ def _strip_year(title: str) -> str:
     return re.sub(r"\s*\b(?:19|20)\d\d\b", "", title).strip(" –-:,")
 
 
+def _span(rng: random.Random, title: str, low: int, high: int) -> str:
+    words = _strip_year(title).split()
+    if len(words) <= low:
+        return " ".join(words)
+    n = rng.randint(low, min(high, len(words)))
+    first = rng.randrange(len(words) - n + 1)
+    return " ".join(words[first : first + n])
+
+
 def generate(n: int, seed: int = 42, multi_source: bool = False) -> list[dict]:
     """n calls as `callwatch import` lines; with multi_source each also names a `source`."""
     rng = random.Random(seed)
     pool = records()
+    vocabulary = sorted(
+        {w for r in pool for p in r["paras"] for w in re.findall(r"[^\W\d_]{5,}", p.lower())}
+    )
     out: list[dict] = []
     for i in range(n):
         roll = rng.random()
@@ -138,14 +149,10 @@ def generate(n: int, seed: int = 42, multi_source: bool = False) -> list[dict]:
         a, b, c = rng.sample(pool, 3)
         # the title's own words: a few running words of a sentence of another text, as real
         # titles name their topic (a title made of two titles' words alone repeats too often)
-        words = re.findall(r"[^\W\d_]{3,}", rng.choice(b["paras"]))
-        start = rng.randrange(max(1, len(words) - 4))
-        phrase = " ".join(words[start : start + rng.randint(2, 4)])
-        core = _strip_year(a["title"]).split()
-        if len(core) > 4:  # a span of the title, so 500 titles do not repeat a hundred times
-            first = rng.randrange(len(core) - 3)
-            core = core[first : first + rng.randint(3, 6)]
-        title = f"{' '.join(core)} – {phrase}" if phrase else " ".join(core)
+        # a span of one real title joined to words of the texts' vocabulary: 500 titles alone
+        # would repeat a hundred times at 50,000 calls (and link as rounds of one another)
+        words = " ".join(rng.sample(vocabulary, 3))
+        title = f"{_span(rng, a['title'], 2, 5)} – {words}"
         paras = a["paras"] + rng.sample(b["paras"], min(len(b["paras"]), 3)) + c["paras"][:2]
         rng.shuffle(paras)
         description = "\n\n".join(paras[: rng.randint(3, 10)])[:8000]
