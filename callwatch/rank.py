@@ -296,12 +296,11 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     return _evaluate_parsed(row, facts, profile, today, effective_status(row, today))
 
 
-def _evaluate_parsed(
-    row: dict, facts: dict, profile: Profile | None, today: date, status: str
-) -> Ranked:
-    """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
-    relevance = row["upper"]  # precomputed: profile relevance or theme score
-    deadline, days = _base(row, today)
+def _factors(
+    row: dict, facts: dict, profile: Profile | None, status: str, days: int | None
+) -> tuple[float, str, str, float, float, float]:
+    """(score, verdict, hidden, eligibility, deadline and size factor) of one call for one
+    profile: the whole of the score, without building a Ranked."""
     verdict = row["verdict"]
     hidden = ""
     if facts.get("o"):
@@ -319,6 +318,19 @@ def _evaluate_parsed(
             row["budget_amount"], row["budget_currency"], profile.min_budget_sek
         )
     e_factor = ELIGIBILITY_FACTORS[verdict]
+    score = round(row["upper"] * e_factor * d_factor * s_factor, 4)
+    return score, verdict, hidden, e_factor, d_factor, s_factor
+
+
+def _evaluate_parsed(
+    row: dict, facts: dict, profile: Profile | None, today: date, status: str
+) -> Ranked:
+    """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
+    relevance = row["upper"]  # precomputed: profile relevance or theme score
+    deadline, days = _base(row, today)
+    score, verdict, hidden, e_factor, d_factor, s_factor = _factors(
+        row, facts, profile, status, days
+    )
     return Ranked(
         id=row["id"],
         title=row["title"],
@@ -332,7 +344,7 @@ def _evaluate_parsed(
         budget_amount=row["budget_amount"],
         budget_currency=row["budget_currency"],
         deadlines=row["deadlines"],
-        score=round(relevance * e_factor * d_factor * s_factor, 4),
+        score=score,
         relevance=round(relevance, 4),
         themes={},  # filled by explain_reasons() for the calls that are shown
         eligibility=verdict,
@@ -511,33 +523,45 @@ def rank_network(
         args,
     )
     cols = [c[0] for c in cur.description]
-    best: dict[str, tuple[Ranked, int, Profile]] = {}
-    last_id, deadlines, all_facts, status = None, [], {}, ""
+    out: list[tuple[Ranked, Profile]] = []
+    call: list[dict] = []  # the rows (one per relevant profile) of the call being read
+
+    def close() -> None:
+        """Keep the call's best profile, if any passes the filters, as rank_for_profile would."""
+        first = call[0]
+        deadlines = json.loads(first["deadlines"] or "[]")
+        facts = json.loads(first["profiles"]) if first["profiles"] != "{}" else {}
+        base = dict(first, deadlines=deadlines)
+        status = effective_status(base, today)
+        deadline, days = _base(base, today)
+        if status == "closed" and not include_closed:
+            return
+        if within is not None and (days is None or days > within):
+            return
+        best = None
+        for row in call:
+            if round(row["upper"], 4) < MIN_RELEVANCE:
+                continue
+            order, profile = by_id[row["profile_id"]]
+            score, _, hidden, *_ = _factors(row, facts.get(profile.id, {}), profile, status, days)
+            if hidden and hidden != "closed" and not show_all:
+                continue
+            if best is None or score > best[0] or (score == best[0] and order < best[1]):
+                best = (score, order, profile, row)
+        if best is not None:
+            _, _, profile, row = best
+            row = dict(row, deadlines=deadlines)
+            out.append(
+                (_evaluate_parsed(row, facts.get(profile.id, {}), profile, today, status), profile)
+            )
+
     for values in cur:
         row = dict(zip(cols, values, strict=True))
-        if row["id"] != last_id:
-            last_id = row["id"]
-            deadlines = json.loads(row["deadlines"] or "[]")
-            all_facts = json.loads(row["profiles"]) if row["profiles"] != "{}" else {}
-            row["deadlines"] = deadlines
-            status = effective_status(row, today)
-        row["deadlines"] = deadlines
-        order, profile = by_id[row["profile_id"]]
-        r = _evaluate_parsed(row, all_facts.get(profile.id, {}), profile, today, status)
-        if r.relevance < MIN_RELEVANCE:
-            continue
-        if r.status == "closed" and not include_closed:
-            continue
-        if within is not None and (r.days_left is None or r.days_left > within):
-            continue
-        if r.hidden and r.hidden != "closed" and not show_all:
-            continue
-        seen = best.get(r.id)
-        if (
-            seen is None
-            or r.score > seen[0].score
-            or (r.score == seen[0].score and order < seen[1])
-        ):
-            best[r.id] = (r, order, profile)
-    ranked = sorted(best.values(), key=lambda x: (-x[0].score, x[0].id))
-    return [(r, p) for r, _, p in ranked]
+        if call and row["id"] != call[0]["id"]:
+            close()
+            call = []
+        call.append(row)
+    if call:
+        close()
+    out.sort(key=lambda x: (-x[0].score, x[0].id))
+    return out
