@@ -502,12 +502,15 @@ def rank_network(
     if not profiles:
         return []
     by_id = {p.id: (i, p) for i, p in enumerate(profiles)}
+    marks = ", ".join("?" * len(profiles))
+    # each call once, in storage order, with its relevance per municipality gathered from the
+    # (profile, call_id) index: no sort of every (call, municipality) row
     where = [
-        f"ps.profile IN ({', '.join('?' * len(profiles))})",
-        "ps.relevance >= ?",
+        f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
+        "AND p.relevance >= ?)",
         "c.duplicate_of IS NULL",
     ]
-    args: list = [*by_id, MIN_RELEVANCE]
+    args: list = [*by_id, MIN_RELEVANCE, *by_id, MIN_RELEVANCE]
     if not include_closed:
         where.append(
             "NOT (json_array_length(c.deadlines) > 0 AND "
@@ -515,53 +518,41 @@ def rank_network(
         )
         args.append(today.isoformat())
     cur = db.execute(
-        "SELECT ps.profile AS profile_id, ps.relevance AS upper, c.id, c.title, c.url, c.funder, "
-        "c.programme, c.status, c.opens, c.deadlines, c.budget_amount, c.budget_currency, "
-        "s.themes, s.eligibility AS verdict, s.profiles, s.size_factor "
-        "FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
-        f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)} ORDER BY c.id",
+        "SELECT (SELECT json_group_object(p.profile, p.relevance) FROM profile_scores p "
+        f"WHERE p.call_id = c.id AND p.profile IN ({marks}) AND p.relevance >= ?) AS relevance, "
+        "c.id, c.title, c.url, c.funder, c.programme, c.status, c.opens, c.deadlines, "
+        "c.budget_amount, c.budget_currency, s.themes, s.eligibility AS verdict, s.profiles, "
+        "s.size_factor FROM calls c JOIN call_scores s ON s.call_id = c.id "
+        f"WHERE {' AND '.join(where)}",
         args,
     )
     cols = [c[0] for c in cur.description]
     out: list[tuple[Ranked, Profile]] = []
-    call: list[dict] = []  # the rows (one per relevant profile) of the call being read
-
-    def close() -> None:
-        """Keep the call's best profile, if any passes the filters, as rank_for_profile would."""
-        first = call[0]
+    for values in cur:
+        first = dict(zip(cols, values, strict=True))
         deadlines = json.loads(first["deadlines"] or "[]")
         facts = json.loads(first["profiles"]) if first["profiles"] != "{}" else {}
         base = dict(first, deadlines=deadlines)
         status = effective_status(base, today)
-        deadline, days = _base(base, today)
+        _, days = _base(base, today)
         if status == "closed" and not include_closed:
-            return
+            continue
         if within is not None and (days is None or days > within):
-            return
+            continue
         best = None
-        for row in call:
-            if round(row["upper"], 4) < MIN_RELEVANCE:
+        for pid, relevance in json.loads(first["relevance"]).items():
+            if round(relevance, 4) < MIN_RELEVANCE:
                 continue
-            order, profile = by_id[row["profile_id"]]
-            score, _, hidden, *_ = _factors(row, facts.get(profile.id, {}), profile, status, days)
+            order, profile = by_id[pid]
+            base["upper"] = relevance
+            score, _, hidden, *_ = _factors(base, facts.get(pid, {}), profile, status, days)
             if hidden and hidden != "closed" and not show_all:
                 continue
             if best is None or score > best[0] or (score == best[0] and order < best[1]):
-                best = (score, order, profile, row)
+                best = (score, order, profile, relevance)
         if best is not None:
-            _, _, profile, row = best
-            row = dict(row, deadlines=deadlines)
-            out.append(
-                (_evaluate_parsed(row, facts.get(profile.id, {}), profile, today, status), profile)
-            )
-
-    for values in cur:
-        row = dict(zip(cols, values, strict=True))
-        if call and row["id"] != call[0]["id"]:
-            close()
-            call = []
-        call.append(row)
-    if call:
-        close()
+            _, _, profile, base["upper"] = best
+            ranked = _evaluate_parsed(base, facts.get(profile.id, {}), profile, today, status)
+            out.append((ranked, profile))
     out.sort(key=lambda x: (-x[0].score, x[0].id))
     return out
