@@ -555,6 +555,7 @@ def import_calls(state: Any, file: Path) -> None:
     calls = importer.read(file, now)  # validates every line before anything is written
     db = state.db()
     counts = store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None)
+    del calls  # stored: free the parsed file before linking and scoring read the calls back
     try:
         _link_duplicates(db, state.specs())
     except CallwatchError:
@@ -752,10 +753,9 @@ def export(
         name = "callwatch" + (f": {theme}" if theme else ": nätverket")
     if fmt == "ics":
         ranked = export_mod.with_events(ranked, today, include_closed)
-    ranked = [
-        rank_mod.explain_call(db, r, profile_of.get(r.id), None if r.id in profile_of else target)
-        for r in ranked
-    ]
+    ranked = rank_mod.explain_many(
+        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked]
+    )
     if fmt == "ics":
         _write(export_mod.to_ics(ranked, today, name, include_closed), out)
     elif fmt == "csv":

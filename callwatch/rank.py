@@ -361,12 +361,21 @@ def _evaluate_parsed(
 
 
 def explain_reasons(
-    db: sqlite_utils.Database, r: Ranked, profile: Profile | None, theme: Theme | None
+    db: sqlite_utils.Database,
+    r: Ranked,
+    profile: Profile | None,
+    theme: Theme | None,
+    row: tuple | None = None,
 ) -> Ranked:
-    """Fill the human-readable reasons (read evidence only for the calls that are shown)."""
-    row = db.execute(
-        "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?", [r.id]
-    ).fetchone()
+    """Fill the human-readable reasons (read evidence only for the calls that are shown).
+    `row` is the call's (evidence, eligibility_evidence) when the caller read it already."""
+    row = (
+        row
+        or db.execute(
+            "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?",
+            [r.id],
+        ).fetchone()
+    )
     evidence = json.loads(row[0] or "{}")
     el_evidence = json.loads(row[1] or "[]")
     themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
@@ -441,6 +450,32 @@ def explain_call(
         return r
     explain_reasons(db, r, profile, theme)
     return _with_decisions(db, r, profile) if profile is not None else r
+
+
+def explain_many(
+    db: sqlite_utils.Database, items: list[tuple[Ranked, Profile | None, Theme | None]]
+) -> list[Ranked]:
+    """explain_call() for many calls at once (exports): their evidence read 500 at a time, and
+    no decision lookups for municipalities that have taken no decision at all."""
+    ids = [r.id for r, _, _ in items if not r.reasons]
+    rows: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for cid, *evidence in db.execute(
+            "SELECT call_id, evidence, eligibility_evidence FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rows[cid] = tuple(evidence)
+    deciders = {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+    out = []
+    for r, profile, theme in items:
+        if not r.reasons:
+            explain_reasons(db, r, profile, theme, rows.get(r.id))
+            if profile is not None and profile.id in deciders:
+                _with_decisions(db, r, profile)
+        out.append(r)
+    return out
 
 
 def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
