@@ -9,6 +9,7 @@ call's id. Any invalid line stops the import before anything is written.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -88,14 +89,27 @@ def parse_line(obj: object, now: datetime) -> Call:
 
 def read(path: Path, now: datetime) -> list[Call]:
     """Every call in the file, or ImportDataError naming the first bad line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ImportDataError(f"{path}: cannot read ({e})") from None
     calls: list[Call] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
+    try:
+        # line by line: the whole file and its list of lines are never held next to the calls
+        with open(path, encoding="utf-8") as f:
+            _parse_lines(f, now, calls, errors, seen)
+    except (OSError, UnicodeDecodeError) as e:
+        raise ImportDataError(f"{path}: cannot read ({e})") from None
+    if errors:
+        more = f" (and {len(errors) - 1} more invalid lines)" if len(errors) > 1 else ""
+        raise ImportDataError(f"{path} {errors[0]}{more}; nothing was imported")
+    if not calls:
+        raise ImportDataError(f"{path}: no calls in the file; nothing was imported")
+    return calls
+
+
+def _parse_lines(
+    lines: Iterable[str], now: datetime, calls: list[Call], errors: list[str], seen: dict[str, int]
+) -> None:
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -111,9 +125,3 @@ def read(path: Path, now: datetime) -> list[Call]:
             continue
         seen[call.id] = n
         calls.append(call)
-    if errors:
-        more = f" (and {len(errors) - 1} more invalid lines)" if len(errors) > 1 else ""
-        raise ImportDataError(f"{path} {errors[0]}{more}; nothing was imported")
-    if not calls:
-        raise ImportDataError(f"{path}: no calls in the file; nothing was imported")
-    return calls

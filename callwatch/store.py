@@ -415,27 +415,36 @@ def apply_crawl(
             raise ValueError(f"call {call.id} does not belong to source {source}")
         by_id[call.id] = call
     counts.seen = len(by_id)
-    inserts: list[tuple] = []
+    new_ids: list[str] = []
     touches: list[tuple] = []
     updates: list[dict] = []
-    for cid, call in by_id.items():
-        row = call_to_row(call, now)
-        if cid not in existing:
+
+    def inserts() -> Iterator[tuple]:
+        # made one at a time while SQLite inserts them: a large import never holds every row
+        for cid in new_ids:
+            call = by_id[cid]
+            row = call_to_row(call, now)
             row.update(first_seen=now_s, last_seen=now_s, closed_at=None, closed_reason=None)
             if call.status == "closed":
                 row.update(closed_at=now_s, closed_reason="closed at source")
-            inserts.append(tuple(row[c] for c in CALL_COLUMNS))
-        elif existing[cid][0] == row["content_hash"]:
+            yield tuple(row[c] for c in CALL_COLUMNS)
+
+    for cid, call in by_id.items():
+        if cid not in existing:
+            new_ids.append(cid)
+            continue
+        row = call_to_row(call, now)
+        if existing[cid][0] == row["content_hash"]:
             touches.append((now_s, row["next_deadline"], cid))
         else:
             updates.append(row)
     with transaction(db):
         conn = db.conn
-        if inserts:
+        if new_ids:
             conn.executemany(
                 f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(CALL_COLUMNS))})",
-                inserts,
+                inserts(),
             )
         if touches:
             conn.executemany(
@@ -494,9 +503,9 @@ def apply_crawl(
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 history,
             )
-        if inserts or history or updates:
+        if new_ids or history or updates:
             bump_data_version(db)
-    counts.new = len(inserts)
+    counts.new = len(new_ids)
     counts.unchanged += len(touches)
     return counts
 
