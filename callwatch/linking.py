@@ -65,6 +65,7 @@ def link(
         if specs and store.get_meta(db, "link_config") != config:
             for table in LINK_TABLES:
                 conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM meta WHERE key = 'link_df_titles'")  # counts renewed too
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_config', ?)", [config]
             )
