@@ -231,3 +231,18 @@ def test_ics_drops_a_url_with_a_line_break():
     assert not any("\r" in x or "\n" in x for x in lines)
     assert lines.count("BEGIN:VEVENT") == 1 and not any(x.startswith("URL:") for x in lines)
     assert "X-WR-CALNAME:callwatch: x" in lines
+
+
+def test_import_reads_lines_not_unicode_line_separators(tmp_path):
+    """The file is read line by line; a U+2028 inside a JSON string is text, not a line end."""
+    import json
+
+    from callwatch import importer
+
+    lines = [
+        {"id": "a", "title": "Klimat\u2028anpassning", "url": "https://x.example/a", "funder": "F"},
+        {"id": "b", "title": "Energi", "url": "https://x.example/b", "funder": "F"},
+    ]
+    path = tmp_path / "calls.jsonl"
+    path.write_text("\r\n".join(json.dumps(x, ensure_ascii=False) for x in lines), "utf-8")
+    assert [c.id for c in importer.read(path, NOW)] == ["a", "b"]
