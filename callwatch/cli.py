@@ -328,6 +328,12 @@ def calls(
     ] = None,  # fmt: skip
     search: SearchOption = None,
     fmt: FormatOption = TableFormat.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", metavar="N", help="Show at most N (0 = all; tables default to 50)."
+        ),
+    ] = None,
 ) -> None:
     """List stored calls, soonest deadline first.
 
@@ -339,7 +345,7 @@ def calls(
     from callwatch import commands
 
     with user_errors():
-        commands.list_calls(state, source, status, search, fmt.value)
+        commands.list_calls(state, source, status, search, fmt.value, limit)
 
 
 @app.command()

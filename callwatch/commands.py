@@ -132,13 +132,13 @@ def _fetch_locked(
 
 
 def _link_duplicates(db: Any, specs: list) -> int:
-    """Derived links, recomputed after every change: cross-source duplicates, then the series
-    that tie rounds of a recurring call together."""
-    from callwatch import dedupe, merge, recurring
+    """Derived links, brought up to date after every change (only new and changed calls are
+    compared): cross-source duplicates, then the series that tie rounds of a call together;
+    then each linked call gets the best facts of all its listings."""
+    from callwatch import linking, merge
 
-    n = dedupe.link(db, {s.id for s in specs if s.relists})
-    recurring.link(db)
-    merge.refresh(db)  # a linked call carries the best facts of all its listings
+    n = linking.link(db, specs, {s.id for s in specs if s.relists}).duplicates
+    merge.refresh(db)
     return n
 
 
@@ -157,12 +157,23 @@ def _score_after_fetch(state: Any, db: Any, err: Any, quiet: bool) -> None:
         err.print(f"scored {stats.scored} of {stats.total} calls", markup=False)
 
 
+TABLE_LIMIT = 50  # rows a table shows unless --limit says otherwise
+
+
 def list_calls(
-    state: Any, names: list[str] | None, statuses: list[str] | None, search: str | None, fmt: str
+    state: Any,
+    names: list[str] | None,
+    statuses: list[str] | None,
+    search: str | None,
+    fmt: str,
+    limit: int | None = None,
 ) -> None:
     for st in statuses or []:
         if st not in ("forthcoming", "open", "closed", "unknown"):
             raise UsageError(f"--status {st!r}: use forthcoming, open, closed or unknown")
+    check_counts(limit)
+    if limit is None:
+        limit = TABLE_LIMIT if fmt == "table" else 0
     db = state.db()
     if names:  # a typo gets "did you mean", never an empty listing
         known = {s.id for s in state.specs()} | {
@@ -175,7 +186,9 @@ def list_calls(
                 best = process.extractOne(n, sorted(known))
                 hint = f"; did you mean {best[0]!r}?" if best and best[1] > 60 else ""
                 raise NotFoundError(f"unknown source {n!r}{hint}")
-    rows = store.query_calls(db, sources=names, statuses=statuses, search=search)
+    query = dict(sources=names, statuses=statuses, search=search)
+    rows = store.query_calls(db, **query, limit=limit or None)
+    total = store.count_calls(db, **query) if limit and len(rows) == limit else len(rows)
     if not names:  # one row per call: with the best facts of all its listings
         from callwatch.merge import load, overlay
 
@@ -199,7 +212,7 @@ def list_calls(
     output.show(
         output.Listing(
             rows,
-            w["calls_title"].format(n=len(rows)),
+            w["calls_title"].format(n=total),
             [
                 output.Col(w["id"], min=6),
                 output.Col(w["status"], min=6, drop=2),
@@ -212,6 +225,8 @@ def list_calls(
         ),
         fmt,
     )
+    if fmt == "table" and total > len(rows):
+        print(w["calls_more"].format(n=total - len(rows)))
 
 
 def _days_until(value: str | None, today: Any) -> int | None:
@@ -859,6 +874,7 @@ def import_calls(state: Any, file: Path) -> None:
     err = output.console(stderr=True)
     for w in dropped:
         err.print(f"warning: {w}")
+    del calls  # stored: free the parsed file before linking and scoring read the calls back
     try:
         _link_duplicates(db, state.specs())
     except CallwatchError:
@@ -1207,16 +1223,17 @@ def build_export(
     lang: str | None = None,
 ) -> str | bytes:
     """The ICS, CSV or JSON export for a municipality (profile), a theme or the whole network;
-    shared by `callwatch export` and the web app's downloads."""
+    shared by `callwatch export` and the web app's downloads. Calls are ranked without reasons
+    first; only the rows that are written get explained."""
     from callwatch import export as export_mod
     from callwatch import rank as rank_mod
     from callwatch.report_data import apply_filters
 
-    kwargs = dict(
-        include_closed=include_closed or bool(filters and "closed" in filters.statuses),
-        show_all=show_all, within=within, limit=0,
-    )  # fmt: skip
+    closed = include_closed or bool(filters and "closed" in filters.statuses)
+    kwargs = dict(include_closed=closed, show_all=show_all, within=within, limit=0)
     weights: dict = {}
+    profile_of: dict[str, Any] = {}  # call id -> the municipality whose score it carries
+    target = rules.theme(theme) if theme else None
     if profile is not None:
         weights = profile.weights
         hidden = dismissed(db).get(profile.id, set())
@@ -1224,28 +1241,29 @@ def build_export(
             db, rules, profile, today, hidden_ids=hidden, explain=False, **kwargs
         )
         ranked = apply_filters(db, ranked, filters)
-        for r in ranked:
-            rank_mod.explain_call(db, r, profile)
+        profile_of = dict.fromkeys((r.id for r in ranked), profile)
         name = f"callwatch: {profile.name}"
     else:
         # the network as a whole: every call relevant to at least one municipality, once
         seen: dict[str, Any] = {}
-        target = rules.theme(theme) if theme else None
         if target is not None:
             weights = {target.id: 1.0}
-            for r in rank_mod.rank_for_theme(db, rules, target, today, **kwargs):
+            for r in rank_mod.rank_for_theme(db, rules, target, today, explain=False, **kwargs):
                 seen.setdefault(r.id, r)
         else:
-            for p in rules.profiles.values():
-                for r in rank_mod.rank_for_profile(db, rules, p, today, explain=False, **kwargs):
-                    if r.id not in seen or r.score > seen[r.id].score:
-                        seen[r.id] = r
+            options = dict(include_closed=closed, show_all=show_all, within=within)
+            for r, p in rank_mod.rank_network(db, rules, today, **options):
+                seen[r.id] = r
+                profile_of[r.id] = p
         ranked = apply_filters(db, sorted(seen.values(), key=lambda r: (-r.score, r.id)), filters)
-        for r in ranked:
-            rank_mod.explain_call(db, r, None, target)
         name = "callwatch" + (
             f": {target.label(lang or 'sv')}" if target else (": nätverket" if (lang or "sv") == "sv" else ": the network")
         )  # fmt: skip
+    if fmt == "ics":
+        ranked = export_mod.with_events(ranked, today, closed)
+    ranked = rank_mod.explain_many(
+        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked]
+    )
     out_lang = lang or ("sv" if fmt in ("ics", "csv") and delimiter == ";" else "en")
 
     def reason(r: Any) -> str:
@@ -1255,17 +1273,13 @@ def build_export(
         return theme_labels(r, rules, out_lang, 3)
 
     writers = {
-        "ics": lambda: export_mod.to_ics(ranked, today, name, include_closed, out_lang, reason),
+        "ics": lambda: export_mod.to_ics(ranked, today, name, closed, out_lang, reason),
         "csv": lambda: export_mod.to_csv(
             ranked, delimiter, decimal=decimal, lang=out_lang, reason=reason, themes=themes
         ),
         "json": lambda: export_mod.to_json(ranked),
     }
     return writers[fmt]()
-
-
-# ---------------------------------------------------------------------------------------------
-# Decisions and continuity
 
 
 def mark(

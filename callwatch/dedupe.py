@@ -5,20 +5,20 @@ them; EU partnership calls appear at national co-funders. Two listings are the s
 they share a page URL or a diarienummer, or when their normalised titles (or the title a URL slug
 spells out) are near-identical (rapidfuzz) and they close on the same day. The richest listing
 becomes the canonical call; the others point to it with `duplicate_of` and are shown as "also
-listed by". Nothing is deleted, and the links are recomputed from scratch after every change.
+listed by". Nothing is deleted. What makes two listings one call lives here; linking.py keeps the
+keys in an index and compares only new or changed listings with those closing the same day.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
-from callwatch import store
 from callwatch.rules import fold
-from callwatch.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TITLE_MATCH = 88  # rapidfuzz token_set_ratio on normalised titles
 MIN_TOKENS = 3  # titles shorter than this never match on title alone
@@ -38,86 +38,62 @@ def _dates(deadlines: list[str]) -> set[str]:
     return {d[:10] for d in deadlines}
 
 
-def link(db: sqlite_utils.Database, intermediaries: set[str] | None = None) -> int:
-    """Recompute duplicate_of for every call; returns how many calls point to another."""
+def keys(row: dict) -> dict:
+    """The normalised keys one call is deduplicated by (stored in link_keys by linking.py):
+    exact keys (page URL, diarienummer), the names compared fuzzily, and the closing days."""
+    extra = row["extra"] or {}
+    exact = ["url:" + (row["url"] or "").rstrip("/").lower()]
+    for k in ("diarienummer", "call_diarienummer"):
+        if extra.get(k) and not str(extra[k]).startswith("constructed"):
+            exact.append(f"dnr:{extra[k]}")
+    names = sorted(
+        n for n in {_norm(row["title"]), _slug(row["url"] or "")} if len(n.split()) >= MIN_TOKENS
+    )
+    return {"exact": exact, "names": names, "dates": sorted(_dates(row["deadlines"] or []))}
+
+
+def same_call(names_a: list[str], names_b: list[str]) -> bool:
+    """Two listings closing on the same day are one call when a title (or URL slug) of one is
+    near-identical to one of the other's."""
     from rapidfuzz import fuzz
 
-    intermediaries = intermediaries or set()
-    rows = [
-        store.row_to_dict(
-            dict(
-                zip(
-                    ("id", "source", "title", "url", "deadlines", "extra", "description"),
-                    r,
-                    strict=True,
-                )
-            )
-        )
-        for r in db.execute(
-            "SELECT id, source, title, url, deadlines, extra, description FROM calls"
-        )
-    ]
-    uf = UnionFind(r["id"] for r in rows)
-    find, union = uf.find, uf.union
+    return any(
+        fuzz.token_set_ratio(x, y, score_cutoff=TITLE_MATCH) >= TITLE_MATCH
+        for x in names_a
+        for y in names_b
+    )
 
-    by_key: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_key["url:" + r["url"].rstrip("/").lower()].append(r)
-        extra = r["extra"] or {}
-        for k in ("diarienummer", "call_diarienummer"):
-            if extra.get(k) and not str(extra[k]).startswith("constructed"):
-                by_key[f"dnr:{extra[k]}"].append(r)
-    for group in by_key.values():
-        sources = {r["source"] for r in group}
-        if len(sources) > 1:
-            for r in group[1:]:
-                if r["source"] != group[0]["source"]:
-                    union(r["id"], group[0]["id"])
-    by_date: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        for d in _dates(r["deadlines"]):
-            by_date[d].append(r)
-    for same_day in by_date.values():
-        for i, a in enumerate(same_day):
-            names_a = [
-                n for n in {_norm(a["title"]), _slug(a["url"])} if len(n.split()) >= MIN_TOKENS
-            ]
-            for b in same_day[i + 1 :]:
-                if a["source"] == b["source"] or find(a["id"]) == find(b["id"]):
-                    continue
-                names_b = [
-                    n for n in {_norm(b["title"]), _slug(b["url"])} if len(n.split()) >= MIN_TOKENS
-                ]
-                if any(
-                    fuzz.token_set_ratio(x, y) >= TITLE_MATCH
-                    and min(len(x.split()), len(y.split())) >= MIN_TOKENS
-                    for x in names_a
-                    for y in names_b
-                ):
-                    union(a["id"], b["id"])
-    by_id = {r["id"]: r for r in rows}
-    updates: list[tuple[str | None, str]] = []
-    linked = 0
-    for ids in uf.groups():
-        members = [by_id[i] for i in ids]
-        if len(members) == 1:
-            updates.append((None, members[0]["id"]))
-            continue
-        canonical = max(
-            members,
-            key=lambda r: (
-                r["source"] not in intermediaries,
-                len(r["description"] or ""),
-                -len(r["id"]),
-            ),
+
+def similar_names(names: list[str], block: list[str]) -> set[int]:
+    """Indexes of the names in `block` that same_call() would match with one of `names`,
+    screened in bulk (C++): the names of every listing closing the same day at once."""
+    from rapidfuzz import fuzz, process
+
+    return {
+        i
+        for x in names
+        for _, _, i in process.extract(
+            x, block, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MATCH, limit=None
         )
-        for r in members:
-            target = None if r is canonical else canonical["id"]
-            linked += target is not None
-            updates.append((target, r["id"]))
-    with store.transaction(db):
-        db.conn.executemany("UPDATE calls SET duplicate_of = ? WHERE id = ?", updates)
-    return linked
+    }
+
+
+def canonical(members: list[dict], intermediaries: set[str]) -> dict:
+    """The richest listing, never an intermediary's if the issuer lists it too; on a tie the
+    earliest stored. `members` carry source, desc_len, id and come in storage order."""
+    return max(
+        members, key=lambda r: (r["source"] not in intermediaries, r["desc_len"], -len(r["id"]))
+    )
+
+
+def groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Every group of listings of one call: canonical id -> [canonical, other listings...]."""
+    out: dict[str, list[str]] = {}
+    for cid, dup in db.execute(
+        "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL ORDER BY duplicate_of, id"
+    ):
+        out.setdefault(dup, [dup]).append(cid)
+    return out
 
 
 def also_listed(db: sqlite_utils.Database, call_id: str) -> list[dict]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -104,15 +105,34 @@ def parse_line(obj: object, now: datetime, warnings: list[str] | None = None) ->
 
 def read(path: Path, now: datetime, warnings: list[str] | None = None) -> list[Call]:
     """Every call in the file, or ImportDataError naming the first bad line. Values dropped by
-    validation are appended to `warnings` as "line N: ..." (a BOM at the start is allowed)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ImportDataError(f"{path}: cannot read ({e})") from None
+    validation are appended to `warnings` as "FILE line N: ..." (a BOM at the start is allowed)."""
     calls: list[Call] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
+    try:
+        # line by line: the whole file and its list of lines are never held next to the calls
+        with open(path, encoding="utf-8-sig") as f:
+            _parse_lines(f, now, calls, errors, seen, warnings, path)
+    except (OSError, UnicodeDecodeError) as e:
+        raise ImportDataError(f"{path}: cannot read ({e})") from None
+    if errors:
+        more = f" (and {len(errors) - 1} more invalid lines)" if len(errors) > 1 else ""
+        raise ImportDataError(f"{path} {errors[0]}{more}; nothing was imported")
+    if not calls:
+        raise ImportDataError(f"{path}: no calls in the file; nothing was imported")
+    return calls
+
+
+def _parse_lines(
+    lines: Iterable[str],
+    now: datetime,
+    calls: list[Call],
+    errors: list[str],
+    seen: dict[str, int],
+    warnings: list[str] | None,
+    path: Path,
+) -> None:
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -134,9 +154,3 @@ def read(path: Path, now: datetime, warnings: list[str] | None = None) -> list[C
             continue
         seen[call.id] = n
         calls.append(call)
-    if errors:
-        more = f" (and {len(errors) - 1} more invalid lines)" if len(errors) > 1 else ""
-        raise ImportDataError(f"{path} {errors[0]}{more}; nothing was imported")
-    if not calls:
-        raise ImportDataError(f"{path}: no calls in the file; nothing was imported")
-    return calls

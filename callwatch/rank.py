@@ -28,9 +28,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 from callwatch.rules import Profile, Rules, Theme, fold
 
@@ -301,13 +303,15 @@ def _candidates(
     yield from cur
 
 
-def _rest_columns(db: sqlite_utils.Database) -> str:
-    """The columns _evaluate needs beyond the light ones; the facts migration's columns as
-    NULL where this database lacks them."""
+def _contract_columns(db: sqlite_utils.Database) -> str:
+    """The facts migration's columns, as NULL where this database lacks them."""
     have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
-    contract = ", ".join(
-        f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS
-    )
+    return ", ".join(f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS)
+
+
+def _rest_columns(db: sqlite_utils.Database) -> str:
+    """The columns _evaluate needs beyond the light ones."""
+    contract = _contract_columns(db)
     return (
         "c.title, c.url, c.funder, c.programme, c.status, c.budget_amount, c.budget_currency, "
         f"{contract}, s.themes, s.profiles"
@@ -422,9 +426,14 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
     row["deadlines"] = json.loads(row["deadlines"] or "[]")
     profiles = row["profiles"]
     facts = json.loads(profiles).get(profile.id, {}) if profile and profiles != "{}" else {}
-    relevance = row["upper"]  # precomputed: profile relevance or theme score
-    status = effective_status(row, today)
-    deadline, days = _base(row, today)
+    return _evaluate_parsed(row, facts, profile, today, effective_status(row, today))
+
+
+def _factors(
+    row: dict, facts: dict, profile: Profile | None, status: str, days: int | None
+) -> tuple[float, str, str, float, float, float]:
+    """(score, verdict, hidden, eligibility, deadline and size factor) of one call for one
+    profile: the whole of the score, without building a Ranked."""
     verdict = MAY_APPLY.get(row.get("municipality_may_apply") or "", row["verdict"])
     hidden = ""
     if facts.get("o"):
@@ -444,6 +453,20 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
             row.get("max_per_project"),
         )  # fmt: skip
     e_factor = ELIGIBILITY_FACTORS[verdict]
+    score = round(row["upper"] * e_factor * d_factor * s_factor, 4)
+    return score, verdict, hidden, e_factor, d_factor, s_factor
+
+
+def _evaluate_parsed(
+    row: dict, facts: dict, profile: Profile | None, today: date, status: str
+) -> Ranked:
+    """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
+    relevance = row["upper"]  # precomputed: profile relevance or theme score
+    deadline, days = _base(row, today)
+    score, verdict, hidden, e_factor, d_factor, s_factor = _factors(
+        row, facts, profile, status, days
+    )
+    stale = bool(row.get("stale"))
     dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
     tier = _tier(status, dated, stale)
     joint = joint_reason(row)
@@ -460,7 +483,7 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
         budget_amount=row["budget_amount"],
         budget_currency=row["budget_currency"],
         deadlines=row["deadlines"],
-        score=round(relevance * e_factor * d_factor * s_factor, 4),
+        score=score,
         relevance=round(relevance, 4),
         themes={},  # filled by explain_reasons() for the calls that are shown
         eligibility=verdict,
@@ -493,12 +516,21 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
 
 
 def explain_reasons(
-    db: sqlite_utils.Database, r: Ranked, profile: Profile | None, theme: Theme | None
+    db: sqlite_utils.Database,
+    r: Ranked,
+    profile: Profile | None,
+    theme: Theme | None,
+    row: tuple | None = None,
 ) -> Ranked:
-    """Fill the human-readable reasons (read evidence only for the calls that are shown)."""
-    row = db.execute(
-        "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?", [r.id]
-    ).fetchone()
+    """Fill the human-readable reasons (read evidence only for the calls that are shown).
+    `row` is the call's (evidence, eligibility_evidence) when the caller read it already."""
+    row = (
+        row
+        or db.execute(
+            "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?",
+            [r.id],
+        ).fetchone()
+    )
     evidence = json.loads(row[0] or "{}")
     el_evidence = json.loads(row[1] or "[]")
     said = db.execute("SELECT facts FROM calls WHERE id = ?", [r.id]).fetchone()
@@ -594,6 +626,32 @@ def explain_call(
     return _with_decisions(db, r, profile) if profile is not None else r
 
 
+def explain_many(
+    db: sqlite_utils.Database, items: list[tuple[Ranked, Profile | None, Theme | None]]
+) -> list[Ranked]:
+    """explain_call() for many calls at once (exports): their evidence read 500 at a time, and
+    no decision lookups for municipalities that have taken no decision at all."""
+    ids = [r.id for r, _, _ in items if not r.reasons]
+    rows: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for cid, *evidence in db.execute(
+            "SELECT call_id, evidence, eligibility_evidence FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rows[cid] = tuple(evidence)
+    deciders = {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+    out = []
+    for r, profile, theme in items:
+        if not r.reasons:
+            explain_reasons(db, r, profile, theme, rows.get(r.id))
+            if profile is not None and profile.id in deciders:
+                _with_decisions(db, r, profile)
+        out.append(r)
+    return out
+
+
 def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
     """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
     row = db.execute(
@@ -626,9 +684,87 @@ def rank_for_theme(
     show_all: bool = False,
     within: int | None = None,
     limit: int = 0,
+    explain: bool = True,
 ) -> list[Ranked]:
+    """Calls for one theme, best first; explain=False as for rank_for_profile."""
     ranked = _rank(
         db, {theme.id: 1.0}, None, theme, today, include_closed=include_closed,
         show_all=show_all, within=within, limit=limit,
     )  # fmt: skip
-    return [explain_call(db, r, theme=theme) for r in ranked]
+    return [explain_call(db, r, theme=theme) for r in ranked] if explain else ranked
+
+
+def rank_network(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    today: date,
+    *,
+    include_closed: bool = False,
+    show_all: bool = False,
+    within: int | None = None,
+) -> list[tuple[Ranked, Profile]]:
+    """Every call relevant to at least one municipality, once, with the score of its best match
+    and that municipality, best first, unexplained. The same as ranking every profile with
+    rank_for_profile(limit=0) and keeping each call's best (the earlier profile on a tie), but
+    each call is read and parsed once instead of once per municipality."""
+    profiles = list(rules.profiles.values())
+    if not profiles:
+        return []
+    by_id = {p.id: (i, p) for i, p in enumerate(profiles)}
+    marks = ", ".join("?" * len(profiles))
+    # each call once, in storage order, with its relevance per municipality gathered from the
+    # (profile, call_id) index: no sort of every (call, municipality) row
+    where = [
+        f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
+        "AND p.relevance >= ?)",
+        "c.duplicate_of IS NULL",
+    ]
+    args: list = [*by_id, MIN_RELEVANCE, *by_id, MIN_RELEVANCE]
+    if not include_closed:
+        where.append(
+            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
+        )
+        args.append(today.isoformat())
+    cur = db.execute(
+        "SELECT (SELECT json_group_object(p.profile, p.relevance) FROM profile_scores p "
+        f"WHERE p.call_id = c.id AND p.profile IN ({marks}) AND p.relevance >= ?) AS relevance, "
+        "c.id, c.title, c.url, c.funder, c.programme, c.status, c.opens, c.deadlines, "
+        "c.budget_amount, c.budget_currency, s.themes, s.eligibility AS verdict, s.profiles, "
+        f"s.size_factor, {_contract_columns(db)} FROM calls c "
+        f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)}",
+        args,
+    )
+    cols = [c[0] for c in cur.description]
+    out: list[tuple[Ranked, Profile]] = []
+    from callwatch.merge import load, overlay
+
+    merged = load(db)  # a linked call shows the best facts of all its listings
+    for values in cur:
+        first = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
+        deadlines = json.loads(first["deadlines"] or "[]")
+        facts = json.loads(first["profiles"]) if first["profiles"] != "{}" else {}
+        base = dict(first, deadlines=deadlines)
+        status = effective_status(base, today)
+        _, days = _base(base, today)
+        if status == "closed" and not include_closed:
+            continue
+        if within is not None and (days is None or days > within):
+            continue
+        best = None
+        for pid, relevance in json.loads(first["relevance"]).items():
+            if round(relevance, 4) < MIN_RELEVANCE:
+                continue
+            order, profile = by_id[pid]
+            base["upper"] = relevance
+            score, _, hidden, *_ = _factors(base, facts.get(pid, {}), profile, status, days)
+            if hidden and hidden != "closed" and not show_all:
+                continue
+            if best is None or score > best[0] or (score == best[0] and order < best[1]):
+                best = (score, order, profile, relevance)
+        if best is not None:
+            _, _, profile, base["upper"] = best
+            ranked = _evaluate_parsed(base, facts.get(profile.id, {}), profile, today, status)
+            out.append((ranked, profile))
+    out.sort(key=lambda x: _order(x[0]))  # the same order as rank_for_profile: tiers first
+    return out

@@ -1,9 +1,10 @@
 """Recurring calls: rounds of the same call across years are linked into a series.
 
-Signals, strongest first: Vinnova's parent call number (DiarienummerUtlysning), an EU topic
-identifier without its year, and for the rest a normalised title with years, round numbers and
-seasons stripped that matches (rapidfuzz) another call from a similar funder in a different
-year. A series with rounds in at least two years gives an *expected to reopen* month for a
+Signals, strongest first: a series key the source's adapter derives (Vinnova's parent call
+number, an EU topic identifier without its year), and for the rest a normalised title with years,
+round numbers and seasons stripped that matches (rapidfuzz) another call from a similar funder in
+a different year. linking.py keeps these keys in an index and compares only new or changed calls
+with the calls sharing a rare title word. A series with rounds in at least two years gives an *expected to reopen* month for a
 closed call; without such history no date is ever guessed.
 """
 
@@ -11,15 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
-from callwatch import store
 from callwatch.rules import fold
-from callwatch.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TITLE_MATCH = 88  # rapidfuzz token_sort_ratio on stripped titles
 FUNDER_MATCH = 80
@@ -54,69 +55,85 @@ def _year(row: dict) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def key_of(row: dict) -> str | None:
-    extra = row["extra"] or {}
-    if row["source"] == "vinnova" and extra.get("call_diarienummer"):
-        return f"vinnova:{extra['call_diarienummer']}"
-    if row["source"] == "eu-ft" and extra.get("identifier") and extra.get("type") in ("1", "2"):
-        return "eu:" + re.sub(r"-20\d\d(?=-|$)", "", extra["identifier"])
-    return None
+def keys(row: dict, spec: object | None) -> dict:
+    """The normalised keys a call's rounds are found by (stored in link_keys by linking.py).
+
+    The series key comes from the source's adapter (`series_key(extra)`, e.g. Vinnova's parent
+    call number or an EU topic identifier without its year), so this module knows no source;
+    an adapter that sets SERIES_BY_TITLE = False keeps its calls out of title matching."""
+    adapter = spec.adapter() if spec is not None else None  # type: ignore[attr-defined]
+    hook = getattr(adapter, "series_key", None)
+    return {
+        "series_key": hook(row["extra"] or {}) if hook else None,
+        "by_title": bool(getattr(adapter, "SERIES_BY_TITLE", True)),
+        "title_key": stripped_title(row["title"]),
+        "funder_key": " ".join(re.findall(r"[a-z0-9]+", fold(row["funder"] or ""))),
+        "year": _year(row),
+    }
 
 
-def link(db: sqlite_utils.Database) -> int:
-    """Recompute the series of every canonical call; returns the number of linked calls."""
+def title_candidate(title_key: str) -> bool:
+    """Titles of one word say too little to tie rounds together."""
+    return len(title_key.split()) >= 2
+
+
+def same_series(a: dict, b: dict, funder_similar: object) -> bool:
+    """Two calls are rounds of one call: different (or unknown) years, similar funders and
+    near-identical stripped titles (a title contained in a longer one counts when it says
+    enough). `funder_similar(fa, fb)` is passed in so callers can cache it per funder pair."""
     from rapidfuzz import fuzz
 
-    cur = db.execute(
-        "SELECT id, source, funder, title, url, deadlines, opens, extra FROM calls WHERE duplicate_of IS NULL"
+    ya, yb = a["year"], b["year"]
+    if ya is not None and yb is not None and ya == yb:
+        return False  # two calls of the same year are not rounds of one call
+    if not funder_similar(a["funder_key"], b["funder_key"]):  # type: ignore[operator]
+        return False
+    ta, tb = a["title_key"], b["title_key"]
+    if fuzz.token_sort_ratio(ta, tb) >= TITLE_MATCH:
+        return True
+    return (
+        min(len(ta.split()), len(tb.split())) >= SUBSET_MIN_TOKENS
+        and fuzz.token_set_ratio(ta, tb) >= TITLE_MATCH
     )
-    cols = [c[0] for c in cur.description]
-    rows = [store.row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-    uf = UnionFind(r["id"] for r in rows)
-    find = uf.find
 
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for r in rows:
-        k = key_of(r)
-        if k:
-            by_key[k].append(r["id"])
-    for ids in by_key.values():
-        for other in ids[1:]:
-            uf.union(other, ids[0])
-    candidates = [r for r in rows if r["source"] != "eu-ft"]
-    info = [
-        (
-            r,
-            stripped_title(r["title"]),
-            " ".join(re.findall(r"[a-z0-9]+", fold(r["funder"] or ""))),
-            _year(r),
+
+def similar_titles(title: str, others: list[str]) -> list[int]:
+    """Indexes of the titles that pass same_series()'s title test, screened in bulk (C++)."""
+    from rapidfuzz import fuzz, process
+
+    if not others:
+        return []
+    hits = {
+        i
+        for _, _, i in process.extract(
+            title, others, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_MATCH, limit=None
         )
-        for r in candidates
-    ]
-    for i, (a, ta, fa, ya) in enumerate(info):
-        if len(ta.split()) < 2:
-            continue
-        for b, tb, fb, yb in info[i + 1 :]:
-            if find(a["id"]) == find(b["id"]) or len(tb.split()) < 2:
-                continue
-            if ya is not None and yb is not None and ya == yb:
-                continue  # two calls of the same year are not rounds of one call
-            if fuzz.token_set_ratio(fa, fb) < FUNDER_MATCH:
-                continue
-            score = fuzz.token_sort_ratio(ta, tb)
-            if min(len(ta.split()), len(tb.split())) >= SUBSET_MIN_TOKENS:
-                score = max(score, fuzz.token_set_ratio(ta, tb))
-            if score >= TITLE_MATCH or (score >= 95 and (ya is None or yb is None)):
-                uf.union(b["id"], a["id"])
-    updates, linked = [], 0
-    for members in uf.groups():
-        series = min(members) if len(members) > 1 else None
-        linked += len(members) if series else 0
-        updates += [(series, m) for m in members]
-    with store.transaction(db):
-        db.conn.execute("UPDATE calls SET series = NULL WHERE duplicate_of IS NOT NULL")
-        db.conn.executemany("UPDATE calls SET series = ? WHERE id = ?", updates)
-    return linked
+    }
+    if len(title.split()) >= SUBSET_MIN_TOKENS:
+        hits.update(
+            i
+            for _, _, i in process.extract(
+                title, others, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MATCH, limit=None
+            )
+            if len(others[i].split()) >= SUBSET_MIN_TOKENS
+        )
+    return sorted(hits)
+
+
+def funder_similar(fa: str, fb: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(fa, fb) >= FUNDER_MATCH
+
+
+def series_groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Every series of rounds: series id -> its calls' ids (canonical listings only)."""
+    out: dict[str, list[str]] = {}
+    for cid, series in db.execute(
+        "SELECT id, series FROM calls WHERE series IS NOT NULL ORDER BY series, id"
+    ):
+        out.setdefault(series, []).append(cid)
+    return out
 
 
 @dataclass
@@ -136,6 +153,15 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
     row = db.execute("SELECT series FROM calls WHERE id = ?", [call_id]).fetchone()
     if not row or not row[0]:
         return []
+    decided: dict[str, list[dict]] = {}
+    for cid, *d in db.execute(
+        "SELECT d.call_id, d.kommun, d.status, d.reason, d.by, d.created FROM decisions_current d "
+        "JOIN calls c ON c.id = d.call_id WHERE c.series = ? ORDER BY d.id",
+        [row[0]],
+    ):
+        decided.setdefault(cid, []).append(
+            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
+        )
     cur = db.execute(
         "SELECT id, title, status, opens, deadlines, budget_amount, budget_currency FROM calls "
         "WHERE series = ?",
@@ -144,16 +170,12 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
     out = []
     for cid, title, status, opens, deadlines, budget, currency in cur.fetchall():
         dl = json.loads(deadlines or "[]")
-        decided = [
-            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
-            for d in db.execute(
-                "SELECT kommun, status, reason, by, created FROM decisions_current WHERE call_id = ?",
-                [cid],
-            )
-        ]
         out.append(
-            Round(cid, title, status, opens, dl[-1] if dl else None, budget, currency, decided)
-        )
+            Round(
+                cid, title, status, opens, dl[-1] if dl else None, budget, currency,
+                decided.get(cid, []),
+            )
+        )  # fmt: skip
     out.sort(key=lambda r: (r.deadline or r.opens or "", r.id))
     return out
 
@@ -173,6 +195,13 @@ def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -
 
 def earlier_decisions(db: sqlite_utils.Database, call_id: str, kommun: str) -> list[dict]:
     """Decisions this municipality took on earlier rounds of the same call."""
+    if not db.execute(
+        "SELECT 1 FROM calls s JOIN calls c ON c.series = s.series "
+        "JOIN decisions d ON d.call_id = c.id AND d.kommun = ? "
+        "WHERE s.id = ? AND c.id != s.id LIMIT 1",
+        [kommun, call_id],
+    ).fetchone():
+        return []  # the usual case, answered from two indexes without reading the rounds
     out = []
     for r in rounds(db, call_id):
         if r.id == call_id:

@@ -12,6 +12,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    pass
 
 from callwatch import rank as rank_mod
 from callwatch import safe

@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from callwatch.errors import NotFoundError, StoreError
 from callwatch.models import TRACKED_FIELDS, Call, validate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 JSON_FIELDS = ("deadlines", "keywords", "extra", "applicants", "facts")
 # Facts derived from the text by callwatch.facts (migration "facts"). Refreshed on every crawl,
@@ -275,6 +277,65 @@ def _m010_harden(db: sqlite_utils.Database) -> None:
             )
 
 
+def _m010_link_index(db: sqlite_utils.Database) -> None:
+    """The normalised keys each call is linked by, indexed, and the fuzzy links found between
+    calls, so a fetch re-links only what changed (see linking.py). Empty: the next link fills
+    them."""
+    db.execute(
+        """CREATE TABLE link_keys (
+            call_id TEXT PRIMARY KEY, content_hash TEXT, pos INTEGER, source TEXT,
+            names TEXT, desc_len INTEGER, title_key TEXT, funder_key TEXT, year INTEGER,
+            series_key TEXT, by_title INTEGER)"""
+    )
+    db.execute("CREATE INDEX idx_link_keys_series ON link_keys(series_key)")
+    for table, key in (("link_exact", "key"), ("link_days", "day"), ("link_words", "word")):
+        extra = ", first INTEGER NOT NULL" if table == "link_words" else ""
+        db.execute(
+            f"CREATE TABLE {table} ({key} TEXT NOT NULL, call_id TEXT NOT NULL{extra}, "
+            f"PRIMARY KEY ({key}, call_id)) WITHOUT ROWID"
+        )
+        db.execute(f"CREATE INDEX idx_{table}_call ON {table}(call_id)")
+    db.execute("CREATE TABLE link_df (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute(
+        "CREATE TABLE link_pairs (a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, "
+        "PRIMARY KEY (a, b, kind)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_link_pairs_b ON link_pairs(b)")
+
+
+FTS_COLUMNS = ("id", "title", "summary", "description")
+
+
+def _m011_search_index(db: sqlite_utils.Database) -> None:
+    """A full-text index (FTS5) of id, title, summary and description for `calls --search`,
+    kept in step with the calls table by triggers. A SQLite built without FTS5 gets no index;
+    search then falls back to LIKE (see query_calls)."""
+    cols = ", ".join(FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    try:
+        db.execute(
+            f"CREATE VIRTUAL TABLE calls_fts USING fts5({cols}, content='calls', "
+            "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+        )
+    except sqlite3.OperationalError:
+        return  # no FTS5 in this SQLite build
+    db.execute(
+        f"CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN "
+        f"INSERT INTO calls_fts (rowid, {cols}) VALUES (new.rowid, {new}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN "
+        f"INSERT INTO calls_fts (calls_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER calls_fts_update AFTER UPDATE OF {cols} ON calls BEGIN "
+        f"INSERT INTO calls_fts (calls_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+        f"INSERT INTO calls_fts (rowid, {cols}) VALUES (new.rowid, {new}); END"
+    )
+    db.execute("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -290,6 +351,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m010_users,
     _m011_web_indexes,
     _m010_facts,
+    _m010_link_index,
+    _m011_search_index,
     _m010_harden,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -312,9 +375,36 @@ def migrate(db: sqlite_utils.Database) -> int:
     return applied
 
 
-def open_db(
-    path: str | Path, *, readonly: bool = False, create: bool = True
-) -> sqlite_utils.Database:
+class Database:
+    """The connection and the one method callwatch calls on it (execute), shaped like
+    sqlite_utils.Database. Its richer API is built on first use only, so a read command does
+    not pay the ~0.18 s import of sqlite_utils."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    def _full(self) -> Any:
+        if "_sqlite_utils" not in self.__dict__:
+            import sqlite_utils
+
+            self.__dict__["_sqlite_utils"] = sqlite_utils.Database(self.conn)
+        return self.__dict__["_sqlite_utils"]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._full(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self._full()[table]
+
+
+def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) -> Database:
     """Open and migrate a callwatch database; create it (and its folder) only when `create`.
     Errors are one line. A database the user may not write (or `readonly`) is opened read-only
     (SQLite mode=ro) and can still be read; `db.readonly` tells callers not to write."""
@@ -352,7 +442,7 @@ def open_db(
         if mode != "wal" and not ro:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         db.readonly = ro  # type: ignore[attr-defined]
         if ro:
             current = db.execute("PRAGMA user_version").fetchone()[0]
@@ -560,27 +650,36 @@ def apply_crawl(
     for call in with_facts(checked, now):
         by_id[call.id] = call
     counts.seen = len(by_id)
-    inserts: list[tuple] = []
+    new_ids: list[str] = []
     touches: list[tuple] = []
     updates: list[dict] = []
-    for cid, call in by_id.items():
-        row = call_to_row(call, now)
-        if cid not in existing:
+
+    def inserts() -> Iterator[tuple]:
+        # made one at a time while SQLite inserts them: a large import never holds every row
+        for cid in new_ids:
+            call = by_id[cid]
+            row = call_to_row(call, now)
             row.update(first_seen=now_s, last_seen=now_s, closed_at=None, closed_reason=None)
             if call.status == "closed":
                 row.update(closed_at=now_s, closed_reason="closed at source")
-            inserts.append(tuple(row[c] for c in CALL_COLUMNS))
-        elif existing[cid][0] == row["content_hash"]:
+            yield tuple(row[c] for c in CALL_COLUMNS)
+
+    for cid, call in by_id.items():
+        if cid not in existing:
+            new_ids.append(cid)
+            continue
+        row = call_to_row(call, now)
+        if existing[cid][0] == row["content_hash"]:
             touches.append((now_s, row["next_deadline"], *(row[c] for c in FACT_COLUMNS), cid))
         else:
             updates.append(row)
     with transaction(db):
         conn = db.conn
-        if inserts:
+        if new_ids:
             conn.executemany(
                 f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(CALL_COLUMNS))})",
-                inserts,
+                inserts(),
             )
         if touches:
             conn.executemany(
@@ -646,9 +745,9 @@ def apply_crawl(
                 history,
             )
         _deadline_has_time(conn, by_id.values(), now)
-        if inserts or history or updates:
+        if new_ids or history or updates:
             bump_data_version(db)
-    counts.new = len(inserts)
+    counts.new = len(new_ids)
     counts.unchanged += len(touches)
     return counts
 
@@ -755,15 +854,15 @@ def raw_body(db: sqlite_utils.Database, sha256: str) -> bytes:
 # Queries
 
 
-def query_calls(
+def _calls_where(
     db: sqlite_utils.Database,
-    *,
-    sources: list[str] | None = None,
-    statuses: list[str] | None = None,
-    search: str | None = None,
-    include_duplicates: bool = False,
-) -> list[dict]:
-    where, params = [], []
+    sources: list[str] | None,
+    statuses: list[str] | None,
+    search: str | None,
+    include_duplicates: bool,
+) -> tuple[str, list]:
+    where: list[str] = []
+    params: list = []
     if not include_duplicates and not sources:
         where.append("duplicate_of IS NULL")  # a call listed by several funders counts once
     if sources:
@@ -773,12 +872,50 @@ def query_calls(
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         params += statuses
     if search:
-        where.append("(title LIKE ? OR summary LIKE ? OR description LIKE ? OR id LIKE ?)")
-        params += [f"%{search}%"] * 4
-    sql = "SELECT * FROM calls"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY next_deadline IS NULL, next_deadline, id"
+        query = fts_query(search) if has_search_index(db) else None
+        if query:
+            where.append("rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)")
+            params.append(query)
+        else:
+            where.append("(title LIKE ? OR summary LIKE ? OR description LIKE ? OR id LIKE ?)")
+            params += [f"%{search}%"] * 4
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def has_search_index(db: sqlite_utils.Database) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls_fts'"
+        ).fetchone()
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """Every word of the search as a prefix ("klimat" finds "klimatanpassning"), all required;
+    None when the text has no words (the LIKE fallback then takes it literally). At most 16
+    words of at most 64 characters: the search text is user input."""
+    import re
+
+    words = [w[:64] for w in re.findall(r"\w+", text)][:16]
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+def query_calls(
+    db: sqlite_utils.Database,
+    *,
+    sources: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+    include_duplicates: bool = False,
+    limit: int | None = None,
+) -> list[dict]:
+    """Stored calls, soonest deadline first; `search` uses the full-text index where there is
+    one. With `limit`, only that many rows are read (count_calls() gives the total)."""
+    where, params = _calls_where(db, sources, statuses, search, include_duplicates)
+    sql = "SELECT * FROM calls" + where + " ORDER BY next_deadline IS NULL, next_deadline, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
     cur = db.execute(sql, params)
     cols = [c[0] for c in cur.description]
     return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
@@ -792,6 +929,18 @@ def resolve_id(db: sqlite_utils.Database, call_id: str) -> str:
         if db.execute("SELECT 1 FROM calls WHERE id = ?", [alias]).fetchone():
             return alias
     return call_id
+
+
+def count_calls(
+    db: sqlite_utils.Database,
+    *,
+    sources: list[str] | None = None,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+    include_duplicates: bool = False,
+) -> int:
+    where, params = _calls_where(db, sources, statuses, search, include_duplicates)
+    return int(db.execute("SELECT count(*) FROM calls" + where, params).fetchone()[0])
 
 
 def get_call(db: sqlite_utils.Database, call_id: str) -> dict:

@@ -10,6 +10,10 @@ class UnionFind:
     def __init__(self, items: Iterable[str]) -> None:
         self.parent = {x: x for x in items}
 
+    def add(self, x: str) -> None:
+        """Make x known (a group of its own) if it is not yet."""
+        self.parent.setdefault(x, x)
+
     def find(self, x: str) -> str:
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]

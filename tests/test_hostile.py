@@ -270,7 +270,8 @@ def test_item1_migration_repairs_a_stored_year_9999_and_moves_imported_ids(tmp_p
         "INSERT INTO decisions (call_id, kommun, status, created) VALUES ('a', 'umea', 'engage', "
         "'2026-11-01T00:00:00+00:00')"
     )
-    db.conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION - 1}")
+    # as if the database predated the migration that moved imported ids (it runs again)
+    db.conn.execute(f"PRAGMA user_version = {store.MIGRATIONS.index(store._m010_harden)}")
     db.conn.close()
     db = store.open_db(path)
     row = store.get_call(db, "a")  # the old id still finds the call

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -333,3 +334,17 @@ async def _enrich(ctx: CrawlContext, calls: list[Call]) -> None:
     )
     if missing:
         ctx.warnings.append(f"topic details unavailable for {missing} topic(s)")
+
+
+# EU topic titles repeat across unrelated topics ("... in cities", "... for regions"), so rounds
+# of an EU call are linked by their identifier only, never by a similar title.
+SERIES_BY_TITLE = False
+
+
+def series_key(extra: dict) -> str | None:
+    """A topic's identifier without its year ties the yearly rounds of one EU call together
+    (HORIZON-CL5-2025-D4-01 and HORIZON-CL5-2026-D4-01); cascade calls have no such key."""
+    identifier = extra.get("identifier")
+    if not identifier or extra.get("type") not in ("1", "2"):
+        return None
+    return "eu:" + re.sub(r"-20\d\d(?=-|$)", "", str(identifier))

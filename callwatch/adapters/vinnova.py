@@ -175,3 +175,10 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     r = await ctx.fetch("GET", url, headers={"Accept": "application/json"})
     calls = parse(ctx.spec, r.body, ctx.now, url)
     return CrawlResult(calls=calls, complete=True, pages=1)
+
+
+def series_key(extra: dict) -> str | None:
+    """Rounds of one Vinnova call share the parent call number (DiarienummerUtlysning); the
+    linker (recurring.py) asks the adapter rather than knowing Vinnova's fields itself."""
+    parent = extra.get("call_diarienummer")
+    return f"vinnova:{parent}" if parent else None
