@@ -38,8 +38,9 @@ from callwatch.rules import Profile, Rules, Theme, fold
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
-# the facts step's verdict (who-may-apply sentences) in the matcher's words
-MAY_APPLY = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
+# the facts step's verdict (who-may-apply sentences) in the matcher's words; its "unclear" is no
+# answer, so the matcher's own verdict (eligibility phrases) stands, as in scoring.py
+MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
 EUR_SEK = 11.0  # rough conversion for comparing sizes; shown budgets keep their own currency
 MIN_RELEVANCE = 0.05  # below this a call is not about the municipality's themes at all
 KEYWORD_BONUS = 0.05

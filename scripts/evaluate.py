@@ -14,7 +14,9 @@ For each split separately:
 - per municipality profile m: gain on call c = max over themes t of label_t(c) x weight of t in
   rules/kommuner/m.toml, and 0 where the labels say a municipality may not apply (kommun = "no";
   averaged over the labellers); callwatch ranks by the profile's relevance x eligibility factor
-  (as `rank --kommun` does before deadline and size), the baseline by the sum over themes of
+  (as `rank --kommun` does before deadline and size: the facts extraction's "may a
+  municipality apply" yes/no beats the matcher's phrase verdict, a call outside the profile's
+  region counts as not eligible), the baseline by the sum over themes of
   weight x BM25(theme name); relevant = gain >= 1.5.
 
     python scripts/evaluate.py [--json] [--split tune|heldout] [--diagnose THEME|KOMMUN]
@@ -39,8 +41,14 @@ sys.path.insert(0, str(ROOT))
 
 from callwatch import rules as rules_mod  # noqa: E402
 from callwatch import sources  # noqa: E402
+from callwatch.facts import extract  # noqa: E402
 from callwatch.match import Matcher, call_fields, common_factors, score  # noqa: E402
-from callwatch.rank import ELIGIBILITY_FACTORS, profile_relevance  # noqa: E402
+from callwatch.rank import (  # noqa: E402
+    ELIGIBILITY_FACTORS,
+    MAY_APPLY,
+    profile_relevance,
+    region_check,
+)
 from callwatch.text import tokens  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
@@ -144,14 +152,18 @@ def _row(ours: list[str], base: list[str], gains: dict[str, float], cut: float) 
         "baseline_ndcg10": round(ndcg_at(base, gains), 3),
         "baseline_p10": round(precision_at(base, gains, cut), 3),
         "few": sum(1 for g in gains.values() if g >= cut) < FEW,
-        "undefined": not any(g > 0 for g in gains.values()),
+        # no relevant item: nDCG and P@10 say nothing (0 or a ranking of grade-1 items), so the
+        # row is shown as n/a and left out of the means rather than counted as 0
+        "undefined": not any(g >= cut for g in gains.values()),
     }
 
 
 def _mean(rows: dict[str, dict]) -> dict:
-    """Means over the rows that have any labelled item at all (nDCG is undefined without)."""
+    """Means over the rows that have a relevant item (n/a rows are left out, not counted 0)."""
     keys = ("ndcg10", "p10", "baseline_ndcg10", "baseline_p10")
     rows = {k: r for k, r in rows.items() if not r["undefined"]}
+    if not rows:
+        return {k: None for k in keys}
     return {k: round(sum(r[k] for r in rows.values()) / len(rows), 3) for k in keys}
 
 
@@ -165,6 +177,8 @@ def compute() -> dict:
         raise SystemExit(f"items without labels: {sorted(unlabelled)[:5]}")
     matcher = Matcher(rules)
     analyses = {d: matcher.analyse(call_fields(f)) for d, f in docs.items()}
+    for d, f in docs.items():
+        _as_ranked(analyses[d], f, rules)
     df: Counter[str] = Counter()
     for a in analyses.values():
         df.update(a.terms())
@@ -189,6 +203,24 @@ def compute() -> dict:
     }
 
 
+def _as_ranked(analysis, call: dict, rules) -> None:
+    """Eligibility as `rank --kommun` sees it: the facts extraction's yes/no beats the matcher's
+    phrase verdict (scoring.py), a call outside the municipality's region is not eligible."""
+    may = call.get("municipality_may_apply")
+    if may not in MAY_APPLY:
+        parts = [call.get("summary"), call.get("description")]
+        if call.get("eligibility"):
+            parts.append("Vem kan söka?: " + call["eligibility"])
+        text = "\n\n".join(p for p in parts if p)
+        may = extract(call.get("title") or "", text, as_of=NOW.date()).municipality_may_apply
+    if may in MAY_APPLY:
+        analysis.eligibility = MAY_APPLY[may]
+    for pid, profile in rules.profiles.items():
+        outside = region_check(call.get("extra") or {}, profile)
+        if outside:
+            analysis.profiles.setdefault(pid, {})["o"] = outside
+
+
 def profile_gains(c: dict, pid: str) -> dict[str, float]:
     weights = c["rules"].profiles[pid].weights
     return {
@@ -201,8 +233,9 @@ def profile_scores(c: dict, pid: str) -> dict[str, float]:
     weights = c["rules"].profiles[pid].weights
     out = {}
     for d, a in c["analyses"].items():
-        rel = profile_relevance(c["scores"][d], weights, a.profiles.get(pid, {}))
-        out[d] = rel * ELIGIBILITY_FACTORS[a.eligibility]
+        facts = a.profiles.get(pid, {})
+        rel = profile_relevance(c["scores"][d], weights, facts)
+        out[d] = rel * ELIGIBILITY_FACTORS["not eligible" if facts.get("o") else a.eligibility]
     return out
 
 
@@ -292,7 +325,8 @@ def main() -> None:
             for k, r in out[s][what].items():
                 few = "  (few relevant: unstable)" if r["few"] else ""
                 if r["undefined"]:
-                    few = "  (no labelled item: undefined, left out of the mean)"
+                    print(f"{k:22} {0:>4} {'n/a':>8}  (no relevant item: left out of the mean)")
+                    continue
                 print(
                     f"{k:22} {r['relevant']:>4} {r['ndcg10']:>8.3f} {r['p10']:>6.2f} "
                     f"{r['baseline_ndcg10']:>13.3f} {r['baseline_p10']:>10.2f}{few}"
@@ -301,6 +335,9 @@ def main() -> None:
             if what == "themes":
                 means.append((f"mean, {FEW}+ relevant", out[s]["themes_mean_stable"]))
             for label, m in means:
+                if m["ndcg10"] is None:
+                    print(f"{label:22} {'':>4} {'n/a':>8}")
+                    continue
                 print(
                     f"{label:22} {'':>4} {m['ndcg10']:>8.3f} {m['p10']:>6.2f} "
                     f"{m['baseline_ndcg10']:>13.3f} {m['baseline_p10']:>10.2f}"
