@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +18,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from callwatch import sources, store  # noqa: E402
-from callwatch.fetch import REPLAY_KEY, FetchOptions, run_fetch  # noqa: E402
-from callwatch.http import HttpConfig  # noqa: E402
+from recording import record  # noqa: E402
+
+from callwatch import sources  # noqa: E402
+from callwatch.fetch import REPLAY_KEY  # noqa: E402
 
 GDP = ROOT / "tests" / "fixtures" / "gdp"
 SNAPSHOT = datetime(2026, 1, 9, 12, 0, tzinfo=UTC)  # when the real records were read
@@ -41,16 +41,8 @@ def main() -> None:
     for env in ("CALLWATCH_FORMAS_KEY", "CALLWATCH_FORTE_KEY"):
         os.environ[env] = REPLAY_KEY  # redacted in the recording, as on replay
     specs = [s for s in sources.load_all(ROOT / "sources") if s.id in ("formas", "forte")]
-    with tempfile.TemporaryDirectory() as tmp:
-        db = store.open_db(Path(tmp) / "build.db")
-        staging = Path(tmp) / "rec"
-        options = FetchOptions(
-            mode="live",
-            record_dir=staging,
-            transport=httpx.MockTransport(answer),
-            http=HttpConfig(delay=0, retries=0),
-        )
-        for r in run_fetch(db, specs, options, now=SNAPSHOT):
+    with record(specs, answer, SNAPSHOT) as (staging, reports):
+        for r in reports:
             print(f"{r.source}: {r.status} seen={r.seen} skipped={r.skipped}")
         if out.exists():
             shutil.rmtree(out)

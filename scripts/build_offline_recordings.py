@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +19,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from callwatch import sources, store  # noqa: E402
-from callwatch.fetch import FetchOptions, run_fetch  # noqa: E402
-from callwatch.http import HttpConfig  # noqa: E402
+from recording import record  # noqa: E402
+
+from callwatch import sources  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures"
 # When the recordings were made; date-relative URLs (Vinnova's window) are built from this.
@@ -80,16 +79,7 @@ def main() -> None:
     out = ROOT / "callwatch" / "recordings"
     os.environ.setdefault("CALLWATCH_INTERREG_KEY", "not-a-real-key")  # redacted in the recording
     specs = sources.load_all(ROOT / "sources")
-    with tempfile.TemporaryDirectory() as tmp:
-        db = store.open_db(Path(tmp) / "build.db")
-        staging = Path(tmp) / "rec"
-        options = FetchOptions(
-            mode="live",
-            record_dir=staging,
-            transport=httpx.MockTransport(answer),
-            http=HttpConfig(delay=0, retries=0),
-        )
-        reports = run_fetch(db, specs, options, now=RECORDED_AT)
+    with record(specs, answer, RECORDED_AT) as (staging, reports):
         for r in reports:
             print(f"{r.source}: {r.status} seen={r.seen} {r.message}")
         for folder in staging.iterdir():
