@@ -132,7 +132,10 @@ def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
         )
         for row in db.execute(q, chunk).fetchall():
             out[row[0]] = {"stored_status": row[1], **dict(zip(cols, row[2:], strict=True))}
-    return out
+    from callwatch.merge import load, overlay
+
+    merged = load(db)  # a linked call carries the best facts of all its listings
+    return {cid: overlay({"id": cid, **f}, merged) for cid, f in out.items()}
 
 
 def _text_match(db: sqlite_utils.Database, ids: list[str], search: str) -> set[str]:

