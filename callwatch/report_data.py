@@ -115,6 +115,11 @@ def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) 
     return out
 
 
+def closes_within(r: rank_mod.Ranked, days: int) -> bool:
+    """An open call whose next deadline is today or within `days` days."""
+    return r.status == "open" and r.days_left is not None and 0 <= r.days_left <= days
+
+
 def fact_columns(db: sqlite_utils.Database) -> list[str]:
     """The contract columns this database has (none before the facts migration)."""
     have = {r[1] for r in db.execute("PRAGMA table_info(calls)").fetchall()}
@@ -340,14 +345,7 @@ def kommun_report(
         return it
 
     decide = sorted(
-        (
-            item(r)
-            for r in calls
-            if r.status == "open"
-            and r.days_left is not None
-            and 0 <= r.days_left <= decide_days
-            and r.id not in mine
-        ),
+        (item(r) for r in calls if closes_within(r, decide_days) and r.id not in mine),
         key=lambda i: (i.ranked.days_left, -i.ranked.score, i.ranked.id),
     )
     new = [
@@ -357,20 +355,9 @@ def kommun_report(
         and r.status != "closed"
     ]
     to_decide = {i.ranked.id for i in decide}
-    closing_total = sum(
-        1
-        for r in calls
-        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= CLOSING_DAYS
-    )
+    closing_total = sum(1 for r in calls if closes_within(r, CLOSING_DAYS))
     closing = sorted(
-        (
-            item(r)
-            for r in calls
-            if r.status == "open"
-            and r.days_left is not None
-            and 0 <= r.days_left <= CLOSING_DAYS
-            and r.id not in to_decide
-        ),
+        (item(r) for r in calls if closes_within(r, CLOSING_DAYS) and r.id not in to_decide),
         key=lambda i: (i.ranked.days_left, i.ranked.id),
     )
     changed = [item(r, changes=changes[r.id]) for r in calls if r.id in changes]
