@@ -44,6 +44,7 @@ from callwatch import clock, commands, decisions, dedupe, recurring, scoring, st
 from callwatch import rank as rank_mod
 from callwatch import report as report_mod
 from callwatch.errors import CallwatchError, NotFoundError
+from callwatch.report_data import closes_within
 from callwatch.rules import Rules, fold
 from callwatch.web import auth
 from callwatch.web.text import TEXT
@@ -445,7 +446,9 @@ def closing_soon(
     fetch), so the page evaluates a few calls instead of every relevant one (CROSS JOIN and "+" keep
     SQLite on the next-deadline index, walking calls soonest first)."""
     lo = (today - timedelta(days=1)).isoformat()
-    hi = (today + timedelta(days=report_mod.CLOSING_DAYS + 2)).isoformat()
+    hi = (
+        today + timedelta(days=max(report_mod.CLOSING_DAYS, report_mod.DECIDE_DAYS) + 2)
+    ).isoformat()
     rows = db.execute(
         "SELECT c.id FROM calls c CROSS JOIN profile_scores ps ON ps.profile = ? AND ps.call_id = c.id "
         "WHERE c.next_deadline >= ? AND c.next_deadline < ? AND +c.duplicate_of IS NULL "
@@ -464,11 +467,11 @@ def closing_soon(
                 profile,
                 today,
                 call_id=cid,
-                within=report_mod.CLOSING_DAYS,
+                within=max(report_mod.CLOSING_DAYS, report_mod.DECIDE_DAYS),
                 min_relevance=report_mod.REPORT_MIN_RELEVANCE,
                 explain=False,
             )  # fmt: skip
-            if r.days_left is not None and r.days_left >= 0
+            if closes_within(r, report_mod.DECIDE_DAYS)  # the report's own "to decide" rule
         ]
         if len(out) >= limit:
             break
