@@ -808,7 +808,10 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     rows = []
     for t, s in found.themes.items():
         weight = profile.weights.get(t, 0.0)
-        terms = ", ".join(f"{e[0]} ({e[1]}, {e[2]})" for e in found.evidence.get(t, []))
+        terms = ", ".join(
+            f"{e[0]} ({report_text.field_word(e[1], lang)}, {e[2]})"
+            for e in found.evidence.get(t, [])
+        )
         label = rules.themes[t].label(lang) if t in rules.themes else t
         rows.append((label, f"{s:.3f}", f"{weight:.1f}", f"{s * weight:.3f}", terms))
     con.print(
@@ -830,7 +833,7 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
         verdict = f"{found.eligibility} ({verdict})"
     print(f"{w['eligibility']}: {verdict}")
     for e in found.eligibility_evidence:
-        print(f"  {output.term(e)}")
+        print(f"  {output.term(report_text.evidence_line(e, lang))}")
     print(f"{w['why']}: {human_reason(found, rules, lang, profile.weights)}")
     if lang == "en":  # the matcher's own factor notes are English
         print("Reasons:")
@@ -839,8 +842,10 @@ def explain(state: Any, call_id: str, kommun: str, today_s: str | None, fmt: str
     others = {k: v for k, v in merged_from.items() if v != found.id}
     if others:
         print(w["facts_from"] + ":")
+        names = report_text.fact_words(lang)["fields"]
         for field_name, source in sorted(others.items()):
-            print(f"  {field_name}: {output.term(source)}")
+            name = names.get(field_name, report_text.field_word(field_name, lang))
+            print(f"  {name}: {output.term(source)}")
 
 
 def _print_relevance_parts(found: Any, lang: str) -> None:
@@ -860,7 +865,7 @@ def _print_relevance_parts(found: Any, lang: str) -> None:
     if found.verify:
         print(w["verify"])
     if found.joint:
-        print(w["joint"].format(reason=found.joint_reason))
+        print(w["joint"].format(reason=report_text.joint_text(found.joint_reason, lang)))
 
 
 def import_calls(state: Any, file: Path) -> None:

@@ -7,6 +7,7 @@ internal ids, status codes or English words in the prose (tests/test_report.py s
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -435,3 +436,42 @@ FACTS: dict[str, dict] = {
 
 def fact_words(lang: str | None) -> dict:
     return FACTS["sv" if lang == "sv" else "en"]
+
+
+# Words a person reads for the matcher's field names and its (English) evidence notes.
+FIELD_WORDS_SV = {
+    "title": "titel", "summary": "sammanfattning", "description": "beskrivning",
+    "eligibility": "behörighet", "keywords": "nyckelord", "budget_amount": "budget",
+    "deadlines": "sista dagar", "status": "status", "programme": "program", "url": "länk",
+}  # fmt: skip
+
+
+def field_word(name: str, lang: str | None) -> str:
+    """A stored field's name in the output's language ('title' -> 'titel')."""
+    return FIELD_WORDS_SV.get(name, name) if lang == "sv" else name
+
+
+_MAY_APPLY_NOTE = re.compile(r"^municipality may apply: (yes|no|unclear) \(call facts\)$")
+
+
+def evidence_line(line: str, lang: str | None) -> str:
+    """An eligibility evidence line in the output's language: the notes callwatch writes itself
+    are translated; quoted funder phrases and field names keep their words."""
+    if lang != "sv":
+        return line
+    m = _MAY_APPLY_NOTE.match(line)
+    if m:
+        verdict = {"yes": "ja", "no": "nej", "unclear": "oklart"}[m.group(1)]
+        return f"kommun kan söka: {verdict} (uppgifter ur utlysningen)"
+    m = re.match(r"^([+-] '.*') \((\w+)\)$", line)
+    return f"{m.group(1)} ({field_word(m.group(2), lang)})" if m else line
+
+
+def joint_text(reason: str, lang: str | None) -> str:
+    """rank's joint_reason ("requires at least 2 municipalities", "requires a consortium")."""
+    if lang != "sv":
+        return reason
+    m = re.match(r"requires at least (\d+) municipalities", reason)
+    if m:
+        return f"kräver minst {m.group(1)} kommuner"
+    return "kräver ett konsortium" if reason == "requires a consortium" else reason

@@ -221,3 +221,10 @@ def test_network_report_carries_the_requirement_from_the_other_listing(offline):
     first = net.split("## Kandidater för samarbete")[1].split("\n### ")[1]
     assert first.startswith("[Gemensam acceleration mot Klimatneutrala städer 2030]")
     assert "kräver minst 2 kommuner" in first and "**Budget:** 20 MSEK" in first
+
+
+def test_swedish_explain_words_its_own_notes_in_swedish(offline):
+    out = run("--db", offline, "--lang", "sv", "explain", JOINT, "--kommun", "Umeå", *APRIL).stdout
+    assert "kräver minst 2 kommuner" in out and "kommun kan söka: ja" in out
+    for english in ("requires", "call facts", "(title,", "(summary,", "(description,"):
+        assert english not in out, english
