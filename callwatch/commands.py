@@ -283,15 +283,28 @@ def show_call(state: Any, call_id: str, fmt: str) -> None:
     ]  # fmt: skip
     if call.get("closed_reason"):
         fields.append(
-            (w["closed"], f"{output.local_time(call['closed_at'])} ({call['closed_reason']})")
+            (
+                w["closed"],
+                f"{output.local_time(call['closed_at'])} "
+                f"({report_text.closed_reason(call['closed_reason'], state.lang)})",
+            )
         )
     from_other = {k: v for k, v in (call.get("merged_from") or {}).items() if v != call["id"]}
     if from_other:
         fields.append(
-            (w["facts_from"], "; ".join(f"{k}: {v}" for k, v in sorted(from_other.items())))
+            (
+                w["facts_from"],
+                "; ".join(
+                    f"{report_text.fact_words(state.lang)['fields'].get(k, report_text.field_word(k, state.lang))}: {v}"
+                    for k, v in sorted(from_other.items())
+                ),
+            )
         )
     for k, v in call["extra"].items():
-        fields.append((k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v))
+        shown = ", ".join(map(str, v)) if isinstance(v, list) else v
+        if isinstance(v, bool):
+            shown = report_text.fact_words(state.lang)["yes" if v else "no"]
+        fields.append((report_text.extra_word(k, state.lang), shown))
     # plain lines, never wrapped: a URL stays one clickable line
     pad = max(len(k) for k, _ in fields) + 2
     for k, v in fields:

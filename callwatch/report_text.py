@@ -475,3 +475,32 @@ def joint_text(reason: str, lang: str | None) -> str:
     if m:
         return f"kräver minst {m.group(1)} kommuner"
     return "kräver ett konsortium" if reason == "requires a consortium" else reason
+
+
+EXTRA_WORDS = {
+    "en": {
+        "from_listing_only": "from the listing only", "listing_text": "listing text",
+        "listing_status": "listing status", "status_word": "status word", "regions": "regions",
+        "date_only_deadlines": "deadlines without a time", "max_grant": "max grant",
+    },
+    "sv": {
+        "from_listing_only": "bara från listningen", "listing_text": "listningens text",
+        "listing_status": "listningens status", "status_word": "statusord", "regions": "regioner",
+        "date_only_deadlines": "sista dagar utan klockslag", "max_grant": "högsta bidrag",
+    },
+}  # fmt: skip
+CLOSED_REASONS_SV = {
+    "closed at source": "stängd hos finansiären",
+    "closed at source or deadline passed": "stängd hos finansiären eller sista dagen passerad",
+    "no longer listed by a complete crawl": "finns inte längre i finansiärens lista",
+}
+
+
+def extra_word(key: str, lang: str | None) -> str:
+    """A source's extra field name for a person ('from_listing_only' -> 'from the listing only')."""
+    words = EXTRA_WORDS["sv" if lang == "sv" else "en"]
+    return words.get(key, key.replace("_", " "))
+
+
+def closed_reason(reason: str, lang: str | None) -> str:
+    return CLOSED_REASONS_SV.get(reason, reason) if lang == "sv" else reason
