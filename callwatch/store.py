@@ -744,29 +744,11 @@ def apply_crawl(
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 history,
             )
-        _deadline_has_time(conn, by_id.values(), now)
         if new_ids or history or updates:
             bump_data_version(db)
     counts.new = len(new_ids)
     counts.unchanged += len(touches)
     return counts
-
-
-def _deadline_has_time(conn: sqlite3.Connection, calls: Iterable[Call], now: datetime) -> None:
-    """Where the adapter knows which deadlines are days without a time of day (extra
-    `date_only_deadlines`: EU midnight values, GDP dates), set the contract column
-    `deadline_has_time` for the next deadline. The column comes with the facts migration; until
-    then there is nothing to set."""
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(calls)")}
-    if "deadline_has_time" not in cols:
-        return
-    rows = []
-    for call in calls:
-        days = call.extra.get("date_only_deadlines")
-        nxt = call.next_deadline(now)
-        if isinstance(days, list) and nxt:
-            rows.append((0 if nxt[:10] in days else 1, call.id))
-    conn.executemany("UPDATE calls SET deadline_has_time = ? WHERE id = ?", rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,7 +116,15 @@ def enrich(
     call.municipality_may_apply = f.municipality_may_apply
     call.applicants = list(f.applicants)
     nxt = call.next_deadline(now)
-    call.deadline_has_time = has_time(nxt, tz)
+    # an adapter that knows which deadlines are days without a time (EU midnight values, GDP
+    # dates) says so in extra["date_only_deadlines"], and then every other one has its time
+    # (an EU 23:59 cut-off is the funder's); otherwise the value tells (midnight or 23:59 is a
+    # day without a time)
+    date_only = extra.get("date_only_deadlines")
+    if isinstance(date_only, list):
+        call.deadline_has_time = bool(nxt) and nxt[:10] not in date_only
+    else:
+        call.deadline_has_time = has_time(nxt, tz)
     facts = f.to_dict()
     facts["deadlines"] = list(call.deadlines)
     facts["opens"] = call.opens
