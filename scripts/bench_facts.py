@@ -1,4 +1,4 @@
-"""Score the facts extraction against independent labels: one command, figures for the README.
+"""Score the facts extraction against independent labels: one command, figures for docs/matching.md.
 
     .venv/bin/python scripts/bench_facts.py [--errors] [--dates own|dateparser] [--json]
 

@@ -1,7 +1,7 @@
 """The matcher's quality on the labelled development set must not regress.
 
-The thresholds sit a little under the figures measured when they were set (README, "How well
-the matcher ranks"); the held-out figures were measured once, after the rules were written."""
+The thresholds sit a little under the figures measured when they were set (docs/matching.md,
+"Evaluation"); the held-out figures were measured once, after the rules were written."""
 
 import importlib.util
 
