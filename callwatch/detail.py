@@ -107,7 +107,7 @@ def _facts(con: Any, call: dict, lang: str | None) -> None:
     if not facts:
         return
     w = report_text.fact_words(lang)
-    yes_no = {True: w["yes"], False: w["no"]}
+    yes_no: dict[Any, str] = {True: w["yes"], False: w["no"]}
     shown = {
         "status": w["verify"] if call["status"] == "unknown" else w["statuses"].get(call["status"], ""),
         "stale": w["stale_yes"] if call.get("stale") else "",

@@ -84,7 +84,7 @@ def report(ws: Workspace, req: ReportRequest, say: Callable[[str], None]) -> int
 
     decide_days, recipients = _check(req)
     rules = ws.rules()
-    profiles = list(rules.profiles.values()) if req.every_kommun else []
+    profiles: list[Profile | None] = list(rules.profiles.values()) if req.every_kommun else []
     if req.kommun:
         profiles = [rules.profile(req.kommun)]
     today = parse_today(req.today)
@@ -310,7 +310,7 @@ def _export_calls(
     from callwatch import rank as rank_mod
     from callwatch.report_data import apply_filters
 
-    kwargs = dict(include_closed=closed, show_all=show_all, within=within, limit=0)
+    kwargs: dict[str, Any] = dict(include_closed=closed, show_all=show_all, within=within, limit=0)
     if profile is not None:
         hidden = decisions.by_status(db, "dismiss").get(profile.id, set())
         ranked = rank_mod.rank_for_profile(
@@ -331,7 +331,7 @@ def _export_calls(
         for r in rank_mod.rank_for_theme(db, rules, target, today, explain=False, **kwargs):
             seen.setdefault(r.id, r)
     else:
-        options = dict(include_closed=closed, show_all=show_all, within=within)
+        options: dict[str, Any] = dict(include_closed=closed, show_all=show_all, within=within)
         for r, p in rank_mod.rank_network(db, rules, today, **options):
             seen[r.id] = r
             profile_of[r.id] = p

@@ -53,7 +53,7 @@ def calls(
     db = ws.db()
     if names:
         check_source_names(names, {s.id for s in ws.specs()} | store.sources_held(db))
-    query = dict(sources=names, statuses=statuses, search=search)
+    query: dict[str, Any] = dict(sources=names, statuses=statuses, search=search)
     rows = store.query_calls(db, **query, limit=limit or None)
     total = store.count_calls(db, **query) if limit and len(rows) == limit else len(rows)
     if not names:
@@ -307,12 +307,12 @@ def ranking(ws: Workspace, sel: Selection, warn: Callable[[str], None]) -> Ranki
         raise UsageError("give exactly one of --kommun NAME or --theme NAME")
     check_counts(sel.limit, sel.within)
     rules = ws.rules()
-    target = rules.profile(sel.kommun) if sel.kommun else rules.theme(sel.theme or "")
+    target: Any = rules.profile(sel.kommun) if sel.kommun else rules.theme(sel.theme or "")
     today = parse_today(sel.today)
     db = ws.db()
     pipeline.refresh_scores(db, rules, warn)
     f = sel.filters
-    kwargs = dict(
+    kwargs: dict[str, Any] = dict(
         include_closed=sel.include_closed or bool(f and "closed" in f.statuses),
         show_all=sel.show_all, within=sel.within,
         limit=0 if f is not None and f.active() else sel.limit,

@@ -42,12 +42,15 @@ def commands() -> Iterator[tuple[str, Callable]]:
     from callwatch.cli import app
 
     for info in app.registered_commands:
+        assert info.callback is not None
         yield info.name or info.callback.__name__.replace("_", "-"), info.callback
     for group in app.registered_groups:
         sub = group.typer_instance
+        assert sub is not None and group.name is not None
         if sub.registered_callback and sub.registered_callback.callback:
             yield group.name, sub.registered_callback.callback
         for info in sub.registered_commands:
+            assert info.callback is not None
             yield f"{group.name} {info.name}", info.callback
 
 
@@ -67,12 +70,11 @@ def body_lines(fn: Callable) -> int:
     if not body:
         return 0
     source = textwrap.dedent(inspect.getsource(fn)).splitlines()
-    lines = set()
+    lines: set[int] = set()
     for stmt in body:
         lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-    return sum(
-        1 for n in lines if source[n - 1].strip() and not source[n - 1].strip().startswith("#")
-    )
+    code = [source[n - 1].strip() for n in lines]
+    return len([c for c in code if c and not c.startswith("#")])
 
 
 def delegates(fn: Callable) -> list[tuple[str, Callable]]:

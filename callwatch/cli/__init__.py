@@ -10,6 +10,7 @@ package imports nothing heavy: each command imports the library when it runs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,11 @@ from typer.core import TyperGroup
 try:  # typer >= 0.2x carries its own copy of click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer uses click itself
-    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from click.exceptions import (  # type: ignore[assignment]
+        ClickException,
+        NoArgsIsHelpError,
+        UsageError,
+    )
 
 from callwatch.cli import admin, calls, decisions, fetching, ranking, reports
 from callwatch.workspace import Workspace
@@ -32,9 +37,9 @@ class OneLineErrors(TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
+            rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except NoArgsIsHelpError as e:  # bare `callwatch`: the help, not an error
             typer.echo(e.ctx.get_help() if e.ctx else "")
             sys.exit(0)
@@ -130,7 +135,7 @@ def main_options(
 
 
 # Every command in the order `callwatch --help` lists them (name: None = the function's name).
-COMMANDS = [
+COMMANDS: list[tuple[Callable[..., None], str | None]] = [
     (fetching.fetch, None),
     (calls.calls, None),
     (calls.show, None),
