@@ -163,3 +163,17 @@ def import_rows(
             )
             counts["imported"] += 1
     return counts
+
+
+def changes(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
+    """Every decision ever recorded (of one municipality, or all), oldest first, with the
+    call's title ('' when the call is not stored): `callwatch decisions --history`."""
+    cur = db.execute(
+        "SELECT d.created, d.kommun, d.call_id, d.status, d.reason, d.note, d.by, "
+        "coalesce(c.title, '') AS title FROM decisions d LEFT JOIN calls c ON c.id = d.call_id "
+        + ("WHERE d.kommun = ? " if kommun else "")
+        + "ORDER BY d.id",
+        [kommun] if kommun else [],
+    )
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -15,13 +15,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from callwatch.errors import ImportDataError
+from callwatch.errors import CallwatchError, ImportDataError
 from callwatch.facts.apply import enrich
 from callwatch.models import IMPORT_SOURCE, Call, clean_url, validate
 from callwatch.normalise import STOCKHOLM, clean, end_of_day, parse_datetime
+
+if TYPE_CHECKING:
+    from callwatch.store import Counts
+    from callwatch.workspace import Workspace
 
 REQUIRED = ("id", "title", "url", "funder")
 TEXT_FIELDS = ("description", "summary", "language", "programme", "eligibility", "currency")
@@ -154,3 +160,51 @@ def _parse_lines(
             continue
         seen[call.id] = n
         calls.append(call)
+
+
+# ---------------------------------------------------------------------------------------------
+# The use cases: `callwatch import` and `callwatch add` store calls, then link and score them
+
+
+@dataclass
+class Stored:
+    """What an import or an added page did: the store's counts, values dropped with a warning,
+    and why the calls are not scored yet (a broken rules file), if they are not."""
+
+    counts: Counts
+    dropped: list[str] = field(default_factory=list)
+    not_scored: CallwatchError | None = None
+    call: Call | None = None  # `add`: the page's call
+
+
+def import_file(ws: Workspace, file: Path) -> Stored:
+    """Every line is validated before anything is written; then the calls are stored, linked
+    to other listings and scored."""
+    from callwatch import clock, pipeline, store
+
+    now = clock.now()
+    dropped: list[str] = []
+    calls = read(file, now, dropped)
+    db = ws.db(create=True)
+    done = Stored(store.apply_crawl(db, "import", calls, complete=False, now=now, run_id=None))
+    done.dropped = dropped
+    del calls  # stored: free the parsed file before linking and scoring read the calls back
+    try:
+        pipeline.link(db, ws.specs())
+    except CallwatchError:
+        pipeline.link(db, [])
+    pipeline.score_new(db, ws.rules, lambda _: None, lambda e: setattr(done, "not_scored", e))
+    return done
+
+
+def add_page(ws: Workspace, file: Path, url: str, funder: str | None) -> Stored:
+    """Keep a saved page as a call of the import source, scored."""
+    from callwatch import clock, pages, pipeline, store
+
+    now = clock.now()
+    call = pages.page_call(file, url, funder, now)
+    db = ws.db(create=True)
+    done = Stored(store.apply_crawl(db, "import", [call], complete=False, now=now, run_id=None))
+    done.call = call
+    pipeline.score_new(db, ws.rules, lambda _: None, lambda e: setattr(done, "not_scored", e))
+    return done

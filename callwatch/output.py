@@ -264,6 +264,7 @@ class Listing:
     empty: str = ""  # said instead of an empty table
     md: Callable[[Listing], str] | None = None
     json_rows: Sequence[dict] | None = None  # when scripts get a richer shape than the CSV
+    csv_columns: Sequence[str] | None = None  # the CSV header when there are no rows
 
 
 def _render_json(v: Listing) -> None:
@@ -271,7 +272,9 @@ def _render_json(v: Listing) -> None:
 
 
 def _render_csv(v: Listing) -> None:
-    columns = list(v.rows[0]) if v.rows else [_as_col(c).header for c in v.columns]
+    columns = (
+        list(v.rows[0]) if v.rows else (v.csv_columns or [_as_col(c).header for c in v.columns])
+    )
     print_csv(v.rows, columns)
 
 
@@ -372,3 +375,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def emit(data: str | bytes, out: Path | None, *, protect: Path | str | None = None) -> None:
+    """stdout, or the file --out names, written atomically (see write_file); never onto the
+    database or the files beside it."""
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    write_file(out, data, protect=protect)
+    console(stderr=True).print(f"wrote {out}")

@@ -1092,3 +1092,8 @@ class ArchiveReplay:
         if row is None:
             raise SourceError(source, f"no archived response for {key.split(' #')[0]}")
         return Response(row[0], row[1], row[2], row[3] or "", raw_body(self.db, row[4]), {}, key)
+
+
+def sources_held(db: sqlite_utils.Database) -> set[str]:
+    """The source ids of the stored calls (a source file may be gone; its calls stay)."""
+    return {r[0] for r in db.execute("SELECT DISTINCT source FROM calls").fetchall()}

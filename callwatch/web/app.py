@@ -40,7 +40,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from callwatch import clock, commands, decisions, dedupe, recurring, scoring, store
+from callwatch import clock, decisions, dedupe, publish, recurring, scoring, store
 from callwatch import rank as rank_mod
 from callwatch import report as report_mod
 from callwatch.errors import CallwatchError, NotFoundError
@@ -687,9 +687,9 @@ def download(web: Web, request: Request, db: Any, session: dict, user: auth.User
     lang = request.query_params.get("lang") or _lang(session)
     lang = lang if lang in report_mod.TEXT else "sv"
     if ext in ("md", "html"):
-        body: str | bytes = commands.build_report(db, web.rules, profile, today, None, lang, ext)
+        body: str | bytes = publish.build_report(db, web.rules, profile, today, None, lang, ext)
     else:
-        body = commands.build_export(db, web.rules, ext, profile, None, today)
+        body = publish.build_export(db, web.rules, ext, profile, None, today)
     headers = {"Content-Disposition": f'{"inline" if ext == "html" else "attachment"}; '
                f'filename="callwatch-{profile.id}-{today.isoformat()}.{ext}"'}  # fmt: skip
     if ext == "html":
