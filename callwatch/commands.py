@@ -232,9 +232,9 @@ def list_calls(
 def _days_until(value: str | None, today: Any) -> int | None:
     if not value:
         return None
-    from callwatch.rank import _local_date
+    from callwatch.dates import days_until
 
-    return (_local_date(value) - today).days
+    return days_until(value, today)
 
 
 def show_call(state: Any, call_id: str, fmt: str) -> None:
@@ -1396,7 +1396,7 @@ def list_decisions(
 def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
     """Everything a municipality engages in or watches, with deadlines, soonest first."""
     from callwatch import decisions
-    from callwatch import rank as rank_mod
+    from callwatch.dates import shown_deadline
 
     rules = load_rules(state)
     profile = rules.profile(kommun)
@@ -1408,8 +1408,7 @@ def watch(state: Any, kommun: str, fmt: str, today_s: str | None) -> None:
         if d["status"] == "dismiss":
             continue
         deadlines = json.loads(d["deadlines"] or "[]")
-        nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
-        days = (rank_mod._local_date(nd) - today).days if nd else None
+        nd, days = shown_deadline(deadlines, today)
         rows.append(
             {
                 "status": d["status"],

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
 from callwatch import safe
+from callwatch.dates import local_date, local_datetime
 from callwatch.facts.apply import has_time
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -50,7 +51,7 @@ def with_events(ranked: list[rank_mod.Ranked], today: date, include_closed: bool
         r
         for r in ranked
         if (r.status == "forthcoming" and r.opens)
-        or any(include_closed or rank_mod._local_date(d) >= today for d in r.deadlines)
+        or any(include_closed or local_date(d) >= today for d in r.deadlines)
     ]
 
 
@@ -81,11 +82,11 @@ def to_ics(
     ]
     for r in ranked:
         for n, d in enumerate(r.deadlines):
-            day = rank_mod._local_date(d)
+            day = local_date(d)
             if day < today and not include_closed:
                 continue
             # a time of day only where the funder gave one (not our end-of-day for a bare date)
-            local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
+            local = local_datetime(d).strftime("%H:%M")
             when = f" ({local})" if has_time(d) else ""
             link = safe.url(r.url)
             why = reason(r) if reason else ""
@@ -102,7 +103,7 @@ def to_ics(
         if r.status == "forthcoming" and r.opens:
             out += _event(
                 summary=safe.ics(f"{words['opens']}: {r.title}"),
-                day=rank_mod._local_date(r.opens),
+                day=local_date(r.opens),
                 stamp=stamp,
                 uid=f"{r.id}/opens@callwatch",
                 description=safe.ics(r.funder) + f"\n{safe.url(r.url) or ''}",
@@ -191,9 +192,9 @@ def rows(
             "funder": r.funder,
             "programme": r.programme,
             "status": report_text.status_word(r.status, r.days_left, lang) if lang == "sv" else r.status,
-            "deadline": rank_mod._local_date(r.deadline).isoformat() if r.deadline else "",
+            "deadline": local_date(r.deadline).isoformat() if r.deadline else "",
             "days_left": "" if r.days_left is None else r.days_left,
-            "opens": rank_mod._local_date(r.opens).isoformat() if r.opens else "",
+            "opens": local_date(r.opens).isoformat() if r.opens else "",
             "budget": "" if r.budget_amount is None else num(r.budget_amount, 0),
             "currency": r.budget_currency or "",
             "score": num(r.score, 3),

@@ -26,17 +26,17 @@ import heapq
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import date
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
 
+from callwatch.dates import STOCKHOLM, local_date, next_deadline, shown_deadline  # noqa: F401
 from callwatch.rules import Profile, Rules, Theme, fold
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# moved to callwatch.dates; the old names stay importable from here
+_local_date = local_date
 ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
 # the facts step's verdict (who-may-apply sentences) in the matcher's words; its "unclear" is no
 # answer, so the matcher's own verdict (eligibility phrases) stands, as in scoring.py
@@ -119,22 +119,10 @@ class Ranked:
         return d
 
 
-@lru_cache(maxsize=65536)
-def _local_date(value: str) -> date:
-    return datetime.fromisoformat(value).astimezone(STOCKHOLM).date()
-
-
-def next_deadline(deadlines: list[str], today: date) -> str | None:
-    for d in deadlines:
-        if _local_date(d) >= today:
-            return d
-    return None
-
-
 def effective_status(row: dict, today: date) -> str:
     """Status as of `today`, so a report for an earlier date shows what was open then."""
     deadlines = row["deadlines"]
-    if row.get("opens") and _local_date(row["opens"]) > today and row["status"] != "closed":
+    if row.get("opens") and local_date(row["opens"]) > today and row["status"] != "closed":
         return "forthcoming"
     if deadlines:
         return "open" if next_deadline(deadlines, today) else "closed"
@@ -248,15 +236,6 @@ def _or(values: list[float]) -> float:
 
 def top_terms(evidence: dict, theme: str, n: int = 3) -> list[str]:
     return [e[0] for e in evidence.get(theme, []) if not e[0].startswith("not:")][:n]
-
-
-def _base(row: dict, today: date) -> tuple[str | None, int | None]:
-    """The deadline to show (next one, else the last one) and the days left until it."""
-    nd = next_deadline(row["deadlines"], today)
-    if nd is None and row["deadlines"]:
-        nd = row["deadlines"][-1]
-    days = (_local_date(nd) - today).days if nd else None
-    return nd, days
 
 
 def _candidates(
@@ -463,7 +442,7 @@ def _evaluate_parsed(
 ) -> Ranked:
     """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
     relevance = row["upper"]  # precomputed: profile relevance or theme score
-    deadline, days = _base(row, today)
+    deadline, days = shown_deadline(row["deadlines"], today)
     score, verdict, hidden, e_factor, d_factor, s_factor = _factors(
         row, facts, profile, status, days
     )
@@ -747,7 +726,7 @@ def rank_network(
         facts = json.loads(first["profiles"]) if first["profiles"] != "{}" else {}
         base = dict(first, deadlines=deadlines)
         status = effective_status(base, today)
-        _, days = _base(base, today)
+        _, days = shown_deadline(base["deadlines"], today)
         if status == "closed" and not include_closed:
             continue
         if within is not None and (days is None or days > within):

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' im
 
 from callwatch import rank as rank_mod
 from callwatch import safe
+from callwatch.dates import local_date
 from callwatch.facts.apply import has_time
 from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
@@ -124,7 +125,7 @@ def facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str | Code]]:
     if r.status == "unknown" or known.get("stored_status") == "unknown":
         out.append((t["status_label"], t["verify_long"]))
     if r.status == "forthcoming" and r.opens and r.deadline:
-        out.append((t["opens_label"], rank_mod._local_date(r.opens).isoformat()))
+        out.append((t["opens_label"], local_date(r.opens).isoformat()))
     budget = money(r.budget_amount, r.budget_currency, lang)
     if budget:
         out.append((t["budget"], budget))

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from callwatch import rank as rank_mod
 from callwatch import shortid
+from callwatch.dates import shown_deadline
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
 
@@ -275,8 +276,7 @@ def ranked_call(
     deadlines = json.loads(row[7] or "[]")
     base = {"status": row[5], "opens": row[6], "deadlines": deadlines}
     status = rank_mod.effective_status(base, today)
-    nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
-    days = (rank_mod._local_date(nd) - today).days if nd else None
+    nd, days = shown_deadline(deadlines, today)
     return rank_mod.Ranked(
         id=row[0], title=row[1], url=row[2], funder=row[3], programme=row[4] or "", status=status,
         deadline=nd, days_left=days, opens=row[6], budget_amount=row[8], budget_currency=row[9],

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +43,7 @@ from starlette.templating import Jinja2Templates
 from callwatch import clock, commands, decisions, dedupe, recurring, scoring, store
 from callwatch import rank as rank_mod
 from callwatch import report as report_mod
+from callwatch.dates import local_datetime, shown_deadline
 from callwatch.errors import CallwatchError, NotFoundError
 from callwatch.report_data import closes_within
 from callwatch.rules import Rules, fold
@@ -300,7 +301,7 @@ def as_iso(value: str | None, t: dict) -> str:
     if not value:
         return t["no_deadline"]
     try:
-        local = datetime.fromisoformat(value).astimezone(clock.STOCKHOLM)
+        local = local_datetime(value)
     except (TypeError, ValueError):
         return str(value)
     hm = local.strftime("%H:%M")
@@ -525,10 +526,7 @@ def _own_lists(db: Any, pid: str, today: date) -> dict[str, list[dict]]:
             deadlines = json.loads(d.get("deadlines") or "[]")
         except (TypeError, ValueError):
             deadlines = []
-        nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
-        days = None
-        if nd:
-            days = (datetime.fromisoformat(nd).astimezone(clock.STOCKHOLM).date() - today).days
+        nd, days = shown_deadline(deadlines, today)
         lists[d["status"]].append({**d, "deadline": nd, "days_left": days})
     for rows in lists.values():
         rows.sort(
