@@ -655,7 +655,7 @@ def rank(
 def human_reason(r: Any, rules: Any, lang: str | None, weights: dict | None = None) -> str:
     """'klimat och energi: klimatneutrala, energi; era nyckelord: Rosendal' - the strongest
     themes (as the municipality weighs them) with the words that matched."""
-    from callwatch.rank import top_terms
+    from callwatch.priority import THEME_SHOWN, top_terms
 
     lang = lang or "en"
     weights = weights or {}
@@ -664,7 +664,7 @@ def human_reason(r: Any, rules: Any, lang: str | None, weights: dict | None = No
     )
     parts = []
     for tid in order[:2]:
-        if r.themes[tid] < 0.15 or tid not in rules.themes:
+        if r.themes[tid] < THEME_SHOWN or tid not in rules.themes:
             continue
         label = rules.themes[tid].label(lang).lower()
         terms = ", ".join(top_terms(r.evidence, tid, 3))
@@ -675,7 +675,9 @@ def human_reason(r: Any, rules: Any, lang: str | None, weights: dict | None = No
 
 
 def theme_labels(r: Any, rules: Any, lang: str | None, n: int = 2) -> str:
-    top = [t for t, s in r.themes.items() if s >= 0.15][:n]
+    from callwatch.priority import THEME_SHOWN
+
+    top = [t for t, s in r.themes.items() if s >= THEME_SHOWN][:n]
     return ", ".join(rules.themes[t].label(lang or "en") if t in rules.themes else t for t in top)
 
 
@@ -688,7 +690,7 @@ def render_ranked(
     lang: str | None = None,
     weights: dict | None = None,
 ) -> None:
-    from callwatch.rank import format_money
+    from callwatch.priority import format_money
 
     w = report_text.cli_words(lang)
     rows = [

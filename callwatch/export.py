@@ -13,6 +13,7 @@ from callwatch import rank as rank_mod
 from callwatch import safe
 from callwatch.dates import local_date, local_datetime
 from callwatch.facts.apply import has_time
+from callwatch.priority import THEME_SHOWN
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSV_COLUMNS = [
@@ -199,7 +200,7 @@ def rows(
             "currency": r.budget_currency or "",
             "score": num(r.score, 3),
             "eligibility": t.get(r.eligibility, r.eligibility) if lang == "sv" else r.eligibility,
-            "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
+            "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= THEME_SHOWN),
             "reason": reason(r) if reason else (r.reasons[0] if r.reasons else ""),
             "url": r.url,
             "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",

@@ -21,6 +21,7 @@ from callwatch import rank as rank_mod
 from callwatch import safe
 from callwatch.dates import local_date
 from callwatch.facts.apply import has_time
+from callwatch.priority import THEME_SHOWN, top_terms
 from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
     DECIDE_DAYS,
@@ -67,7 +68,7 @@ def _code_safe(text: str) -> str:
 
 
 def _themes(r: rank_mod.Ranked, rules: Rules, lang: str) -> str:
-    top = [tid for tid, s in r.themes.items() if s >= 0.15][:3]
+    top = [tid for tid, s in r.themes.items() if s >= THEME_SHOWN][:3]
     return ", ".join(rules.themes[tid].label(lang) if tid in rules.themes else tid for tid in top)
 
 
@@ -76,10 +77,10 @@ def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> str:
     t = words(lang)
     parts = []
     for tid, s in list(r.themes.items())[:2]:
-        if s < 0.15 or tid not in rules.themes:
+        if s < THEME_SHOWN or tid not in rules.themes:
             continue
         left = "\u201d" if lang == "sv" else "\u201c"  # Swedish quotes are both ”
-        terms = ", ".join(f"{left}{x}\u201d" for x in rank_mod.top_terms(r.evidence, tid, 3))
+        terms = ", ".join(f"{left}{x}\u201d" for x in top_terms(r.evidence, tid, 3))
         label = rules.themes[tid].label(lang)
         parts.append(f"{label} ({terms})" if terms else label)
     if r.keywords:

@@ -16,6 +16,7 @@ import sqlite_utils
 from callwatch import rank as rank_mod
 from callwatch import shortid
 from callwatch.dates import shown_deadline
+from callwatch.priority import EUR_SEK, effective_status
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
 
@@ -173,8 +174,7 @@ def apply_filters(
             r
             for r in out
             if r.budget_amount
-            and r.budget_amount * (rank_mod.EUR_SEK if r.budget_currency == "EUR" else 1)
-            >= f.min_budget
+            and r.budget_amount * (EUR_SEK if r.budget_currency == "EUR" else 1) >= f.min_budget
         ]
     if f.statuses:
         out = [r for r in out if r.status in f.statuses]
@@ -275,7 +275,7 @@ def ranked_call(
         return None
     deadlines = json.loads(row[7] or "[]")
     base = {"status": row[5], "opens": row[6], "deadlines": deadlines}
-    status = rank_mod.effective_status(base, today)
+    status = effective_status(base, today)
     nd, days = shown_deadline(deadlines, today)
     return rank_mod.Ranked(
         id=row[0], title=row[1], url=row[2], funder=row[3], programme=row[4] or "", status=status,

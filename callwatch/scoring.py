@@ -17,11 +17,8 @@ if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' im
     import sqlite_utils
 
 from callwatch import clock, merge, store
-from callwatch.rank import profile_relevance, region_check, size_factor
+from callwatch.priority import MAY_APPLY, profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
-
-# the facts extraction's `municipality_may_apply` column, where this database has it
-MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
 
 
 @dataclass

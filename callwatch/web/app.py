@@ -45,6 +45,7 @@ from callwatch import rank as rank_mod
 from callwatch import report as report_mod
 from callwatch.dates import local_datetime, shown_deadline
 from callwatch.errors import CallwatchError, NotFoundError
+from callwatch.priority import THEME_SHOWN, format_money, in_sek, top_terms
 from callwatch.report_data import closes_within
 from callwatch.rules import Rules, fold
 from callwatch.web import auth
@@ -53,7 +54,6 @@ from callwatch.web.text import TEXT
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("callwatch.web")
 PAGE_SIZE = 50  # ranked calls on a municipality's page
-THEME_SHOWN = 0.15  # a theme score worth showing (the reports use the same threshold)
 WEEK = 7
 MAX_REASON, MAX_NOTE = 300, 4000
 MAX_FILTER_TEXT = 200
@@ -131,7 +131,7 @@ class Web:
         env.autoescape = True  # every funder text is escaped; templates never use |safe on data
         env.globals.update(
             safe_url=report_mod.safe_url,
-            money=rank_mod.format_money,
+            money=format_money,
             call_href=lambda cid: "/call/" + quote(str(cid), safe=""),
         )
         self._funders: tuple[str | None, list[str]] = (None, [])
@@ -279,7 +279,7 @@ def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
         if score < THEME_SHOWN:
             continue
         label = rules.themes[tid].label(lang) if tid in rules.themes else tid
-        terms = ", ".join(rank_mod.top_terms(r.evidence or {}, tid))
+        terms = ", ".join(top_terms(r.evidence or {}, tid))
         lines.append(f"{label} {score:.2f}" + (f": {terms}" if terms else ""))
     if r.keywords:
         lines.append(f"{t['mentions']} " + ", ".join(r.keywords))
@@ -430,7 +430,7 @@ def _filters(request: Request) -> Filters:
 def _sek(r: rank_mod.Ranked) -> float:
     if not r.budget_amount:
         return 0.0
-    return r.budget_amount * (rank_mod.EUR_SEK if r.budget_currency == "EUR" else 1.0)
+    return in_sek(r.budget_amount, r.budget_currency)
 
 
 def closing_soon(
@@ -615,7 +615,7 @@ def _fact_columns(call: dict, t: dict) -> list[tuple[str, str]]:
         if v is None or v == "":
             continue
         if key in ("max_per_project", "min_per_project"):
-            v = rank_mod.format_money(v, call.get("budget_currency"))
+            v = format_money(v, call.get("budget_currency"))
         elif key == "funding_rate_max":
             v = f"{float(v):.0%}"
         elif key in ("cofinancing_required", "consortium_required"):
