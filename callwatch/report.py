@@ -26,8 +26,10 @@ from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
     DECIDE_DAYS,
     NETWORK_MIN_SCORE,
+    PERIOD_DAYS,
     REPORT_MIN_RELEVANCE,
     SECTION_LIMIT,
+    TIMELINE_DAYS,
     Filters,
     Item,
     Report,
@@ -254,7 +256,7 @@ def render_html(report: Report, rules: Rules) -> str:
     if report.extra_lines:
         parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in report.extra_lines) + "</ul>\n")
     if report.timeline:
-        horizon = max(90, max(i.ranked.days_left or 0 for i in report.timeline))
+        horizon = max(TIMELINE_DAYS, max(i.ranked.days_left or 0 for i in report.timeline))
         parts.append(
             f'<section class="timeline"><h2>{e(t["timeline"].format(days=horizon))}</h2>\n'
         )

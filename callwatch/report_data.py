@@ -26,6 +26,8 @@ SECTION_LIMIT = 25  # a report is read in two minutes: the rest is one `callwatc
 THEME_LIMIT = 3  # calls per theme in the network report
 REPORT_MIN_RELEVANCE = 0.2  # a call "matters" to a municipality above this relevance
 NETWORK_MIN_SCORE = 0.35  # a municipality "ranks it high" at or above this priority
+TIMELINE_DAYS = 90  # the timeline shows open calls closing within this many days
+PERIOD_DAYS = 7  # a report covers the week before it, unless an earlier report ended later
 
 # Columns of the shared facts contract (HELPERS-COMMON.md); read only when the database has them.
 FACT_COLUMNS = (
@@ -206,7 +208,7 @@ def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: dat
         "SELECT max(period_end) FROM reports WHERE kommun = ? AND period_end < ?",
         [kommun, today.isoformat()],
     ).fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=7)
+    return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=PERIOD_DAYS)
 
 
 def remember(
@@ -393,7 +395,7 @@ def kommun_report(
     timeline = [
         item(r)
         for r in calls
-        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= 90
+        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= TIMELINE_DAYS
     ]
     timeline = sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[:limit]
     return Report(
@@ -533,6 +535,6 @@ def network_report(
         timeline=[
             i
             for i in joint_items[:limit]
-            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= 90
+            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= TIMELINE_DAYS
         ],  # fmt: skip
     )

@@ -54,7 +54,7 @@ from callwatch.web.text import TEXT
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("callwatch.web")
 PAGE_SIZE = 50  # ranked calls on a municipality's page
-WEEK = 7
+WEEK = report_mod.PERIOD_DAYS  # the network page shows the decisions of the report's week
 MAX_REASON, MAX_NOTE = 300, 4000
 MAX_FILTER_TEXT = 200
 MAX_BODY = 256 * 1024  # a decision form is a few kilobytes
