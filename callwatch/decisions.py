@@ -163,3 +163,9 @@ def import_rows(
             )
             counts["imported"] += 1
     return counts
+
+
+def last_id(db: sqlite_utils.Database) -> int | None:
+    """The newest decision's row id (None before the first): changes with every decision, so
+    a cache keyed on it is never staler than the decisions."""
+    return db.execute("SELECT max(id) FROM decisions").fetchone()[0]

@@ -1092,3 +1092,11 @@ class ArchiveReplay:
         if row is None:
             raise SourceError(source, f"no archived response for {key.split(' #')[0]}")
         return Response(row[0], row[1], row[2], row[3] or "", raw_body(self.db, row[4]), {}, key)
+
+
+def funders(db: sqlite_utils.Database) -> list[str]:
+    """Every funder with a stored call, alphabetically (read from the funder index)."""
+    rows = db.execute(
+        "SELECT DISTINCT funder FROM calls WHERE funder != '' ORDER BY funder"
+    ).fetchall()
+    return [r[0] for r in rows]
