@@ -408,12 +408,14 @@ def rank_network(
         if within is not None and (days is None or days > within):
             continue
         best = None
-        for pid, relevance in json.loads(first["relevance"]).items():
+        for profile_id, relevance in json.loads(first["relevance"]).items():
             if round(relevance, 4) < MIN_RELEVANCE:
                 continue
-            order, profile = by_id[pid]
+            order, profile = by_id[profile_id]
             base["upper"] = relevance
-            score, _, hidden, *_ = score_factors(base, facts.get(pid, {}), profile, status, days)
+            score, _, hidden, *_ = score_factors(
+                base, facts.get(profile_id, {}), profile, status, days
+            )
             if hidden and hidden != "closed" and not show_all:
                 continue
             if best is None or score > best[0] or (score == best[0] and order < best[1]):

@@ -201,8 +201,8 @@ def create_app(
         Route("/logout", forms.logout, methods=["GET", "POST"]),
         Route("/lang/{code}", forms.set_lang),
         Route("/decide", forms.decide, methods=["POST"]),
-        Route("/kommun/{kid}", pages.kommun),
-        Route("/kommun/{kid}/report.{ext}", download),
+        Route("/kommun/{kommun}", pages.kommun),
+        Route("/kommun/{kommun}/report.{ext}", download),
         Route("/call/{cid:path}", pages.call_page),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

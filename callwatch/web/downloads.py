@@ -34,7 +34,7 @@ DOWNLOADS = {
 @page
 def download(web: Web, request: Request, db: Any, session: dict, user: auth.User) -> Response:
     """/kommun/<id>/report.md|html|ics|csv: what `callwatch report` and `export` write."""
-    profile = profile_for(web, request.path_params["kid"])
+    profile = profile_for(web, request.path_params["kommun"])
     ext = request.path_params["ext"]
     if ext not in DOWNLOADS:
         raise HTTPException(404)

@@ -43,12 +43,12 @@ def network(web: Web, request: Request, db: Any, session: dict, user: auth.User)
     since = (today - timedelta(days=WEEK)).isoformat()
     recent = [d for d in decisions.current(db) if (d.get("created") or "")[:10] >= since]
     recent.sort(key=lambda d: d.get("created") or "", reverse=True)
-    by_kommun: dict[str, list[dict]] = {}
+    by_profile: dict[str, list[dict]] = {}
     for d in recent:
-        by_kommun.setdefault(d["kommun"], []).append(d)
+        by_profile.setdefault(d["kommun"], []).append(d)
     return render(
         web, request, "network.html", session, user,
-        {"joint": joint[0], "joint_more": joint[1], "decided": by_kommun, "soon": soon, "today": today,
+        {"joint": joint[0], "joint_more": joint[1], "decided": by_profile, "soon": soon, "today": today,
          "closing_days": report_mod.CLOSING_DAYS},
     )  # fmt: skip
 
@@ -57,7 +57,7 @@ def network(web: Web, request: Request, db: Any, session: dict, user: auth.User)
 def kommun(web: Web, request: Request, db: Any, session: dict, user: auth.User) -> Response:
     """/kommun/<id>: to decide, our engage and watch lists, the ranked calls with filters."""
     rules = web.rules
-    profile = profile_for(web, request.path_params["kid"])
+    profile = profile_for(web, request.path_params["kommun"])
     today = clock.today()
     f = filters_from(request)
     ranked, more, to_decide = kommun_data(web, db, profile, today, f)

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from callwatch import rank as rank_mod
 from callwatch.dates import local_datetime
 from callwatch.priority import THEME_SHOWN, top_terms
-from callwatch.rules import Rules, fold
+from callwatch.rules import Profile, Rules, fold
 from callwatch.web import auth
 from callwatch.web.text import TEXT
 
@@ -173,10 +173,11 @@ def page(handler: Any) -> Any:
     return endpoint
 
 
-def profile_for(web: Web, kid: str) -> Any:
-    """The municipality a URL names: its id, name or an alias (no guessing: a typo is a 404)."""
-    key = fold(kid)
-    for pid, p in web.rules.profiles.items():
-        if key in {fold(x) for x in (pid, p.name, *p.aliases)}:
+def profile_for(web: Web, kommun: str) -> Profile:
+    """The profile a URL's kommun names: its id, name or an alias (no guessing: a typo is a
+    404)."""
+    key = fold(kommun)
+    for profile_id, p in web.rules.profiles.items():
+        if key in {fold(x) for x in (profile_id, p.name, *p.aliases)}:
             return p
     raise HTTPException(404)

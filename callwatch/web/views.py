@@ -17,7 +17,7 @@ from callwatch import report as report_mod
 from callwatch.dates import shown_deadline
 from callwatch.priority import THEME_SHOWN, format_money, in_sek
 from callwatch.report_data import closes_within
-from callwatch.rules import Rules, fold
+from callwatch.rules import Profile, Rules, fold
 
 if TYPE_CHECKING:  # annotations only: app.py imports this module
     from callwatch.web.app import Web
@@ -53,8 +53,8 @@ def network_data(web: Web, db: Any, today: date, lang: str) -> tuple[list, list]
     first = rep.sections[0] if rep.sections else None  # joint candidates, capped by the report
     joint = (first.items, first.more) if first else ([], 0)
     closing: dict[str, Any] = {}
-    for pid, profile in sorted(rules.profiles.items()):
-        for r in closing_soon(db, rules, profile, today, hidden.get(pid, set())):
+    for profile_id, profile in sorted(rules.profiles.items()):
+        for r in closing_soon(db, rules, profile, today, hidden.get(profile_id, set())):
             entry = closing.setdefault(r.id, {"r": r, "kommuner": []})
             entry["kommuner"].append(profile.name)
     soon = sorted(closing.values(), key=lambda e: (e["r"].days_left, e["r"].id))
@@ -91,7 +91,7 @@ def _sek(r: rank_mod.Ranked) -> float:
 def closing_soon(
     db: Any,
     rules: Rules,
-    profile: Any,
+    profile: Profile,
     today: date,
     hidden: set[str],
     skip: set[str] | frozenset[str] = frozenset(),
@@ -134,7 +134,7 @@ def closing_soon(
 
 
 def ranked_calls(
-    db: Any, rules: Rules, profile: Any, today: date, f: Filters, hidden: set[str]
+    db: Any, rules: Rules, profile: Profile, today: date, f: Filters, hidden: set[str]
 ) -> tuple[list[rank_mod.Ranked], bool]:
     """The municipality's ranked calls through rank.rank_for_profile (the CLI's `rank`), then
     narrowed by the page's filters; (calls shown, whether more matched)."""
@@ -169,10 +169,10 @@ def ranked_calls(
     ) > PAGE_SIZE
 
 
-def own_lists(db: Any, pid: str, today: date) -> dict[str, list[dict]]:
+def own_lists(db: Any, profile_id: str, today: date) -> dict[str, list[dict]]:
     """The municipality's engage and watch decisions with their next deadline, soonest first."""
     lists: dict[str, list[dict]] = {"engage": [], "watch": []}
-    for d in decisions.current(db, pid):
+    for d in decisions.current(db, profile_id):
         if d["status"] not in lists:
             continue
         try:
@@ -188,7 +188,7 @@ def own_lists(db: Any, pid: str, today: date) -> dict[str, list[dict]]:
     return lists
 
 
-def kommun_data(web: Web, db: Any, profile: Any, today: date, f: Filters) -> tuple:
+def kommun_data(web: Web, db: Any, profile: Profile, today: date, f: Filters) -> tuple:
     """(ranked calls, whether more matched, calls to decide) for a municipality's page, computed
     once per state of the data (Web.cached)."""
     hidden = decisions.by_status(db, "dismiss").get(profile.id, set())
