@@ -118,12 +118,14 @@ def explain_many(
             chunk,
         ):
             rows[cid] = tuple(evidence)
-    deciders = {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+    from callwatch.decisions import deciders
+
+    decided = deciders(db)
     out = []
     for r, profile, theme in items:
         if not r.reasons:
             explain_reasons(db, r, profile, theme, rows.get(r.id))
-            if profile is not None and profile.id in deciders:
+            if profile is not None and profile.id in decided:
                 _with_decisions(db, r, profile)
         out.append(r)
     return out
@@ -131,10 +133,9 @@ def explain_many(
 
 def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
     """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
-    row = db.execute(
-        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
-        [r.id, profile.id],
-    ).fetchone()
+    from callwatch.decisions import current_one
+
+    row = current_one(db, r.id, profile.id)
     if row:
         who = f", {row[2]}" if row[2] else ""
         r.reasons.insert(
