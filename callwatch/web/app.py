@@ -109,7 +109,7 @@ class Web:
         self.stopping = threading.Event()
 
     @contextmanager
-    def db(self) -> Iterator[sqlite_utils.Database]:
+    def db(self) -> Iterator[Any]:  # a store.Database, shaped like sqlite_utils'
         db = store.open_db(self.db_path)
         try:
             yield db

@@ -31,7 +31,8 @@ def get_session(web: Web, request: Request) -> dict:
 
 
 def page_lang(session: dict) -> str:
-    return session.get("lang") if session.get("lang") in TEXT else "sv"
+    lang = session.get("lang")
+    return lang if isinstance(lang, str) and lang in TEXT else "sv"
 
 
 def save_session(web: Web, request: Request, response: Response, session: dict) -> Response:

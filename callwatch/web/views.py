@@ -44,7 +44,7 @@ class Filters:
         )
 
 
-def network_data(web: Web, db: Any, today: date, lang: str) -> tuple[list, list]:
+def network_data(web: Web, db: Any, today: date, lang: str) -> tuple[tuple[list, int], list]:
     """Joint candidates (the network report's first section) and the calls closing soon that
     matter to some municipality, with who they matter to."""
     rules = web.rules
