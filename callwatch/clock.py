@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from callwatch.errors import CallwatchError
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+TIMEZONE = "Europe/Stockholm"  # where callwatch's users and most deadlines are
+STOCKHOLM = ZoneInfo(TIMEZONE)  # the one time zone object; callwatch.dates re-exports it
 ENV = "CALLWATCH_NOW"
 
 

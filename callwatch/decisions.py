@@ -177,3 +177,23 @@ def changes(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
     )
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def last_id(db: sqlite_utils.Database) -> int | None:
+    """The newest decision's row id (None before the first): changes with every decision, so
+    a cache keyed on it is never staler than the decisions."""
+    return db.execute("SELECT max(id) FROM decisions").fetchone()[0]
+
+
+def deciders(db: sqlite_utils.Database) -> set[str]:
+    """The profile ids that have taken any decision (callers skip decision lookups for the
+    rest)."""
+    return {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+
+
+def current_one(db: sqlite_utils.Database, call_id: str, kommun: str) -> tuple | None:
+    """One profile's current decision on one call: (status, reason, by, created), or None."""
+    return db.execute(
+        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
+        [call_id, kommun],
+    ).fetchone()

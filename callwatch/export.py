@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from callwatch import rank as rank_mod
 from callwatch import safe
+from callwatch.dates import local_date, local_datetime
 from callwatch.facts.apply import has_time
+from callwatch.priority import THEME_SHOWN
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSV_COLUMNS = [
@@ -50,7 +52,7 @@ def with_events(ranked: list[rank_mod.Ranked], today: date, include_closed: bool
         r
         for r in ranked
         if (r.status == "forthcoming" and r.opens)
-        or any(include_closed or rank_mod._local_date(d) >= today for d in r.deadlines)
+        or any(include_closed or local_date(d) >= today for d in r.deadlines)
     ]
 
 
@@ -81,11 +83,11 @@ def to_ics(
     ]
     for r in ranked:
         for n, d in enumerate(r.deadlines):
-            day = rank_mod._local_date(d)
+            day = local_date(d)
             if day < today and not include_closed:
                 continue
             # a time of day only where the funder gave one (not our end-of-day for a bare date)
-            local = datetime.fromisoformat(d).astimezone(rank_mod.STOCKHOLM).strftime("%H:%M")
+            local = local_datetime(d).strftime("%H:%M")
             when = f" ({local})" if has_time(d) else ""
             link = safe.url(r.url)
             why = reason(r) if reason else ""
@@ -102,7 +104,7 @@ def to_ics(
         if r.status == "forthcoming" and r.opens:
             out += _event(
                 summary=safe.ics(f"{words['opens']}: {r.title}"),
-                day=rank_mod._local_date(r.opens),
+                day=local_date(r.opens),
                 stamp=stamp,
                 uid=f"{r.id}/opens@callwatch",
                 description=safe.ics(r.funder) + f"\n{safe.url(r.url) or ''}",
@@ -191,14 +193,14 @@ def rows(
             "funder": r.funder,
             "programme": r.programme,
             "status": report_text.status_word(r.status, r.days_left, lang) if lang == "sv" else r.status,
-            "deadline": rank_mod._local_date(r.deadline).isoformat() if r.deadline else "",
+            "deadline": local_date(r.deadline).isoformat() if r.deadline else "",
             "days_left": "" if r.days_left is None else r.days_left,
-            "opens": rank_mod._local_date(r.opens).isoformat() if r.opens else "",
+            "opens": local_date(r.opens).isoformat() if r.opens else "",
             "budget": "" if r.budget_amount is None else num(r.budget_amount, 0),
             "currency": r.budget_currency or "",
             "score": num(r.score, 3),
             "eligibility": t.get(r.eligibility, r.eligibility) if lang == "sv" else r.eligibility,
-            "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= 0.15),
+            "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= THEME_SHOWN),
             "reason": reason(r) if reason else (r.reasons[0] if r.reasons else ""),
             "url": r.url,
             "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",

@@ -147,7 +147,7 @@ def _days(r: Any) -> str:
 
 def ranked(rk: Ranking, fmt: str, lang: str | None) -> None:
     """Ranked calls, best first, with the reasons; md is a markdown table with links."""
-    from callwatch.rank import format_money
+    from callwatch.priority import format_money
     from callwatch.reasons import human_reason, theme_labels
 
     w = report_text.cli_words(lang)

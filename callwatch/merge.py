@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from datetime import datetime
 
 import sqlite_utils
 
 from callwatch import clock, store
+from callwatch.dates import next_or_last_deadline
 
 TEXT_FIELDS = ("title", "summary", "description", "eligibility")  # longest wins
 # the shared contract's fact columns (facts migration); merged only where the table has them
@@ -198,10 +198,7 @@ def overlay(row: dict, merged: dict[str, tuple[dict, dict]], *, as_json: bool = 
                 else value
             )
     if "next_deadline" in out and isinstance(fields.get("deadlines"), list):
-        now, days = clock.now(), fields["deadlines"]
-        out["next_deadline"] = next(
-            (d for d in days if datetime.fromisoformat(d) >= now), days[-1] if days else None
-        )
+        out["next_deadline"] = next_or_last_deadline(fields["deadlines"], clock.now())
     out["merged_from"] = sources
     return out
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from callwatch import safe
+from callwatch.dates import next_or_last_deadline
 
 STATUSES = ("forthcoming", "open", "closed", "unknown")  # unknown: no evidence (never "open")
 # calls added with `callwatch import` live in their own id space, "import:<given id>", so an
@@ -82,12 +83,7 @@ class Call:
 
     def next_deadline(self, now: datetime) -> str | None:
         """The first deadline at or after `now`, else the last one (so closed calls keep theirs)."""
-        if not self.deadlines:
-            return None
-        for d in self.deadlines:
-            if datetime.fromisoformat(d) >= now:
-                return d
-        return self.deadlines[-1]
+        return next_or_last_deadline(self.deadlines, now)
 
     def tracked(self) -> dict:
         # plain getattr, not dataclasses.asdict: asdict deep-copies and dominated ingest time

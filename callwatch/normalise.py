@@ -11,7 +11,9 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-STOCKHOLM = "Europe/Stockholm"
+from callwatch.clock import TIMEZONE
+
+STOCKHOLM = TIMEZONE  # the zone name naive funder times are read in
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 

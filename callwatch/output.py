@@ -18,13 +18,11 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from callwatch import safe
+from callwatch.dates import local_datetime
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GAP = "  "
 STACK_BELOW = 60  # narrower than this, every listing is stacked
 
@@ -81,7 +79,7 @@ def local_time(value: str | None, *, with_time: bool = True) -> str:
     if not value:
         return ""
     try:
-        dt = datetime.fromisoformat(value).astimezone(STOCKHOLM)
+        dt = local_datetime(value)
     except (ValueError, TypeError, OverflowError):  # never crash a listing on one odd value
         return safe.text(value)[:25]
     return dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

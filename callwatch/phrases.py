@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from callwatch.clock import TIMEZONE
 from callwatch.normalise import clean
 
 LAN = (
@@ -35,7 +36,7 @@ def region_name(text: str) -> str | None:
     return "Södermanland" if name.lower() == "sörmland" else name
 
 
-def first_date(text: str, tz: str = "Europe/Stockholm") -> str | None:
+def first_date(text: str, tz: str = TIMEZONE) -> str | None:
     """The first full date (with its year) in text, whatever label stands before it, as the
     end of that day (ISO): for listings whose cards show a bare date (Energimyndigheten's
     closed calls)."""

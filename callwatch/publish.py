@@ -173,7 +173,7 @@ def make_report(
             filters=filters,
         )  # fmt: skip
     else:
-        start = since or today - timedelta(days=7)
+        start = since or today - timedelta(days=report_mod.PERIOD_DAYS)
         rep = report_mod.network_report(db, rules, today, start, lang, hidden, filters=filters)
     return rep, start
 

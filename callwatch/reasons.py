@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from callwatch import report_text
-
-THEME_SHOWN = 0.15  # a theme scoring below this is not named as a reason
+from callwatch.priority import THEME_SHOWN
 
 
 def human_reason(r: Any, rules: Any, lang: str | None, weights: dict | None = None) -> str:
     """'klimat och energi: klimatneutrala, energi; era nyckelord: Rosendal'."""
-    from callwatch.rank import top_terms
+    from callwatch.priority import top_terms
 
     lang = lang or "en"
     weights = weights or {}

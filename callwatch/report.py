@@ -19,13 +19,17 @@ if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' im
 
 from callwatch import rank as rank_mod
 from callwatch import safe
+from callwatch.dates import local_date
 from callwatch.facts.apply import has_time
+from callwatch.priority import THEME_SHOWN, top_terms
 from callwatch.report_data import (  # noqa: F401 - the report API in one place
     CLOSING_DAYS,
     DECIDE_DAYS,
     NETWORK_MIN_SCORE,
+    PERIOD_DAYS,
     REPORT_MIN_RELEVANCE,
     SECTION_LIMIT,
+    TIMELINE_DAYS,
     Filters,
     Item,
     Report,
@@ -66,7 +70,7 @@ def _code_safe(text: str) -> str:
 
 
 def _themes(r: rank_mod.Ranked, rules: Rules, lang: str) -> str:
-    top = [tid for tid, s in r.themes.items() if s >= 0.15][:3]
+    top = [tid for tid, s in r.themes.items() if s >= THEME_SHOWN][:3]
     return ", ".join(rules.themes[tid].label(lang) if tid in rules.themes else tid for tid in top)
 
 
@@ -75,10 +79,10 @@ def _why(r: rank_mod.Ranked, rules: Rules, lang: str) -> str:
     t = words(lang)
     parts = []
     for tid, s in list(r.themes.items())[:2]:
-        if s < 0.15 or tid not in rules.themes:
+        if s < THEME_SHOWN or tid not in rules.themes:
             continue
         left = "\u201d" if lang == "sv" else "\u201c"  # Swedish quotes are both ”
-        terms = ", ".join(f"{left}{x}\u201d" for x in rank_mod.top_terms(r.evidence, tid, 3))
+        terms = ", ".join(f"{left}{x}\u201d" for x in top_terms(r.evidence, tid, 3))
         label = rules.themes[tid].label(lang)
         parts.append(f"{label} ({terms})" if terms else label)
     if r.keywords:
@@ -124,7 +128,7 @@ def facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str | Code]]:
     if r.status == "unknown" or known.get("stored_status") == "unknown":
         out.append((t["status_label"], t["verify_long"]))
     if r.status == "forthcoming" and r.opens and r.deadline:
-        out.append((t["opens_label"], rank_mod._local_date(r.opens).isoformat()))
+        out.append((t["opens_label"], local_date(r.opens).isoformat()))
     budget = money(r.budget_amount, r.budget_currency, lang)
     if budget:
         out.append((t["budget"], budget))
@@ -252,7 +256,7 @@ def render_html(report: Report, rules: Rules) -> str:
     if report.extra_lines:
         parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in report.extra_lines) + "</ul>\n")
     if report.timeline:
-        horizon = max(90, max(i.ranked.days_left or 0 for i in report.timeline))
+        horizon = max(TIMELINE_DAYS, max(i.ranked.days_left or 0 for i in report.timeline))
         parts.append(
             f'<section class="timeline"><h2>{e(t["timeline"].format(days=horizon))}</h2>\n'
         )

@@ -15,6 +15,8 @@ import sqlite_utils
 
 from callwatch import rank as rank_mod
 from callwatch import shortid
+from callwatch.dates import shown_deadline
+from callwatch.priority import EUR_SEK, effective_status
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
 
@@ -24,6 +26,8 @@ SECTION_LIMIT = 25  # a report is read in two minutes: the rest is one `callwatc
 THEME_LIMIT = 3  # calls per theme in the network report
 REPORT_MIN_RELEVANCE = 0.2  # a call "matters" to a municipality above this relevance
 NETWORK_MIN_SCORE = 0.35  # a municipality "ranks it high" at or above this priority
+TIMELINE_DAYS = 90  # the timeline shows open calls closing within this many days
+PERIOD_DAYS = 7  # a report covers the week before it, unless an earlier report ended later
 
 # Columns of the shared facts contract (HELPERS-COMMON.md); read only when the database has them.
 FACT_COLUMNS = (
@@ -172,8 +176,7 @@ def apply_filters(
             r
             for r in out
             if r.budget_amount
-            and r.budget_amount * (rank_mod.EUR_SEK if r.budget_currency == "EUR" else 1)
-            >= f.min_budget
+            and r.budget_amount * (EUR_SEK if r.budget_currency == "EUR" else 1) >= f.min_budget
         ]
     if f.statuses:
         out = [r for r in out if r.status in f.statuses]
@@ -205,7 +208,7 @@ def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: dat
         "SELECT max(period_end) FROM reports WHERE kommun = ? AND period_end < ?",
         [kommun, today.isoformat()],
     ).fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=7)
+    return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=PERIOD_DAYS)
 
 
 def remember(
@@ -274,9 +277,8 @@ def ranked_call(
         return None
     deadlines = json.loads(row[7] or "[]")
     base = {"status": row[5], "opens": row[6], "deadlines": deadlines}
-    status = rank_mod.effective_status(base, today)
-    nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
-    days = (rank_mod._local_date(nd) - today).days if nd else None
+    status = effective_status(base, today)
+    nd, days = shown_deadline(deadlines, today)
     return rank_mod.Ranked(
         id=row[0], title=row[1], url=row[2], funder=row[3], programme=row[4] or "", status=status,
         deadline=nd, days_left=days, opens=row[6], budget_amount=row[8], budget_currency=row[9],
@@ -393,7 +395,7 @@ def kommun_report(
     timeline = [
         item(r)
         for r in calls
-        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= 90
+        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= TIMELINE_DAYS
     ]
     timeline = sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[:limit]
     return Report(
@@ -533,6 +535,6 @@ def network_report(
         timeline=[
             i
             for i in joint_items[:limit]
-            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= 90
+            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= TIMELINE_DAYS
         ],  # fmt: skip
     )

@@ -8,10 +8,10 @@ internal ids, status codes or English words in the prose (tests/test_report.py s
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from callwatch.dates import local_datetime
+
 LANGS = ("sv", "en")
 
 TEXT: dict[str, dict] = {
@@ -214,10 +214,6 @@ def money(amount: float | None, currency: str | None, lang: str) -> str:
     if amount >= 1e6:
         return f"{number(amount / 1e6, lang)} M{cur}".strip()
     return f"{number(amount, lang, 0)} {cur}".strip()
-
-
-def local_datetime(value: str) -> datetime:
-    return datetime.fromisoformat(value).astimezone(STOCKHOLM)
 
 
 def deadline_text(

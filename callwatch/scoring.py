@@ -17,11 +17,8 @@ if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' im
     import sqlite_utils
 
 from callwatch import clock, merge, store
-from callwatch.rank import profile_relevance, region_check, size_factor
+from callwatch.priority import MAY_APPLY, profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
-
-# the facts extraction's `municipality_may_apply` column, where this database has it
-MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
 
 
 @dataclass
@@ -165,3 +162,23 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
 def _chunks(items: list[str], size: int):  # noqa: ANN202
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def closing_candidates(
+    db: sqlite_utils.Database,
+    profile_id: str,
+    start: str,
+    end: str,
+    min_relevance: float,
+    limit: int,
+) -> list[str]:
+    """Ids of calls relevant to a profile (relevance >= min_relevance) whose stored next
+    deadline is in [start, end), soonest first: the few candidates a "closing soon" list needs
+    to evaluate. CROSS JOIN and "+" keep SQLite on the next-deadline index."""
+    rows = db.execute(
+        "SELECT c.id FROM calls c CROSS JOIN profile_scores ps ON ps.profile = ? AND ps.call_id = c.id "
+        "WHERE c.next_deadline >= ? AND c.next_deadline < ? AND +c.duplicate_of IS NULL "
+        "AND ps.relevance >= ? ORDER BY c.next_deadline, c.id LIMIT ?",
+        [profile_id, start, end, min_relevance, limit],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from callwatch.clock import TIMEZONE
 from callwatch.errors import ConfigError, NotFoundError
 
 # kind -> adapter module (imported lazily so `callwatch --help` stays fast)
@@ -35,7 +36,7 @@ class SourceSpec:
     path: Path
     enabled: bool = True
     language: str = ""
-    timezone: str = "Europe/Stockholm"
+    timezone: str = TIMEZONE
     homepage: str = ""
     min_calls: int = 1
     max_calls: int | None = None
@@ -109,7 +110,7 @@ def load_source(path: Path) -> SourceSpec:
         path=path,
         enabled=bool(data.get("enabled", True)),
         language=data.get("language", ""),
-        timezone=data.get("timezone", "Europe/Stockholm"),
+        timezone=data.get("timezone", TIMEZONE),
         homepage=data.get("homepage", ""),
         min_calls=expect.get("min_calls", 1),
         max_calls=expect.get("max_calls"),

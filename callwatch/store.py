@@ -1097,3 +1097,11 @@ class ArchiveReplay:
 def sources_held(db: sqlite_utils.Database) -> set[str]:
     """The source ids of the stored calls (a source file may be gone; its calls stay)."""
     return {r[0] for r in db.execute("SELECT DISTINCT source FROM calls").fetchall()}
+
+
+def funders(db: sqlite_utils.Database) -> list[str]:
+    """Every funder with a stored call, alphabetically (read from the funder index)."""
+    rows = db.execute(
+        "SELECT DISTINCT funder FROM calls WHERE funder != '' ORDER BY funder"
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -240,14 +240,13 @@ def _days_sort(days: int | None) -> int:
 
 
 def _watched(d: dict, today: date) -> dict:
-    from callwatch import rank as rank_mod
+    from callwatch.dates import shown_deadline
     from callwatch.output import local_time
 
-    deadlines = json.loads(d["deadlines"] or "[]")
-    nd = rank_mod.next_deadline(deadlines, today) or (deadlines[-1] if deadlines else None)
+    nd, days = shown_deadline(json.loads(d["deadlines"] or "[]"), today)
     return {
         "status": d["status"], "deadline": local_time(nd, with_time=False),
-        "days_left": (rank_mod._local_date(nd) - today).days if nd else None,
+        "days_left": days,
         "call_status": d["call_status"], "title": d["title"], "reason": d["reason"] or "",
         "by": d["by"] or "", "id": d["call_id"], "url": d["url"],
     }  # fmt: skip
@@ -257,9 +256,9 @@ def days_until(value: str | None, today: date) -> int | None:
     """Days from today to an ISO timestamp's Swedish date."""
     if not value:
         return None
-    from callwatch.rank import _local_date
+    from callwatch.dates import days_until as until
 
-    return (_local_date(value) - today).days
+    return until(value, today)
 
 
 def rules_summary(ws: Workspace) -> Rules:

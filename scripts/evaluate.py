@@ -43,7 +43,7 @@ from callwatch import rules as rules_mod  # noqa: E402
 from callwatch import sources  # noqa: E402
 from callwatch.facts import extract  # noqa: E402
 from callwatch.match import Matcher, call_fields, common_factors, score  # noqa: E402
-from callwatch.rank import (  # noqa: E402
+from callwatch.priority import (  # noqa: E402
     ELIGIBILITY_FACTORS,
     MAY_APPLY,
     profile_relevance,

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from callwatch.clock import TIMEZONE
 from callwatch.facts import money as _money
 from callwatch.facts.deadlines import find_dates
 from callwatch.facts.segment import sentences as split_sentences
@@ -24,7 +25,7 @@ from callwatch.facts.who import APPLICANT_KINDS, who
 
 __all__ = ["APPLICANT_KINDS", "FIELDS", "Facts", "Meta", "extract", "status_as_of"]
 
-STOCKHOLM = "Europe/Stockholm"
+STOCKHOLM = TIMEZONE
 FIELDS = (
     "deadlines", "opens", "status", "stale", "budget_total", "max_per_project",
     "min_per_project", "funding_rate_max", "cofinancing_required", "consortium_required",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from callwatch.clock import TIMEZONE
 from callwatch.facts import Facts, Meta, extract
 from callwatch.facts.status import listing_word
 from callwatch.models import MAX_YEAR, MIN_YEAR, Call, check_date
@@ -36,7 +37,7 @@ def as_iso(value: str, tz: str, *, deadline: bool) -> str:
     return (dt if dt.tzinfo else dt.replace(tzinfo=zone(tz))).isoformat()
 
 
-def has_time(value: str | None, tz: str = "Europe/Stockholm") -> bool:
+def has_time(value: str | None, tz: str = TIMEZONE) -> bool:
     """Whether a stored deadline carries a time of day the funder gave (not our end-of-day)."""
     if not value:
         return False
@@ -67,7 +68,7 @@ def enrich(
     now: datetime,
     *,
     kind: str = "",
-    tz: str = "Europe/Stockholm",
+    tz: str = TIMEZONE,
     status_word: str | None = None,
 ) -> Facts:
     """Set the call's facts (and deadlines, opening date, budget, status where the source gave
@@ -135,7 +136,7 @@ def enrich(
 
 
 def with_facts(
-    calls: list[Call], now: datetime, *, kind: str = "", tz: str = "Europe/Stockholm"
+    calls: list[Call], now: datetime, *, kind: str = "", tz: str = TIMEZONE
 ) -> list[Call]:
     """Every call with its facts; a call an adapter already ran through the step is left as is."""
     for call in calls:

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from callwatch.clock import TIMEZONE
 from callwatch.facts import dates as _dates
 
-STOCKHOLM = "Europe/Stockholm"
+STOCKHOLM = TIMEZONE
 
 
 _DEADLINE_CUE = re.compile(

@@ -1,0 +1,152 @@
+"""Why a ranked call is where it is: the human-readable reasons, the evidence behind its theme
+scores and eligibility, and the municipality's decisions on it and on earlier rounds.
+
+Read only for the calls that are shown (a ranking evaluates many more), so callwatch.rank
+leaves them empty unless asked and `explain`, reports, exports and the web app fill them here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from callwatch.priority import deadline_factor, relevance_parts, size_factor, top_terms
+from callwatch.rules import Profile, Theme
+
+if TYPE_CHECKING:  # annotations only
+    import sqlite_utils
+
+    from callwatch.rank import Ranked
+
+
+def explain_reasons(
+    db: sqlite_utils.Database,
+    r: Ranked,
+    profile: Profile | None,
+    theme: Theme | None,
+    row: tuple | None = None,
+) -> Ranked:
+    """Fill the human-readable reasons (read evidence only for the calls that are shown).
+    `row` is the call's (evidence, eligibility_evidence) when the caller read it already."""
+    row = (
+        row
+        or db.execute(
+            "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?",
+            [r.id],
+        ).fetchone()
+    )
+    evidence = json.loads(row[0] or "{}")
+    el_evidence = json.loads(row[1] or "[]")
+    said = db.execute("SELECT facts FROM calls WHERE id = ?", [r.id]).fetchone()
+    who = (json.loads(said[0] or "{}").get("evidence") or {}).get("municipality_may_apply")
+    if who:  # the who-may-apply sentence the verdict came from
+        el_evidence = [who[:200]]
+    themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
+    r.themes = {t: round(v, 3) for t, v in sorted(themes.items(), key=lambda kv: -kv[1])}
+    weights = profile.weights if profile else {}
+    weighted = {t: s * weights.get(t, 0.0) for t, s in themes.items()}
+    facts = r.evidence.get("_facts", {})
+    reasons = []
+    if profile is not None:
+        parts = relevance_parts(themes, weights, facts)
+        r.factors = {
+            "themes": parts["themes"],
+            "keywords": parts["keywords"],
+            "exclusion": parts["exclusion"],
+            **r.factors,
+        }
+        if parts["keywords"]:
+            reasons.append(
+                f"keyword bonus +{parts['keywords']:.3f} for "
+                + ", ".join(f"'{k}'" for k in facts.get("k", []))
+            )
+        for t in sorted(weighted, key=lambda t: -weighted[t])[:2]:
+            if weighted[t] > 0.02:
+                terms = ", ".join(f"'{x}'" for x in top_terms(evidence, t))
+                reasons.append(
+                    f"{t} {r.themes.get(t, 0):.2f} x weight {profile.weights.get(t, 0):.1f} ({terms})"
+                )
+        if facts.get("k"):
+            reasons.append("mentions " + ", ".join(f"'{k}'" for k in facts["k"]))
+            r.keywords = list(facts["k"])
+        if facts.get("o"):
+            reasons.append(facts["o"])
+        if facts.get("x"):
+            reasons.append("excluded term " + ", ".join(f"'{x}'" for x in facts["x"]))
+    elif theme is not None and r.themes.get(theme.id):
+        terms = ", ".join(f"'{x}'" for x in top_terms(evidence, theme.id))
+        reasons.append(f"{theme.id} {r.themes[theme.id]:.2f} ({terms})")
+    why = "; ".join(el_evidence[:2])
+    reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
+    reasons.append(deadline_factor(r.status, r.days_left, r.evidence.get("_stale", False))[1])
+    reasons.append(
+        size_factor(
+            r.budget_amount, r.budget_currency, profile.min_budget_sek if profile else None,
+            r.evidence.get("_per_project"),
+        )[1]
+    )  # fmt: skip
+    if r.joint:
+        reasons.append(f"joint opportunity: {r.joint_reason}")
+    r.reasons = reasons
+    r.evidence = evidence
+    r.eligibility_evidence = el_evidence
+    return r
+
+
+def explain_call(
+    db: sqlite_utils.Database, r: Ranked, profile: Profile | None = None, theme: Theme | None = None
+) -> Ranked:
+    """Reasons, evidence and (for a municipality) its decisions; once per call."""
+    if r.reasons:
+        return r
+    explain_reasons(db, r, profile, theme)
+    return _with_decisions(db, r, profile) if profile is not None else r
+
+
+def explain_many(
+    db: sqlite_utils.Database, items: list[tuple[Ranked, Profile | None, Theme | None]]
+) -> list[Ranked]:
+    """explain_call() for many calls at once (exports): their evidence read 500 at a time, and
+    no decision lookups for municipalities that have taken no decision at all."""
+    ids = [r.id for r, _, _ in items if not r.reasons]
+    rows: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for cid, *evidence in db.execute(
+            "SELECT call_id, evidence, eligibility_evidence FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rows[cid] = tuple(evidence)
+    from callwatch.decisions import deciders
+
+    decided = deciders(db)
+    out = []
+    for r, profile, theme in items:
+        if not r.reasons:
+            explain_reasons(db, r, profile, theme, rows.get(r.id))
+            if profile is not None and profile.id in decided:
+                _with_decisions(db, r, profile)
+        out.append(r)
+    return out
+
+
+def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
+    """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
+    from callwatch.decisions import current_one
+
+    row = current_one(db, r.id, profile.id)
+    if row:
+        who = f", {row[2]}" if row[2] else ""
+        r.reasons.insert(
+            0, f"decision: {row[0]} ({row[3][:10]}{who})" + (f": {row[1]}" if row[1] else "")
+        )
+        r.decision = row[0]
+    series = db.execute("SELECT series FROM calls WHERE id = ?", [r.id]).fetchone()
+    if series and series[0]:
+        from callwatch.recurring import earlier_decisions
+
+        for d in earlier_decisions(db, r.id, profile.id)[-1:]:
+            r.reasons.append(f"earlier round {d['call_id']}: {d['status']} ({d['created'][:10]})")
+            r.earlier_decision = f"{d['status']} ({d['created'][:10]}, {d['title']})"
+    return r
