@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
 
-from callwatch import clock, store
+from callwatch import archive, clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import CallwatchError, ConfigError
 from callwatch.health import judge
@@ -54,7 +54,7 @@ class FetchOptions:
     max_shrink: float = 0.5  # a complete crawl seeing under half the open calls closes nothing
     transport: object = None  # tests inject an httpx transport here
     sleep: object = None  # and a fake sleep, so retry tests take no time
-    replay: object = None  # a replay source other than a folder (store.ArchiveReplay)
+    replay: object = None  # a replay source other than a folder (archive.ArchiveReplay)
 
 
 def _now() -> datetime:
@@ -149,7 +149,7 @@ async def _run(
         transport=options.transport,  # type: ignore[arg-type]
         sleep=options.sleep,
         secrets=secrets,
-        cache=store.HttpCache(db) if replay is None else None,
+        cache=archive.HttpCache(db) if replay is None else None,
     ) as http:
 
         async def one(spec: SourceSpec) -> SourceReport:
@@ -207,7 +207,7 @@ async def _fetch_source(
         tb = http.redact(traceback.format_exc())
         report.warnings.append(tb)
     for r in ctx.responses:  # archive what was fetched, even for a failed crawl
-        store.archive_response(
+        archive.archive_response(
             db,
             run_id=run_id,
             source=spec.id,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
@@ -183,6 +184,19 @@ class Recording:
         )
 
 
+class Cache(Protocol):
+    """Where conditional GETs keep their validators and bodies (archive.HttpCache is the one
+    callwatch uses); http.py needs only these three methods, not the database."""
+
+    def validators(self, url: str) -> dict[str, str]: ...
+
+    def body(self, url: str) -> bytes | None: ...
+
+    def store(
+        self, url: str, etag: str | None, last_modified: str | None, body: bytes, now: str
+    ) -> None: ...
+
+
 class Http:
     """The one way sources reach the network (or a recording of it)."""
 
@@ -195,7 +209,7 @@ class Http:
         transport: httpx.AsyncBaseTransport | None = None,
         secrets: list[str] | None = None,
         sleep: object = None,
-        cache: object = None,
+        cache: Cache | None = None,
     ) -> None:
         self.config = config or HttpConfig()
         self.replay = replay
@@ -209,7 +223,7 @@ class Http:
         self._forms = sorted(forms, key=len, reverse=True)
         self._byte_forms = [f.encode() for f in self._forms]
         self._sleep = sleep or asyncio.sleep
-        self.cache = cache  # store.HttpCache: conditional GETs (ETag / Last-Modified)
+        self.cache = cache  # archive.HttpCache: conditional GETs (ETag / Last-Modified)
         self._robots: dict[str, object] = {}
 
     def redact(self, text: str) -> str:
