@@ -103,6 +103,34 @@ def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
     return out
 
 
+def current_in_series(db: sqlite_utils.Database, series: str) -> dict[str, list[dict]]:
+    """call id -> the current decisions (kommun, status, reason, by, created) on each round
+    of a series, oldest first."""
+    decided: dict[str, list[dict]] = {}
+    for cid, *d in db.execute(
+        "SELECT d.call_id, d.kommun, d.status, d.reason, d.by, d.created FROM decisions_current d "
+        "JOIN calls c ON c.id = d.call_id WHERE c.series = ? ORDER BY d.id",
+        [series],
+    ):
+        decided.setdefault(cid, []).append(
+            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
+        )
+    return decided
+
+
+def decided_other_round(db: sqlite_utils.Database, call_id: str, kommun: str) -> bool:
+    """Whether this municipality decided anything on another round of the call's series
+    (answered from two indexes without reading the rounds)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM calls s JOIN calls c ON c.series = s.series "
+            "JOIN decisions d ON d.call_id = c.id AND d.kommun = ? "
+            "WHERE s.id = ? AND c.id != s.id LIMIT 1",
+            [kommun, call_id],
+        ).fetchone()
+    )
+
+
 BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
 
 

@@ -240,9 +240,7 @@ async def _fetch_source(
         elif health.status == "suspect":
             report.warnings.append(health.message)
         if complete:
-            open_now = db.execute(
-                "SELECT count(*) FROM calls WHERE source = ? AND status != 'closed'", [spec.id]
-            ).fetchone()[0]
+            open_now = store.open_count(db, spec.id)
             if open_now and len(result.calls) < open_now * options.max_shrink:
                 complete = False
                 report.warnings.append(

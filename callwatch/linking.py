@@ -65,10 +65,8 @@ def link(
         if specs and store.get_meta(db, "link_config") != config:
             for table in LINK_TABLES:
                 conn.execute(f"DELETE FROM {table}")
-            conn.execute("DELETE FROM meta WHERE key = 'link_df_titles'")  # counts renewed too
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_config', ?)", [config]
-            )
+            store.delete_meta(db, "link_df_titles")  # counts renewed too
+            store.set_meta(db, "link_config", config)
         changed = _rekey(db, by_source)
         _index_words(db, changed)
         if changed:
@@ -117,10 +115,7 @@ def _index_words(db: sqlite_utils.Database, changed: set[str]) -> None:
             df.update(set(t.split()))
         conn.execute("DELETE FROM link_df")
         conn.executemany("INSERT INTO link_df (word, n) VALUES (?, ?)", df.items())
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_df_titles', ?)",
-            [str(len(titles))],
-        )
+        store.set_meta(db, "link_df_titles", str(len(titles)))
         conn.execute("DELETE FROM link_words")
         todo = list(titles)
     else:
@@ -347,18 +342,11 @@ def _write(
     db: sqlite_utils.Database, dup_of: dict[str, str], series: dict[str, str]
 ) -> tuple[int, int]:
     """Write only the rows whose links changed; returns (duplicates, calls in a series)."""
-    conn = db.conn
-    current = {
-        cid: (d, s)
-        for cid, d, s in conn.execute(
-            "SELECT id, duplicate_of, series FROM calls "
-            "WHERE duplicate_of IS NOT NULL OR series IS NOT NULL"
-        )
-    }
+    current = store.links(db)
     updates = []
     for cid in set(current) | set(dup_of) | set(series):
         new = (dup_of.get(cid), series.get(cid))
         if current.get(cid, (None, None)) != new:
             updates.append((*new, cid))
-    conn.executemany("UPDATE calls SET duplicate_of = ?, series = ? WHERE id = ?", updates)
+    store.set_links(db, updates)
     return len(dup_of), len(series)

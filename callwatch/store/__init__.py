@@ -8,7 +8,8 @@ replay and HTTP cache in callwatch.archive.
 Table ownership. Every table has one owning module, and only that module holds SQL that reads or
 writes it; every other module calls the owner's functions. (The schema itself, CREATE and ALTER
 and the data fixes inside a migration, is migrations.py's.) A query that joins tables of two
-owners lives with the owner whose rows it returns and only reads the other table.
+owners lives with the owner of one of them, the one whose question it answers, and only reads
+the other's table; rows are written by their owner alone.
 
     calls, call_history, calls_fts   callwatch.store (crawl.py writes, calls.py reads)
     runs                             callwatch.store.runs
@@ -28,14 +29,27 @@ owners lives with the owner whose rows it returns and only reads the other table
 from __future__ import annotations
 
 from callwatch.store.calls import (
+    call_columns,
     call_count,
+    call_exists,
     call_history,
+    call_ids,
+    calls_by_id,
     count_calls,
+    duplicate_links,
+    duplicate_of,
     fts_query,
     get_call,
     has_search_index,
+    links,
+    listings,
+    open_count,
     query_calls,
     resolve_id,
+    series_links,
+    series_of,
+    series_rounds,
+    set_links,
 )
 from callwatch.store.crawl import (
     CALL_COLUMNS,
@@ -48,35 +62,51 @@ from callwatch.store.crawl import (
     row_to_call,
     row_to_dict,
 )
-from callwatch.store.db import Database, open_db, transaction
-from callwatch.store.meta import bump_data_version, get_meta, set_meta
+from callwatch.store.db import Database, open_db, short_wait, transaction
+from callwatch.store.meta import add_meta, bump_data_version, delete_meta, get_meta, set_meta
 from callwatch.store.runs import finish_run, interrupt_stale_runs, source_stats, start_run
 
 __all__ = [
     "CALL_COLUMNS",
-    "FACT_COLUMNS",
-    "JSON_FIELDS",
     "Counts",
     "Database",
+    "FACT_COLUMNS",
+    "JSON_FIELDS",
+    "add_meta",
     "apply_crawl",
     "bump_data_version",
+    "call_columns",
     "call_count",
+    "call_exists",
     "call_history",
+    "call_ids",
     "call_to_row",
+    "calls_by_id",
     "count_calls",
+    "delete_meta",
+    "duplicate_links",
+    "duplicate_of",
     "finish_run",
     "fts_query",
     "get_call",
     "get_meta",
     "has_search_index",
     "interrupt_stale_runs",
+    "links",
+    "listings",
+    "open_count",
     "open_db",
     "query_calls",
     "rederive_facts",
     "resolve_id",
     "row_to_call",
     "row_to_dict",
+    "series_links",
+    "series_of",
+    "series_rounds",
+    "set_links",
     "set_meta",
+    "short_wait",
     "source_stats",
     "start_run",
     "transaction",

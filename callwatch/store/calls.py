@@ -121,3 +121,102 @@ def call_history(db: sqlite_utils.Database, call_id: str) -> list[dict]:
 
 def call_count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM calls").fetchone()[0])
+
+
+def call_exists(db: sqlite_utils.Database, call_id: str) -> bool:
+    return bool(db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone())
+
+
+def call_ids(db: sqlite_utils.Database) -> list[str]:
+    """Every stored call's id, in storage order."""
+    return [r[0] for r in db.execute("SELECT id FROM calls")]
+
+
+def call_columns(db: sqlite_utils.Database) -> set[str]:
+    """The columns the calls table has (an older database may lack some)."""
+    return {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+
+
+def calls_by_id(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+    """The stored rows of these ids (those that exist), by id."""
+    cur = db.execute(f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    cols = [c[0] for c in cur.description]
+    out = {}
+    for r in cur.fetchall():
+        row = row_to_dict(dict(zip(cols, r, strict=True)))
+        out[row["id"]] = row
+    return out
+
+
+def open_count(db: sqlite_utils.Database, source: str) -> int:
+    """How many of a source's stored calls are not closed."""
+    return int(
+        db.execute(
+            "SELECT count(*) FROM calls WHERE source = ? AND status != 'closed'", [source]
+        ).fetchone()[0]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Links between calls: linking.py decides them and writes them through set_links(); dedupe.py,
+# recurring.py and merge.py read them.
+
+
+def duplicate_links(db: sqlite_utils.Database, *, by_id: bool = True) -> list[tuple[str, str]]:
+    """(id, duplicate_of) of every listing linked to another; `by_id` orders them by canonical
+    call and id, else they come in index order."""
+    sql = "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL"
+    return db.execute(sql + (" ORDER BY duplicate_of, id" if by_id else "")).fetchall()
+
+
+def duplicate_of(db: sqlite_utils.Database, call_id: str) -> str | None:
+    """The canonical call this listing is linked to; None when it is not linked (or unknown)."""
+    row = db.execute("SELECT duplicate_of FROM calls WHERE id = ?", [call_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def listings(db: sqlite_utils.Database, canonical: str, *, besides: str) -> list[dict]:
+    """Source, id and URL of every listing of one call (canonical and linked), but `besides`."""
+    cur = db.execute(
+        "SELECT id, source, url FROM calls WHERE (duplicate_of = ? OR id = ?) AND id != ? ORDER BY id",
+        [canonical, canonical, besides],
+    )
+    return [dict(zip(("id", "source", "url"), r, strict=True)) for r in cur.fetchall()]
+
+
+def series_links(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(id, series) of every call in a series, ordered by series and id."""
+    return db.execute(
+        "SELECT id, series FROM calls WHERE series IS NOT NULL ORDER BY series, id"
+    ).fetchall()
+
+
+def series_of(db: sqlite_utils.Database, call_id: str) -> str | None:
+    row = db.execute("SELECT series FROM calls WHERE id = ?", [call_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def series_rounds(db: sqlite_utils.Database, series: str) -> list[tuple]:
+    """(id, title, status, opens, deadlines as JSON text, budget_amount, budget_currency) of
+    every call in a series."""
+    return db.execute(
+        "SELECT id, title, status, opens, deadlines, budget_amount, budget_currency FROM calls "
+        "WHERE series = ?",
+        [series],
+    ).fetchall()
+
+
+def links(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+    """id -> (duplicate_of, series) of every call linked to anything."""
+    return {
+        cid: (d, s)
+        for cid, d, s in db.execute(
+            "SELECT id, duplicate_of, series FROM calls "
+            "WHERE duplicate_of IS NOT NULL OR series IS NOT NULL"
+        )
+    }
+
+
+def set_links(db: sqlite_utils.Database, updates: list[tuple[str | None, str | None, str]]) -> None:
+    """Write (duplicate_of, series, id) rows; the caller holds the transaction."""
+    db.conn.executemany("UPDATE calls SET duplicate_of = ?, series = ? WHERE id = ?", updates)

@@ -131,3 +131,15 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         conn.execute("COMMIT")
     except sqlite3.OperationalError as e:
         raise StoreError(f"database write failed: {e}") from None
+
+
+@contextmanager
+def short_wait(db: sqlite_utils.Database, ms: int) -> Iterator[None]:
+    """Inside the block, wait at most `ms` for another writer's lock (for a convenience write
+    that must never hold up a listing behind a running fetch); then the usual timeout again."""
+    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {int(ms)}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")

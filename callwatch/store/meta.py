@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from callwatch.store.db import transaction
+
 if TYPE_CHECKING:
     import sqlite_utils
-
-from callwatch.store.db import transaction
 
 
 def bump_data_version(db: sqlite_utils.Database) -> None:
@@ -26,3 +26,14 @@ def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
 def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
     with transaction(db):
         db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def add_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Set `key` only if it has no value yet (the first writer wins)."""
+    with transaction(db):
+        db.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def delete_meta(db: sqlite_utils.Database, key: str) -> None:
+    with transaction(db):
+        db.conn.execute("DELETE FROM meta WHERE key = ?", [key])

@@ -127,10 +127,7 @@ def secret_key(db: sqlite_utils.Database, configured: str | None) -> str:
     key = store.get_meta(db, "web_secret_key")
     if not key:
         key = secrets.token_urlsafe(32)
-        with store.transaction(db):
-            db.conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('web_secret_key', ?)", [key]
-            )
+        store.add_meta(db, "web_secret_key", key)
         key = store.get_meta(db, "web_secret_key") or key
     return key
 
