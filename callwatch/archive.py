@@ -2,7 +2,7 @@
 which request got it, the HTTP validators for conditional requests, and replaying a whole crawl
 from the archive.
 
-Owns the tables raw_responses, fetch_log and http_cache (see the ownership rule in store.py).
+Owns the tables raw_responses, fetch_log and http_cache (the ownership rule: store/__init__.py).
 `HttpCache` is what http.Client's `cache` protocol (http.Cache) is built for; http.py does not
 import this module.
 """

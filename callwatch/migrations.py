@@ -4,7 +4,7 @@ Append only: each migration takes the database one version forward and is tracke
 PRAGMA user_version, so a database made by any earlier release is brought up to date in place.
 Never edit or reorder an old one (its position is its version number). This module holds the
 schema (CREATE/ALTER) of every table; the statements that read and write rows live in each
-table's owning module (see store.py).
+table's owning module (see the rule in callwatch/store/__init__.py).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from callwatch.errors import ParseError
+from callwatch.errors import ParseError, StructureError
 from callwatch.http import Http, Response
 from callwatch.models import Call
 from callwatch.sources import SourceSpec
@@ -171,7 +171,7 @@ def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") ->
 
     try:
         calls = spec.adapter().parse(spec, body, now, where)
-        return with_facts(calls, now, kind=spec.kind, tz=spec.timezone)
+        return with_facts(calls, now, status_from_source=spec.status_from_source, tz=spec.timezone)
     except ParseError:
         raise
     except STRUCTURE_ERRORS as e:
@@ -206,7 +206,7 @@ def need(source: str, obj: object, key: str, typ: type | tuple[type, ...], where
     if not isinstance(obj, dict):
         raise ParseError(source, f"{where}: expected an object, got {type(obj).__name__}")
     if key not in obj:
-        raise ParseError(source, f"{where}: field '{key}' is missing")
+        raise StructureError(source, f"{where}: field '{key}' is missing")
     value = obj[key]
     if not isinstance(value, typ):
         raise ParseError(

@@ -95,13 +95,13 @@ def rederive_facts(db: sqlite_utils.Database, now: datetime | None = None) -> in
     from callwatch.facts.apply import enrich
 
     now = now or clock.now()
-    kinds = _source_kinds()
+    from_source = _status_from_source()
     cur = db.execute("SELECT * FROM calls")
     cols = [c[0] for c in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     for row in rows:
         call = row_to_call(row)
-        enrich(call, now, kind=kinds.get(call.source, ""))
+        enrich(call, now, status_from_source=from_source.get(call.source, False))
         if row.get("closed_reason") == "no longer listed by a complete crawl":
             call.status = "closed"  # the funder took it down: that is evidence too
         sets = _fact_values(call)
@@ -121,12 +121,13 @@ def rederive_facts(db: sqlite_utils.Database, now: datetime | None = None) -> in
     return len(rows)
 
 
-def _source_kinds() -> dict[str, str]:
-    """Each configured source's kind, to know whose status is the funder's own word."""
+def _status_from_source() -> dict[str, bool]:
+    """Per configured source, whether its status is the funder's own word (its adapter's
+    STATUS_FROM_SOURCE)."""
     try:
         from callwatch import paths, sources
 
-        return {s.id: s.kind for s in sources.load_all(paths.sources_dir())}
+        return {s.id: s.status_from_source for s in sources.load_all(paths.sources_dir())}
     except Exception:  # no readable sources folder: judge by the text alone
         return {}
 

@@ -4,7 +4,7 @@ Passwords are hashed with argon2 (argon2-cffi) and never stored, logged or echoe
 session is a cookie signed with itsdangerous (HttpOnly, SameSite=Lax, Secure when the request
 came over HTTPS) that holds only the user name, a CSRF token and the language; the user is looked
 up on every request, so removing an account ends its sessions at once. This module owns the
-`users` table (created by store migration `_m010_users`).
+`users` table (created by migration `_m010_users` in migrations.py).
 """
 
 from __future__ import annotations
