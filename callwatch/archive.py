@@ -3,7 +3,7 @@ which request got it, the HTTP validators for conditional requests, and replayin
 from the archive.
 
 Owns the tables raw_responses, fetch_log and http_cache (the ownership rule: store/__init__.py).
-`HttpCache` is what http.Client's `cache` protocol (http.Cache) is built for; http.py does not
+`HttpCache` is what http.Http takes as its `cache` (the http.Cache protocol); http.py does not
 import this module.
 """
 
