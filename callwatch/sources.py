@@ -71,6 +71,13 @@ class SourceSpec:
             module and getattr(importlib.import_module(module), "STATUS_FROM_SOURCE", False)
         )
 
+    @property
+    def scraped(self) -> bool:
+        """Whether the adapter reads web pages rather than an API (its SCRAPED), so requests
+        honour robots.txt."""
+        module = KINDS.get(self.kind)
+        return bool(module and getattr(importlib.import_module(module), "SCRAPED", False))
+
 
 _TOP_KEYS = {
     "id", "name", "kind", "funder", "enabled", "language", "timezone", "homepage", "expect",

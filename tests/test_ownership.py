@@ -92,8 +92,10 @@ def test_source_kinds_are_named_only_in_adapters_and_the_registry() -> None:
     pattern = re.compile(rf"kind\s*(?:==|!=|in)\s*[({{\[]?\s*[\"'](?:{kinds})[\"']")
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module(path)
-        if module.startswith(("adapters", "recordings")) or module == "sources":
+        if module.startswith("recordings") or module == "sources":
             continue
+        if module.startswith("adapters."):
+            continue  # an adapter module knows its own kind
         text = path.read_text(encoding="utf-8")
         assert not pattern.search(text), f"{path.name} names a source kind"
         for kind in sources.KINDS:

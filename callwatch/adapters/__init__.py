@@ -3,7 +3,14 @@
 Each module offers
     async def crawl(ctx: CrawlContext) -> CrawlResult   # fetch every page, parse, return calls
     def parse(spec, body: bytes, now: datetime, url: str = "") -> list[Call]  # one saved response
-and optionally check_options(spec) to validate its part of the source file.
+and optionally (hooks, read with getattr, so a new kind needs none of them)
+    def check_options(spec) -> None         # validate its part of the source file
+    def series_key(extra: dict) -> str | None  # the key rounds of a recurring call share
+    SERIES_BY_TITLE = False                 # keep its calls out of title matching of rounds
+    STATUS_FROM_SOURCE = True               # its calls' status is the funder's own word
+    SCRAPED = True                          # it reads web pages: robots.txt is honoured
+    def light_spec(spec) -> SourceSpec      # a smaller crawl for `sources check`
+A parser raises errors.StructureError when a response lacks what it needs (a changed layout).
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ class CrawlContext:
             content=content,
             now=self.now,
             delay=self.spec.delay,
-            robots=self.spec.kind in ("html", "feed"),  # scraped pages honour robots.txt
+            robots=self.spec.scraped,  # scraped pages honour robots.txt
         )
         self.responses.append(r)
         return r

@@ -24,6 +24,7 @@ from callwatch.normalise import clean
 from callwatch.phrases import ELIGIBILITY_HEADINGS, first_date, region_name
 from callwatch.sources import SourceSpec, require_option
 
+SCRAPED = True  # listing and call pages: requests honour robots.txt
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "summary")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 
