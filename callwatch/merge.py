@@ -141,13 +141,15 @@ def refresh(db: sqlite_utils.Database) -> int:
     changed = {cid for cid in set(old) | set(new) if old.get(cid) != new.get(cid)}
     if not changed:
         return len(rows)
+    from callwatch import scoring  # (scoring imports this module)
+
     with store.transaction(db):
         db.conn.execute("DELETE FROM merged_calls")
         db.conn.executemany(
             "INSERT INTO merged_calls (call_id, members, merged, hash) VALUES (?, ?, ?, ?)", rows
         )
         # their scores were computed from one listing's text: score them again
-        db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in changed])
+        scoring.forget(db, changed)
         store.bump_data_version(db)
     return len(rows)
 

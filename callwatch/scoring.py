@@ -165,3 +165,9 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
 def _chunks(items: list[str], size: int):  # noqa: ANN202
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def forget(db: sqlite_utils.Database, call_ids: set[str]) -> None:
+    """Drop these calls' scores, so the next refresh scores them again (merge.py, when a call's
+    merged facts changed). The caller holds the transaction."""
+    db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in call_ids])
