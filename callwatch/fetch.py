@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from callwatch import archive, clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import CallwatchError, ConfigError, StructureError
 from callwatch.health import judge
-from callwatch.http import Http, HttpConfig, Recording
+from callwatch.http import Http, HttpConfig, Recording, Replay
 from callwatch.sources import SourceSpec
 
 REPLAY_KEY = "callwatch-replay-placeholder-key"
@@ -53,8 +53,8 @@ class FetchOptions:
     http: HttpConfig = field(default_factory=HttpConfig)
     max_shrink: float = 0.5  # a complete crawl seeing under half the open calls closes nothing
     transport: object = None  # tests inject an httpx transport here
-    sleep: object = None  # and a fake sleep, so retry tests take no time
-    replay: object = None  # a replay source other than a folder (archive.ArchiveReplay)
+    sleep: Callable[[float], Awaitable[object]] | None = None  # a fake sleep: fast retry tests
+    replay: Replay | None = None  # a replay source other than a folder (archive.ArchiveReplay)
 
 
 def _now() -> datetime:
@@ -170,7 +170,7 @@ async def _fetch_source(
     db: sqlite_utils.Database,
     spec: SourceSpec,
     http: Http,
-    replay: Recording | None,
+    replay: Replay | None,
     options: FetchOptions,
     now: datetime,
 ) -> SourceReport:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -91,6 +92,17 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+class Replay(Protocol):
+    """Where replayed responses come from: a Recording folder, or the raw archive
+    (archive.ArchiveReplay for `fetch --from-archive`)."""
+
+    def has_source(self, source: str) -> bool: ...
+
+    def recorded_at(self, source: str) -> datetime | None: ...
+
+    def lookup(self, source: str, key: str) -> Response: ...
+
+
 class Recording:
     """A folder of recorded responses: <dir>/<source>/index.json plus one body file each."""
 
@@ -137,7 +149,13 @@ class Recording:
         name = entry.get("file") if isinstance(entry, dict) else None
         folder = (self.root / source).resolve()
         path = (folder / name).resolve() if isinstance(name, str) and name else None
-        if path is None or path.parent != folder or "/" in name or "\\" in name:
+        if (
+            not isinstance(name, str)
+            or path is None
+            or path.parent != folder
+            or "/" in name
+            or "\\" in name
+        ):
             raise SourceError(
                 source, f"recording index entry {name!r} is not a file in {folder}; refused"
             )
@@ -204,11 +222,11 @@ class Http:
         self,
         config: HttpConfig | None = None,
         *,
-        replay: Recording | None = None,
+        replay: Replay | None = None,
         record: Recording | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         secrets: list[str] | None = None,
-        sleep: object = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         cache: Cache | None = None,
     ) -> None:
         self.config = config or HttpConfig()

@@ -299,10 +299,12 @@ def _duplicates(db: sqlite_utils.Database, intermediaries: set[str]) -> dict[str
             _, first, first_source = group[0]  # the earliest stored listing with this key
             for _, cid, source in group[1:]:
                 if source != first_source:
-                    uf.add(cid), uf.add(first)
+                    uf.add(cid)
+                    uf.add(first)
                     uf.union(cid, first)
     for a, b in conn.execute("SELECT a, b FROM link_pairs WHERE kind = 'dup'"):
-        uf.add(a), uf.add(b)
+        uf.add(a)
+        uf.add(b)
         uf.union(a, b)
     members = [ids for ids in uf.groups() if len(ids) > 1]
     keys = _keys_of(db, [i for ids in members for i in ids])
@@ -328,7 +330,8 @@ def _series(db: sqlite_utils.Database, dup_of: dict[str, str]) -> dict[str, str]
             uf.union(cid, first.setdefault(key, cid))
     for a, b in conn.execute("SELECT a, b FROM link_pairs WHERE kind = 'round'"):
         if a not in dup_of and b not in dup_of:
-            uf.add(a), uf.add(b)
+            uf.add(a)
+            uf.add(b)
             uf.union(a, b)
     out: dict[str, str] = {}
     for members in uf.groups():

@@ -169,7 +169,7 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
 def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -> str | None:
     """'mars 2027' when earlier rounds in at least two different years opened or closed in a
     recognisable month; None without such history (no date is made up)."""
-    dates = [(r.opens or r.deadline) for r in all_rounds if (r.opens or r.deadline)]
+    dates = [d for r in all_rounds if (d := r.opens or r.deadline)]
     years = {d[:4] for d in dates}
     if len(years) < 2 or any(r.status != "closed" for r in all_rounds):
         return None

@@ -153,12 +153,12 @@ def each_record(
         if result is not None:
             out.append(result)
     if failed and len(failed) == n:
-        place, e, _ = failed[0]
-        if isinstance(e, ParseError):
-            raise e
-        raise structure_error(source, place, e) from None
-    for place, e, name in failed:
-        skip(place + name, _reason(source, place, e))
+        place, first, _ = failed[0]
+        if isinstance(first, ParseError):
+            raise first
+        raise structure_error(source, place, first) from None
+    for place, error, name in failed:
+        skip(place + name, _reason(source, place, error))
     return out
 
 

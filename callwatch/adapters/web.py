@@ -31,7 +31,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 
 def check_options(spec: SourceSpec) -> None:
     urls = require_option(spec, "listing_urls", list)
-    if not urls or not all(isinstance(u, str) and u.startswith("http") for u in urls):  # type: ignore[union-attr]
+    if not urls or not all(isinstance(u, str) and u.startswith("http") for u in urls):  # type: ignore[union-attr, attr-defined]
         raise ConfigError(f"{spec.path}: key 'options.listing_urls' must list http(s) URLs")
     for key in ("link_pattern", "closed_url_pattern", "id_pattern", "exclude_pattern"):
         if key in spec.options:

@@ -121,7 +121,7 @@ def enrich(
     # day without a time)
     date_only = extra.get("date_only_deadlines")
     if isinstance(date_only, list):
-        call.deadline_has_time = bool(nxt) and nxt[:10] not in date_only
+        call.deadline_has_time = nxt[:10] not in date_only if nxt else False
     else:
         call.deadline_has_time = has_time(nxt, tz)
     facts = f.to_dict()

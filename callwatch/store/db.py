@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from callwatch.errors import StoreError
 
@@ -84,6 +84,7 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn)
+        full = cast("sqlite_utils.Database", db)  # the part of its API migrations use
         db.readonly = ro  # type: ignore[attr-defined]
         if ro:
             current = db.execute("PRAGMA user_version").fetchone()[0]
@@ -93,9 +94,9 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
                     f"{SCHEMA_VERSION}; open it once with write access"
                 )
             if current > SCHEMA_VERSION:
-                migrate(db)  # the one-line "newer than this callwatch" error
+                migrate(full)  # the one-line "newer than this callwatch" error
         else:
-            migrate(db)
+            migrate(full)
         return db
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: cannot use this database ({e})") from None
