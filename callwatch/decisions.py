@@ -131,6 +131,44 @@ def decided_other_round(db: sqlite_utils.Database, call_id: str, kommun: str) ->
     )
 
 
+def deciders(db: sqlite_utils.Database) -> set[str]:
+    """The municipalities that have decided anything."""
+    return {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+
+
+def current_of(db: sqlite_utils.Database, call_id: str, kommun: str) -> dict | None:
+    """One municipality's current decision on one call: status, reason, by, created."""
+    row = db.execute(
+        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
+        [call_id, kommun],
+    ).fetchone()
+    return dict(zip(("status", "reason", "by", "created"), row, strict=True)) if row else None
+
+
+def last_id(db: sqlite_utils.Database) -> int | None:
+    """The newest decision row's id: changes whenever anyone decides anything."""
+    return db.execute("SELECT max(id) FROM decisions").fetchone()[0]
+
+
+def all_rows(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
+    """Every decision row, oldest first (the full history, for `decisions --history`), with
+    the title of its call."""
+    cur = db.execute(
+        "SELECT d.created, d.kommun, d.call_id, d.status, d.reason, d.note, d.by FROM decisions d "
+        + ("WHERE d.kommun = ? " if kommun else "")
+        + "ORDER BY d.id",
+        [kommun] if kommun else [],
+    )
+    cols = [c[0] for c in cur.description]
+    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    titles = dict(
+        db.execute("SELECT id, title FROM calls WHERE id IN (SELECT call_id FROM decisions)")
+    )
+    for r in rows:
+        r["title"] = titles.get(r["call_id"], "")
+    return rows
+
+
 BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
 
 

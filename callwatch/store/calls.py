@@ -220,3 +220,34 @@ def links(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]
 def set_links(db: sqlite_utils.Database, updates: list[tuple[str | None, str | None, str]]) -> None:
     """Write (duplicate_of, series, id) rows; the caller holds the transaction."""
     db.conn.executemany("UPDATE calls SET duplicate_of = ?, series = ? WHERE id = ?", updates)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads other modules still do with their own SQL (commands, web/app, report_data, scoring are
+# rewritten on other branches): these are the owner's functions for them to call.
+
+
+def stored_sources(db: sqlite_utils.Database) -> set[str]:
+    """The source ids of the stored calls (a source file since removed included)."""
+    return {r[0] for r in db.execute("SELECT DISTINCT source FROM calls").fetchall()}
+
+
+def funders(db: sqlite_utils.Database) -> list[str]:
+    """Every funder named by a stored call, sorted (read from the funder index)."""
+    rows = db.execute("SELECT DISTINCT funder FROM calls WHERE funder != '' ORDER BY funder")
+    return [r[0] for r in rows.fetchall()]
+
+
+def content_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+    """id -> content hash of every stored call (what derived data is checked against)."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, content_hash FROM calls")}
+
+
+def first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
+    """id -> when each of these calls was first stored."""
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        q = f"SELECT id, first_seen FROM calls WHERE id IN ({', '.join('?' * len(chunk))})"
+        out.update(dict(db.execute(q, chunk).fetchall()))
+    return out
