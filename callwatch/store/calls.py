@@ -1,15 +1,15 @@
-"""Reading stored calls: listings with filters and full-text search, one call, its history."""
+"""Reading stored calls: listings with filters and full-text search, one call, its history;
+and the links between calls (duplicate_of, series) that linking.py decides and writes here."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from callwatch.errors import NotFoundError
+from callwatch.store.crawl import row_to_dict
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-from callwatch.store.crawl import row_to_dict
 
 
 def _calls_where(

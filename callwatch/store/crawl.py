@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from callwatch.models import TRACKED_FIELDS, Call, validate
+from callwatch.store.db import transaction
+from callwatch.store.meta import bump_data_version
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-from callwatch.store.db import transaction
-from callwatch.store.meta import bump_data_version
 
 JSON_FIELDS = ("deadlines", "keywords", "extra", "applicants", "facts")
 # Facts derived from the text by callwatch.facts (migration "facts"). Refreshed on every crawl,

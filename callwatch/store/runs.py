@@ -7,10 +7,10 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from callwatch.store.db import transaction
+
 if TYPE_CHECKING:
     import sqlite_utils
-
-from callwatch.store.db import transaction
 
 
 def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) -> int:
