@@ -169,6 +169,20 @@ def all_rows(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]
     return rows
 
 
+def current_by_canonical(db: sqlite_utils.Database, kommun: str | None = None) -> list[tuple]:
+    """(call_id, canonical id, kommun, status, reason, by, created) of every current decision,
+    oldest first; the canonical id is the call's own when it is not a linked listing."""
+    q = (
+        "SELECT d.call_id, coalesce(c.duplicate_of, d.call_id), d.kommun, d.status, d.reason, "
+        "d.by, d.created FROM decisions_current d JOIN calls c ON c.id = d.call_id"
+    )
+    args: list = []
+    if kommun:
+        q += " WHERE d.kommun = ?"
+        args.append(kommun)
+    return db.execute(q + " ORDER BY d.created", args).fetchall()
+
+
 BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
 
 

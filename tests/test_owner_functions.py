@@ -99,3 +99,37 @@ def test_meta_and_short_wait(tmp_path):
     with store.short_wait(db, 50):
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 50
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == before
+
+
+def test_reads_for_reports(linked_db):
+    db = linked_db
+    values = store.column_values(db, ["src:A", "src:C"], ["status", "funder"])
+    assert values == {
+        "src:A": {"status": "open", "funder": "Funder"},
+        "src:C": {"status": "closed", "funder": "Funder"},
+    }
+    with pytest.raises(ValueError):
+        store.column_values(db, ["src:A"], ["status; DROP TABLE calls"])
+    assert store.matching(db, ["src:A", "src:B", "src:C"], "call b") == {"src:B"}
+    assert store.matching(db, ["src:A"], "call b") == set()
+    later = NOW.replace(day=28)
+    store.apply_crawl(
+        db, "src", [_call("A", budget_amount=1e6, budget_currency="SEK")], complete=False,
+        now=later, run_id=None,
+    )  # fmt: skip
+    day = later.date().isoformat()
+    changes = store.changes_between(db, ["src:A", "src:B"], ("budget_amount",), day, day)
+    assert changes == {"src:A": [("budget_amount", None, "1000000.0")]}
+    assert store.changes_between(db, ["src:A"], ("status",), day, day) == {}
+
+
+def test_current_decisions_by_canonical_call(linked_db):
+    db = linked_db
+    decisions.mark(db, "src:B", "umea", "watch", now=NOW)
+    decisions.mark(db, "src:C", "lund", "engage", now=NOW)
+    rows = decisions.current_by_canonical(db)
+    assert {(r[0], r[1], r[2]) for r in rows} == {
+        ("src:B", "src:A", "umea"),
+        ("src:C", "src:C", "lund"),
+    }
+    assert [r[0] for r in decisions.current_by_canonical(db, "lund")] == ["src:C"]

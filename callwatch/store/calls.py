@@ -3,6 +3,7 @@ and the links between calls (duplicate_of, series) that linking.py decides and w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from callwatch.errors import NotFoundError
@@ -250,4 +251,56 @@ def first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
         chunk = ids[i : i + 500]
         q = f"SELECT id, first_seen FROM calls WHERE id IN ({', '.join('?' * len(chunk))})"
         out.update(dict(db.execute(q, chunk).fetchall()))
+    return out
+
+
+def _chunked(ids: list[str], n: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(ids), n):
+        yield ids[i : i + n]
+
+
+def column_values(db: sqlite_utils.Database, ids: list[str], columns: list[str]) -> dict[str, dict]:
+    """id -> {column: stored value} for these calls (JSON columns as their text). `columns`
+    must be names from call_columns(), never user input."""
+    known = call_columns(db)
+    if any(c not in known for c in columns):
+        raise ValueError(f"not columns of calls: {sorted(set(columns) - known)}")
+    out: dict[str, dict] = {}
+    for chunk in _chunked(ids):
+        q = (
+            f"SELECT id{''.join(', ' + c for c in columns)} FROM calls "
+            f"WHERE id IN ({', '.join('?' * len(chunk))})"
+        )
+        for row in db.execute(q, chunk).fetchall():
+            out[row[0]] = dict(zip(columns, row[1:], strict=True))
+    return out
+
+
+def matching(db: sqlite_utils.Database, ids: list[str], text: str) -> set[str]:
+    """Those of these calls whose title, summary, description, programme or id holds `text`."""
+    like = f"%{text}%"
+    out: set[str] = set()
+    for chunk in _chunked(ids):
+        q = (
+            f"SELECT id FROM calls WHERE id IN ({', '.join('?' * len(chunk))}) AND (title LIKE ? "
+            "OR summary LIKE ? OR description LIKE ? OR programme LIKE ? OR id LIKE ?)"
+        )
+        out.update(r[0] for r in db.execute(q, [*chunk, like, like, like, like, like]))
+    return out
+
+
+def changes_between(
+    db: sqlite_utils.Database, ids: list[str], fields: tuple[str, ...], start: str, end: str
+) -> dict[str, list[tuple]]:
+    """id -> [(field, old, new), ...] of these calls' recorded changes to `fields` on the days
+    start..end (ISO dates, both included), oldest first."""
+    out: dict[str, list[tuple]] = {}
+    for chunk in _chunked(ids):
+        q = (
+            "SELECT call_id, field, old, new FROM call_history WHERE call_id IN "
+            f"({', '.join('?' * len(chunk))}) AND field IN ({', '.join('?' * len(fields))}) "
+            "AND substr(changed_at, 1, 10) >= ? AND substr(changed_at, 1, 10) <= ? ORDER BY id"
+        )
+        for cid, f, old, new in db.execute(q, [*chunk, *fields, start, end]):
+            out.setdefault(cid, []).append((f, old, new))
     return out
