@@ -103,6 +103,86 @@ def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
     return out
 
 
+def current_in_series(db: sqlite_utils.Database, series: str) -> dict[str, list[dict]]:
+    """call id -> the current decisions (kommun, status, reason, by, created) on each round
+    of a series, oldest first."""
+    decided: dict[str, list[dict]] = {}
+    for cid, *d in db.execute(
+        "SELECT d.call_id, d.kommun, d.status, d.reason, d.by, d.created FROM decisions_current d "
+        "JOIN calls c ON c.id = d.call_id WHERE c.series = ? ORDER BY d.id",
+        [series],
+    ):
+        decided.setdefault(cid, []).append(
+            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
+        )
+    return decided
+
+
+def decided_other_round(db: sqlite_utils.Database, call_id: str, kommun: str) -> bool:
+    """Whether this municipality decided anything on another round of the call's series
+    (answered from two indexes without reading the rounds)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM calls s JOIN calls c ON c.series = s.series "
+            "JOIN decisions d ON d.call_id = c.id AND d.kommun = ? "
+            "WHERE s.id = ? AND c.id != s.id LIMIT 1",
+            [kommun, call_id],
+        ).fetchone()
+    )
+
+
+def deciders(db: sqlite_utils.Database) -> set[str]:
+    """The municipalities that have decided anything."""
+    return {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
+
+
+def current_of(db: sqlite_utils.Database, call_id: str, kommun: str) -> dict | None:
+    """One municipality's current decision on one call: status, reason, by, created."""
+    row = db.execute(
+        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
+        [call_id, kommun],
+    ).fetchone()
+    return dict(zip(("status", "reason", "by", "created"), row, strict=True)) if row else None
+
+
+def last_id(db: sqlite_utils.Database) -> int | None:
+    """The newest decision row's id: changes whenever anyone decides anything."""
+    return db.execute("SELECT max(id) FROM decisions").fetchone()[0]
+
+
+def all_rows(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
+    """Every decision row, oldest first (the full history, for `decisions --history`), with
+    the title of its call."""
+    cur = db.execute(
+        "SELECT d.created, d.kommun, d.call_id, d.status, d.reason, d.note, d.by FROM decisions d "
+        + ("WHERE d.kommun = ? " if kommun else "")
+        + "ORDER BY d.id",
+        [kommun] if kommun else [],
+    )
+    cols = [c[0] for c in cur.description]
+    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    titles = dict(
+        db.execute("SELECT id, title FROM calls WHERE id IN (SELECT call_id FROM decisions)")
+    )
+    for r in rows:
+        r["title"] = titles.get(r["call_id"], "")
+    return rows
+
+
+def current_by_canonical(db: sqlite_utils.Database, kommun: str | None = None) -> list[tuple]:
+    """(call_id, canonical id, kommun, status, reason, by, created) of every current decision,
+    oldest first; the canonical id is the call's own when it is not a linked listing."""
+    q = (
+        "SELECT d.call_id, coalesce(c.duplicate_of, d.call_id), d.kommun, d.status, d.reason, "
+        "d.by, d.created FROM decisions_current d JOIN calls c ON c.id = d.call_id"
+    )
+    args: list = []
+    if kommun:
+        q += " WHERE d.kommun = ?"
+        args.append(kommun)
+    return db.execute(q + " ORDER BY d.created", args).fetchall()
+
+
 BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
 
 
@@ -177,23 +257,3 @@ def changes(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
     )
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def last_id(db: sqlite_utils.Database) -> int | None:
-    """The newest decision's row id (None before the first): changes with every decision, so
-    a cache keyed on it is never staler than the decisions."""
-    return db.execute("SELECT max(id) FROM decisions").fetchone()[0]
-
-
-def deciders(db: sqlite_utils.Database) -> set[str]:
-    """The profile ids that have taken any decision (callers skip decision lookups for the
-    rest)."""
-    return {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
-
-
-def current_one(db: sqlite_utils.Database, call_id: str, kommun: str) -> tuple | None:
-    """One profile's current decision on one call: (status, reason, by, created), or None."""
-    return db.execute(
-        "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
-        [call_id, kommun],
-    ).fetchone()

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from callwatch import store
 from callwatch.rules import fold
 
 if TYPE_CHECKING:
@@ -89,19 +90,12 @@ def canonical(members: list[dict], intermediaries: set[str]) -> dict:
 def groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
     """Every group of listings of one call: canonical id -> [canonical, other listings...]."""
     out: dict[str, list[str]] = {}
-    for cid, dup in db.execute(
-        "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL ORDER BY duplicate_of, id"
-    ):
+    for cid, dup in store.duplicate_links(db):
         out.setdefault(dup, [dup]).append(cid)
     return out
 
 
 def also_listed(db: sqlite_utils.Database, call_id: str) -> list[dict]:
     """The other listings of the same call: source, id and URL."""
-    row = db.execute("SELECT duplicate_of FROM calls WHERE id = ?", [call_id]).fetchone()
-    canonical = (row[0] if row and row[0] else None) or call_id
-    cur = db.execute(
-        "SELECT id, source, url FROM calls WHERE (duplicate_of = ? OR id = ?) AND id != ? ORDER BY id",
-        [canonical, canonical, call_id],
-    )
-    return [dict(zip(("id", "source", "url"), r, strict=True)) for r in cur.fetchall()]
+    canonical = store.duplicate_of(db, call_id) or call_id
+    return store.listings(db, canonical, besides=call_id)

@@ -28,6 +28,11 @@ class ParseError(SourceError):
     """A response did not have the structure the source's parser expects."""
 
 
+class StructureError(ParseError):
+    """A response lacks what its parser needs (a field, the listing's links): the source has
+    probably changed its layout, so `sources check` reports it as broken rather than failed."""
+
+
 class ConfigError(CallwatchError):
     """A sources/ or rules/ file is missing or invalid; the message names file and key."""
 

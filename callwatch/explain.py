@@ -28,17 +28,13 @@ def explain_reasons(
 ) -> Ranked:
     """Fill the human-readable reasons (read evidence only for the calls that are shown).
     `row` is the call's (evidence, eligibility_evidence) when the caller read it already."""
-    row = (
-        row
-        or db.execute(
-            "SELECT s.evidence, s.eligibility_evidence FROM call_scores s WHERE s.call_id = ?",
-            [r.id],
-        ).fetchone()
-    )
+    from callwatch import scoring, store
+
+    row = row or scoring.stored_evidence(db, [r.id]).get(r.id) or (None, None)
     evidence = json.loads(row[0] or "{}")
     el_evidence = json.loads(row[1] or "[]")
-    said = db.execute("SELECT facts FROM calls WHERE id = ?", [r.id]).fetchone()
-    who = (json.loads(said[0] or "{}").get("evidence") or {}).get("municipality_may_apply")
+    said = store.facts_of(db, r.id)
+    who = (json.loads(said or "{}").get("evidence") or {}).get("municipality_may_apply")
     if who:  # the who-may-apply sentence the verdict came from
         el_evidence = [who[:200]]
     themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
@@ -109,15 +105,9 @@ def explain_many(
     """explain_call() for many calls at once (exports): their evidence read 500 at a time, and
     no decision lookups for municipalities that have taken no decision at all."""
     ids = [r.id for r, _, _ in items if not r.reasons]
-    rows: dict[str, tuple] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        for cid, *evidence in db.execute(
-            "SELECT call_id, evidence, eligibility_evidence FROM call_scores "
-            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            rows[cid] = tuple(evidence)
+    from callwatch.scoring import stored_evidence
+
+    rows = stored_evidence(db, ids)
     from callwatch.decisions import deciders
 
     decided = deciders(db)
@@ -133,17 +123,19 @@ def explain_many(
 
 def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
     """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
-    from callwatch.decisions import current_one
+    from callwatch import store
+    from callwatch.decisions import current_of
 
-    row = current_one(db, r.id, profile.id)
+    row = current_of(db, r.id, profile.id)
     if row:
-        who = f", {row[2]}" if row[2] else ""
+        who = f", {row['by']}" if row["by"] else ""
         r.reasons.insert(
-            0, f"decision: {row[0]} ({row[3][:10]}{who})" + (f": {row[1]}" if row[1] else "")
+            0,
+            f"decision: {row['status']} ({row['created'][:10]}{who})"
+            + (f": {row['reason']}" if row["reason"] else ""),
         )
-        r.decision = row[0]
-    series = db.execute("SELECT series FROM calls WHERE id = ?", [r.id]).fetchone()
-    if series and series[0]:
+        r.decision = row["status"]
+    if store.series_of(db, r.id):
         from callwatch.recurring import earlier_decisions
 
         for d in earlier_decisions(db, r.id, profile.id)[-1:]:

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
 
-from callwatch import clock, store
+from callwatch import archive, clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
-from callwatch.errors import CallwatchError, ConfigError
+from callwatch.errors import CallwatchError, ConfigError, StructureError
 from callwatch.health import judge
-from callwatch.http import Http, HttpConfig, Recording
+from callwatch.http import Http, HttpConfig, Recording, Replay
 from callwatch.sources import SourceSpec
 
 REPLAY_KEY = "callwatch-replay-placeholder-key"
@@ -53,8 +53,8 @@ class FetchOptions:
     http: HttpConfig = field(default_factory=HttpConfig)
     max_shrink: float = 0.5  # a complete crawl seeing under half the open calls closes nothing
     transport: object = None  # tests inject an httpx transport here
-    sleep: object = None  # and a fake sleep, so retry tests take no time
-    replay: object = None  # a replay source other than a folder (store.ArchiveReplay)
+    sleep: Callable[[float], Awaitable[object]] | None = None  # a fake sleep: fast retry tests
+    replay: Replay | None = None  # a replay source other than a folder (archive.ArchiveReplay)
 
 
 def _now() -> datetime:
@@ -80,7 +80,12 @@ async def _crawl_one(ctx: CrawlContext) -> CrawlResult:
         # the store's boundary first (a year-9999 deadline is dropped with a warning), then
         # the one facts step fills what the source's structured data does not give
         result.warnings += checked_calls(result)
-        with_facts(result.calls, ctx.now, kind=ctx.spec.kind, tz=ctx.spec.timezone)
+        with_facts(
+            result.calls,
+            ctx.now,
+            status_from_source=ctx.spec.status_from_source,
+            tz=ctx.spec.timezone,
+        )
     except STRUCTURE_ERRORS as e:  # a response of an unexpected shape: bad input, one line
         raise structure_error(ctx.spec.id, "response", e) from None
     result.skipped += skipped
@@ -149,7 +154,7 @@ async def _run(
         transport=options.transport,  # type: ignore[arg-type]
         sleep=options.sleep,
         secrets=secrets,
-        cache=store.HttpCache(db) if replay is None else None,
+        cache=archive.HttpCache(db) if replay is None else None,
     ) as http:
 
         async def one(spec: SourceSpec) -> SourceReport:
@@ -165,7 +170,7 @@ async def _fetch_source(
     db: sqlite_utils.Database,
     spec: SourceSpec,
     http: Http,
-    replay: Recording | None,
+    replay: Replay | None,
     options: FetchOptions,
     now: datetime,
 ) -> SourceReport:
@@ -207,7 +212,7 @@ async def _fetch_source(
         tb = http.redact(traceback.format_exc())
         report.warnings.append(tb)
     for r in ctx.responses:  # archive what was fetched, even for a failed crawl
-        store.archive_response(
+        archive.archive_response(
             db,
             run_id=run_id,
             source=spec.id,
@@ -240,9 +245,7 @@ async def _fetch_source(
         elif health.status == "suspect":
             report.warnings.append(health.message)
         if complete:
-            open_now = db.execute(
-                "SELECT count(*) FROM calls WHERE source = ? AND status != 'closed'", [spec.id]
-            ).fetchone()[0]
+            open_now = store.open_count(db, spec.id)
             if open_now and len(result.calls) < open_now * options.max_shrink:
                 complete = False
                 report.warnings.append(
@@ -307,8 +310,6 @@ def check_sources(specs: list[SourceSpec], options: FetchOptions) -> list[CheckR
 
 
 async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckResult]:
-    from dataclasses import replace
-
     replay = Recording(options.replay_dir) if options.replay_dir else None
     config = options.http
     if replay is not None:
@@ -330,17 +331,9 @@ async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckRe
                 res.status = "skipped"
                 res.message = key_problem or f"no API key: set {spec.api_key_env}"
                 return res
-            light = spec
-            if spec.kind == "html":  # the first listing page and a few call pages are enough
-                light = replace(
-                    spec,
-                    options={
-                        **spec.options,
-                        "listing_urls": spec.options["listing_urls"][:1],
-                        "pagination": {},
-                        "max_calls": 5,
-                    },
-                )
+            # an adapter may offer a smaller crawl that still shows whether extraction works
+            hook = getattr(spec.adapter(), "light_spec", None)
+            light = hook(spec) if hook else spec
             as_of = (replay.recorded_at(spec.id) or now).date() if replay else now.date()
             ctx = CrawlContext(
                 spec=light, http=http, now=now, as_of=as_of, secrets={"api_key": key}
@@ -348,10 +341,9 @@ async def _check(specs: list[SourceSpec], options: FetchOptions) -> list[CheckRe
             try:
                 result = await _crawl_one(ctx)
             except CallwatchError as e:
-                res.status, res.message = (
-                    "broken" if "layout" in str(e) or "missing" in str(e) else "failed",
-                    http.redact(str(e)),
-                )
+                # a response without what its parser needs: the layout changed (StructureError)
+                res.status = "broken" if isinstance(e, StructureError) else "failed"
+                res.message = http.redact(str(e))
                 return res
             h = judge(spec, result.calls, result.raw_items, skipped=len(result.skipped))
             res.status = "ok" if h.found == 0 and spec.min_calls == 0 else h.status

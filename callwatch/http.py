@@ -12,10 +12,12 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
@@ -90,6 +92,17 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+class Replay(Protocol):
+    """Where replayed responses come from: a Recording folder, or the raw archive
+    (archive.ArchiveReplay for `fetch --from-archive`)."""
+
+    def has_source(self, source: str) -> bool: ...
+
+    def recorded_at(self, source: str) -> datetime | None: ...
+
+    def lookup(self, source: str, key: str) -> Response: ...
+
+
 class Recording:
     """A folder of recorded responses: <dir>/<source>/index.json plus one body file each."""
 
@@ -136,7 +149,13 @@ class Recording:
         name = entry.get("file") if isinstance(entry, dict) else None
         folder = (self.root / source).resolve()
         path = (folder / name).resolve() if isinstance(name, str) and name else None
-        if path is None or path.parent != folder or "/" in name or "\\" in name:
+        if (
+            not isinstance(name, str)
+            or path is None
+            or path.parent != folder
+            or "/" in name
+            or "\\" in name
+        ):
             raise SourceError(
                 source, f"recording index entry {name!r} is not a file in {folder}; refused"
             )
@@ -183,6 +202,19 @@ class Recording:
         )
 
 
+class Cache(Protocol):
+    """Where conditional GETs keep their validators and bodies (archive.HttpCache is the one
+    callwatch uses); http.py needs only these three methods, not the database."""
+
+    def validators(self, url: str) -> dict[str, str]: ...
+
+    def body(self, url: str) -> bytes | None: ...
+
+    def store(
+        self, url: str, etag: str | None, last_modified: str | None, body: bytes, now: str
+    ) -> None: ...
+
+
 class Http:
     """The one way sources reach the network (or a recording of it)."""
 
@@ -190,12 +222,12 @@ class Http:
         self,
         config: HttpConfig | None = None,
         *,
-        replay: Recording | None = None,
+        replay: Replay | None = None,
         record: Recording | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         secrets: list[str] | None = None,
-        sleep: object = None,
-        cache: object = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.config = config or HttpConfig()
         self.replay = replay
@@ -209,7 +241,7 @@ class Http:
         self._forms = sorted(forms, key=len, reverse=True)
         self._byte_forms = [f.encode() for f in self._forms]
         self._sleep = sleep or asyncio.sleep
-        self.cache = cache  # store.HttpCache: conditional GETs (ETag / Last-Modified)
+        self.cache = cache  # archive.HttpCache: conditional GETs (ETag / Last-Modified)
         self._robots: dict[str, object] = {}
 
     def redact(self, text: str) -> str:

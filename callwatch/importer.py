@@ -105,7 +105,7 @@ def parse_line(obj: object, now: datetime, warnings: list[str] | None = None) ->
     if warnings is not None:
         warnings += dropped
     # the fields a line does not give come from its text, through the one facts step
-    enrich(call, now, kind=IMPORT_SOURCE)
+    enrich(call, now)
     return call
 
 

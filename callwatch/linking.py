@@ -65,10 +65,8 @@ def link(
         if specs and store.get_meta(db, "link_config") != config:
             for table in LINK_TABLES:
                 conn.execute(f"DELETE FROM {table}")
-            conn.execute("DELETE FROM meta WHERE key = 'link_df_titles'")  # counts renewed too
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_config', ?)", [config]
-            )
+            store.delete_meta(db, "link_df_titles")  # counts renewed too
+            store.set_meta(db, "link_config", config)
         changed = _rekey(db, by_source)
         _index_words(db, changed)
         if changed:
@@ -117,10 +115,7 @@ def _index_words(db: sqlite_utils.Database, changed: set[str]) -> None:
             df.update(set(t.split()))
         conn.execute("DELETE FROM link_df")
         conn.executemany("INSERT INTO link_df (word, n) VALUES (?, ?)", df.items())
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_df_titles', ?)",
-            [str(len(titles))],
-        )
+        store.set_meta(db, "link_df_titles", str(len(titles)))
         conn.execute("DELETE FROM link_words")
         todo = list(titles)
     else:
@@ -304,10 +299,12 @@ def _duplicates(db: sqlite_utils.Database, intermediaries: set[str]) -> dict[str
             _, first, first_source = group[0]  # the earliest stored listing with this key
             for _, cid, source in group[1:]:
                 if source != first_source:
-                    uf.add(cid), uf.add(first)
+                    uf.add(cid)
+                    uf.add(first)
                     uf.union(cid, first)
     for a, b in conn.execute("SELECT a, b FROM link_pairs WHERE kind = 'dup'"):
-        uf.add(a), uf.add(b)
+        uf.add(a)
+        uf.add(b)
         uf.union(a, b)
     members = [ids for ids in uf.groups() if len(ids) > 1]
     keys = _keys_of(db, [i for ids in members for i in ids])
@@ -333,7 +330,8 @@ def _series(db: sqlite_utils.Database, dup_of: dict[str, str]) -> dict[str, str]
             uf.union(cid, first.setdefault(key, cid))
     for a, b in conn.execute("SELECT a, b FROM link_pairs WHERE kind = 'round'"):
         if a not in dup_of and b not in dup_of:
-            uf.add(a), uf.add(b)
+            uf.add(a)
+            uf.add(b)
             uf.union(a, b)
     out: dict[str, str] = {}
     for members in uf.groups():
@@ -347,18 +345,11 @@ def _write(
     db: sqlite_utils.Database, dup_of: dict[str, str], series: dict[str, str]
 ) -> tuple[int, int]:
     """Write only the rows whose links changed; returns (duplicates, calls in a series)."""
-    conn = db.conn
-    current = {
-        cid: (d, s)
-        for cid, d, s in conn.execute(
-            "SELECT id, duplicate_of, series FROM calls "
-            "WHERE duplicate_of IS NOT NULL OR series IS NOT NULL"
-        )
-    }
+    current = store.links(db)
     updates = []
     for cid in set(current) | set(dup_of) | set(series):
         new = (dup_of.get(cid), series.get(cid))
         if current.get(cid, (None, None)) != new:
             updates.append((*new, cid))
-    conn.executemany("UPDATE calls SET duplicate_of = ?, series = ? WHERE id = ?", updates)
+    store.set_links(db, updates)
     return len(dup_of), len(series)

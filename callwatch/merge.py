@@ -34,10 +34,6 @@ CONTRACT_FIELDS = (
 JSON_COLUMNS = ("deadlines", "keywords", "extra", "applicants", "facts")
 
 
-def _columns(db: sqlite_utils.Database) -> set[str]:
-    return {r[1] for r in db.execute("PRAGMA table_info(calls)")}
-
-
 def _empty(v: object) -> bool:
     """No fact: nothing, an empty list (also as JSON text), or a verdict that says "don't know"."""
     return v is None or v in ("", [], {}, "[]", "{}", "null", "unclear", "unknown")
@@ -125,16 +121,14 @@ def refresh(db: sqlite_utils.Database) -> int:
     """Recompute merged_calls from the current links; returns how many calls carry merged facts.
     A canonical call whose merged facts changed is re-scored on the next scoring refresh."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for cid, canonical in db.execute(
-        "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL"
-    ):
+    for cid, canonical in store.duplicate_links(db, by_id=False):
         groups[canonical].append(cid)
-    columns = _columns(db)
+    columns = store.call_columns(db)
     old = {r[0]: r[1] for r in db.execute("SELECT call_id, hash FROM merged_calls")}
     rows: list[tuple] = []
     for canonical_id, others in groups.items():
         ids = [canonical_id, *others]
-        members = _rows(db, ids)
+        members = store.calls_by_id(db, ids)
         if canonical_id not in members:
             continue
         fields, sources = merge_group(
@@ -147,25 +141,17 @@ def refresh(db: sqlite_utils.Database) -> int:
     changed = {cid for cid in set(old) | set(new) if old.get(cid) != new.get(cid)}
     if not changed:
         return len(rows)
+    from callwatch import scoring  # (scoring imports this module)
+
     with store.transaction(db):
         db.conn.execute("DELETE FROM merged_calls")
         db.conn.executemany(
             "INSERT INTO merged_calls (call_id, members, merged, hash) VALUES (?, ?, ?, ?)", rows
         )
         # their scores were computed from one listing's text: score them again
-        db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in changed])
+        scoring.forget(db, changed)
         store.bump_data_version(db)
     return len(rows)
-
-
-def _rows(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
-    cur = db.execute(f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(ids))})", ids)
-    cols = [c[0] for c in cur.description]
-    out = {}
-    for r in cur.fetchall():
-        row = store.row_to_dict(dict(zip(cols, r, strict=True)))
-        out[row["id"]] = row
-    return out
 
 
 def load(db: sqlite_utils.Database) -> dict[str, tuple[dict, dict]]:
@@ -205,5 +191,4 @@ def overlay(row: dict, merged: dict[str, tuple[dict, dict]], *, as_json: bool = 
 
 def canonical_id(db: sqlite_utils.Database, call_id: str) -> str:
     """The id a linked listing is ranked and explained under (itself when not linked)."""
-    row = db.execute("SELECT duplicate_of FROM calls WHERE id = ?", [call_id]).fetchone()
-    return row[0] if row and row[0] else call_id
+    return store.duplicate_of(db, call_id) or call_id

@@ -105,5 +105,5 @@ def page_call(path: Path, url: str, funder: str | None, now: datetime):  # noqa:
         description=text[:20000],
         extra={"added_from": Path(path).name},
     )
-    enrich(call, now, kind=IMPORT_SOURCE)
+    enrich(call, now)
     return call

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from callwatch import clock, paths, store
+from callwatch import archive, clock, paths, store
 from callwatch.errors import CallwatchError
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _fetch_locked(
         mode=req.mode,
         replay_dir=replay,
         record_dir=req.record,
-        replay=store.ArchiveReplay(db) if req.from_archive else None,
+        replay=archive.ArchiveReplay(db) if req.from_archive else None,
     )
     with progress.running(len(specs), req.mode):
         reports = run_fetch(db, specs, options, on_done=progress.source_done)

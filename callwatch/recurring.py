@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from callwatch import decisions, store
 from callwatch.rules import fold
 
 if TYPE_CHECKING:
@@ -129,9 +130,7 @@ def funder_similar(fa: str, fb: str) -> bool:
 def series_groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
     """Every series of rounds: series id -> its calls' ids (canonical listings only)."""
     out: dict[str, list[str]] = {}
-    for cid, series in db.execute(
-        "SELECT id, series FROM calls WHERE series IS NOT NULL ORDER BY series, id"
-    ):
+    for cid, series in store.series_links(db):
         out.setdefault(series, []).append(cid)
     return out
 
@@ -150,25 +149,12 @@ class Round:
 
 def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
     """Every round in the call's series, oldest first (the call itself included)."""
-    row = db.execute("SELECT series FROM calls WHERE id = ?", [call_id]).fetchone()
-    if not row or not row[0]:
+    series = store.series_of(db, call_id)
+    if not series:
         return []
-    decided: dict[str, list[dict]] = {}
-    for cid, *d in db.execute(
-        "SELECT d.call_id, d.kommun, d.status, d.reason, d.by, d.created FROM decisions_current d "
-        "JOIN calls c ON c.id = d.call_id WHERE c.series = ? ORDER BY d.id",
-        [row[0]],
-    ):
-        decided.setdefault(cid, []).append(
-            dict(zip(("kommun", "status", "reason", "by", "created"), d, strict=True))
-        )
-    cur = db.execute(
-        "SELECT id, title, status, opens, deadlines, budget_amount, budget_currency FROM calls "
-        "WHERE series = ?",
-        [row[0]],
-    )
+    decided = decisions.current_in_series(db, series)
     out = []
-    for cid, title, status, opens, deadlines, budget, currency in cur.fetchall():
+    for cid, title, status, opens, deadlines, budget, currency in store.series_rounds(db, series):
         dl = json.loads(deadlines or "[]")
         out.append(
             Round(
@@ -183,7 +169,7 @@ def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
 def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -> str | None:
     """'mars 2027' when earlier rounds in at least two different years opened or closed in a
     recognisable month; None without such history (no date is made up)."""
-    dates = [(r.opens or r.deadline) for r in all_rounds if (r.opens or r.deadline)]
+    dates = [d for r in all_rounds if (d := r.opens or r.deadline)]
     years = {d[:4] for d in dates}
     if len(years) < 2 or any(r.status != "closed" for r in all_rounds):
         return None
@@ -195,12 +181,7 @@ def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -
 
 def earlier_decisions(db: sqlite_utils.Database, call_id: str, kommun: str) -> list[dict]:
     """Decisions this municipality took on earlier rounds of the same call."""
-    if not db.execute(
-        "SELECT 1 FROM calls s JOIN calls c ON c.series = s.series "
-        "JOIN decisions d ON d.call_id = c.id AND d.kommun = ? "
-        "WHERE s.id = ? AND c.id != s.id LIMIT 1",
-        [kommun, call_id],
-    ).fetchone():
+    if not decisions.decided_other_round(db, call_id, kommun):
         return []  # the usual case, answered from two indexes without reading the rounds
     out = []
     for r in rounds(db, call_id):

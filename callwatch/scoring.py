@@ -182,3 +182,24 @@ def closing_candidates(
         [profile_id, start, end, min_relevance, limit],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def forget(db: sqlite_utils.Database, call_ids: set[str]) -> None:
+    """Drop these calls' scores, so the next refresh scores them again (merge.py, when a call's
+    merged facts changed). The caller holds the transaction."""
+    db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in call_ids])
+
+
+def stored_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, tuple]:
+    """call id -> (theme evidence JSON, eligibility evidence JSON) as scored: what `explain`
+    reads to say why, for exactly the calls it explains."""
+    rows: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for cid, *evidence in db.execute(
+            "SELECT call_id, evidence, eligibility_evidence FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rows[cid] = tuple(evidence)
+    return rows

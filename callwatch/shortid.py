@@ -38,13 +38,8 @@ def remember_listing(db: sqlite_utils.Database, ids: list[str]) -> None:
     from callwatch import store
 
     # never wait for a running fetch's write lock: give up after 50 ms instead
-    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
-    db.execute("PRAGMA busy_timeout = 50")
-    try:
-        with contextlib.suppress(Exception):  # a convenience must never fail a listing
-            store.set_meta(db, LAST_LISTING, json.dumps(ids[:500]))
-    finally:
-        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    with store.short_wait(db, 50), contextlib.suppress(Exception):  # never fails a listing
+        store.set_meta(db, LAST_LISTING, json.dumps(ids[:500]))
 
 
 def resolve(db: sqlite_utils.Database, text: str) -> str:
@@ -52,7 +47,7 @@ def resolve(db: sqlite_utils.Database, text: str) -> str:
     from callwatch import store
 
     given = text.strip()
-    if db.execute("SELECT 1 FROM calls WHERE id = ?", [given]).fetchone():
+    if store.call_exists(db, given):
         return given
     if given.isdigit():
         raw = store.get_meta(db, LAST_LISTING)
@@ -66,7 +61,7 @@ def resolve(db: sqlite_utils.Database, text: str) -> str:
     key = given.casefold()
     matches: list[str] = []
     prefix: list[str] = []
-    for (cid,) in db.execute("SELECT id FROM calls"):
+    for cid in store.call_ids(db):
         if short(cid) == key:
             matches.append(cid)
             continue

@@ -63,6 +63,22 @@ class SourceSpec:
     def adapter(self) -> ModuleType:
         return importlib.import_module(KINDS[self.kind])
 
+    @property
+    def status_from_source(self) -> bool:
+        """Whether the adapter reads each call's status from the funder's own data (the
+        adapter's STATUS_FROM_SOURCE), so the facts step takes it as evidence."""
+        module = KINDS.get(self.kind)  # (a kind without an adapter says nothing)
+        return bool(
+            module and getattr(importlib.import_module(module), "STATUS_FROM_SOURCE", False)
+        )
+
+    @property
+    def scraped(self) -> bool:
+        """Whether the adapter reads web pages rather than an API (its SCRAPED), so requests
+        honour robots.txt."""
+        module = KINDS.get(self.kind)
+        return bool(module and getattr(importlib.import_module(module), "SCRAPED", False))
+
 
 _TOP_KEYS = {
     "id", "name", "kind", "funder", "enabled", "language", "timezone", "homepage", "expect",

@@ -52,7 +52,7 @@ def calls(
     limit = (TABLE_LIMIT if table else 0) if limit is None else limit
     db = ws.db()
     if names:
-        check_source_names(names, {s.id for s in ws.specs()} | store.sources_held(db))
+        check_source_names(names, {s.id for s in ws.specs()} | store.stored_sources(db))
     query: dict[str, Any] = dict(sources=names, statuses=statuses, search=search)
     rows = store.query_calls(db, **query, limit=limit or None)
     total = store.count_calls(db, **query) if limit and len(rows) == limit else len(rows)

@@ -334,12 +334,12 @@ def test_upgrade_rereads_stored_calls(tmp_path):
 
     import sqlite_utils
 
-    from callwatch import store
+    from callwatch import migrations, store
 
     path = tmp_path / "v9.db"
     conn = sqlite3.connect(path, isolation_level=None)
     old = sqlite_utils.Database(conn)
-    for m in store.MIGRATIONS[:9]:
+    for m in migrations.MIGRATIONS[:9]:
         m(old)
     conn.execute("PRAGMA user_version = 9")
     for cid, title, text in [

@@ -257,7 +257,7 @@ def test_item1_a_source_record_in_year_9999_is_dropped_with_a_warning(db):
 
 
 def test_item1_migration_repairs_a_stored_year_9999_and_moves_imported_ids(tmp_path):
-    from callwatch import store
+    from callwatch import migrations, store
 
     path = tmp_path / "old.db"
     db = store.open_db(path)
@@ -271,7 +271,7 @@ def test_item1_migration_repairs_a_stored_year_9999_and_moves_imported_ids(tmp_p
         "'2026-11-01T00:00:00+00:00')"
     )
     # as if the database predated the migration that moved imported ids (it runs again)
-    db.conn.execute(f"PRAGMA user_version = {store.MIGRATIONS.index(store._m010_harden)}")
+    db.conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations._m010_harden)}")
     db.conn.close()
     db = store.open_db(path)
     row = store.get_call(db, "a")  # the old id still finds the call

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from callwatch import store
+from callwatch import archive, migrations, store
 from callwatch.errors import StoreError
 from callwatch.models import Call
 from tests.conftest import NOW
@@ -87,12 +87,12 @@ def test_raw_archive_is_content_addressed(db):
         content_type="text/html",
         fetched_at=NOW,
     )
-    h1 = store.archive_response(db, body=b"hello" * 100, **kw)
-    h2 = store.archive_response(db, body=b"hello" * 100, **kw)
+    h1 = archive.archive_response(db, body=b"hello" * 100, **kw)
+    h2 = archive.archive_response(db, body=b"hello" * 100, **kw)
     assert h1 == h2
     assert db.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM fetch_log").fetchone()[0] == 2
-    assert store.raw_body(db, h1) == b"hello" * 100
+    assert archive.raw_body(db, h1) == b"hello" * 100
     stored = db.execute("SELECT length(data) FROM raw_responses").fetchone()[0]
     assert stored < 500  # compressed
 
@@ -100,11 +100,11 @@ def test_raw_archive_is_content_addressed(db):
 def test_migrations_are_idempotent_and_versioned(tmp_path):
     path = tmp_path / "m.db"
     db = store.open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
     store.apply_crawl(db, "src", [make("A")], complete=True, now=NOW, run_id=1)
     db.conn.close()
     db2 = store.open_db(path)
-    assert store.migrate(db2) == 0
+    assert migrations.migrate(db2) == 0
     assert store.call_count(db2) == 1
 
 
@@ -131,7 +131,7 @@ def test_first_release_database_is_migrated_in_place(tmp_path):
     import sqlite_utils
 
     db1 = sqlite_utils.Database(conn)
-    store.MIGRATIONS[0](db1)
+    migrations.MIGRATIONS[0](db1)
     conn.execute("PRAGMA user_version = 1")
     conn.execute(
         "INSERT INTO calls (id, source, native_id, title, status, deadlines, keywords, extra, content_hash) "
@@ -139,7 +139,7 @@ def test_first_release_database_is_migrated_in_place(tmp_path):
     )
     conn.close()
     db = store.open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION > 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION > 1
     tables = {
         r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
     }

@@ -3,7 +3,14 @@
 Each module offers
     async def crawl(ctx: CrawlContext) -> CrawlResult   # fetch every page, parse, return calls
     def parse(spec, body: bytes, now: datetime, url: str = "") -> list[Call]  # one saved response
-and optionally check_options(spec) to validate its part of the source file.
+and optionally (hooks, read with getattr, so a new kind needs none of them)
+    def check_options(spec) -> None         # validate its part of the source file
+    def series_key(extra: dict) -> str | None  # the key rounds of a recurring call share
+    SERIES_BY_TITLE = False                 # keep its calls out of title matching of rounds
+    STATUS_FROM_SOURCE = True               # its calls' status is the funder's own word
+    SCRAPED = True                          # it reads web pages: robots.txt is honoured
+    def light_spec(spec) -> SourceSpec      # a smaller crawl for `sources check`
+A parser raises errors.StructureError when a response lacks what it needs (a changed layout).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from callwatch.errors import ParseError
+from callwatch.errors import ParseError, StructureError
 from callwatch.http import Http, Response
 from callwatch.models import Call
 from callwatch.sources import SourceSpec
@@ -70,7 +77,7 @@ class CrawlContext:
             content=content,
             now=self.now,
             delay=self.spec.delay,
-            robots=self.spec.kind in ("html", "feed"),  # scraped pages honour robots.txt
+            robots=self.spec.scraped,  # scraped pages honour robots.txt
         )
         self.responses.append(r)
         return r
@@ -146,12 +153,12 @@ def each_record(
         if result is not None:
             out.append(result)
     if failed and len(failed) == n:
-        place, e, _ = failed[0]
-        if isinstance(e, ParseError):
-            raise e
-        raise structure_error(source, place, e) from None
-    for place, e, name in failed:
-        skip(place + name, _reason(source, place, e))
+        place, first, _ = failed[0]
+        if isinstance(first, ParseError):
+            raise first
+        raise structure_error(source, place, first) from None
+    for place, error, name in failed:
+        skip(place + name, _reason(source, place, error))
     return out
 
 
@@ -171,7 +178,7 @@ def safe_parse(spec: SourceSpec, body: bytes, now: datetime, where: str = "") ->
 
     try:
         calls = spec.adapter().parse(spec, body, now, where)
-        return with_facts(calls, now, kind=spec.kind, tz=spec.timezone)
+        return with_facts(calls, now, status_from_source=spec.status_from_source, tz=spec.timezone)
     except ParseError:
         raise
     except STRUCTURE_ERRORS as e:
@@ -206,7 +213,7 @@ def need(source: str, obj: object, key: str, typ: type | tuple[type, ...], where
     if not isinstance(obj, dict):
         raise ParseError(source, f"{where}: expected an object, got {type(obj).__name__}")
     if key not in obj:
-        raise ParseError(source, f"{where}: field '{key}' is missing")
+        raise StructureError(source, f"{where}: field '{key}' is missing")
     value = obj[key]
     if not isinstance(value, typ):
         raise ParseError(

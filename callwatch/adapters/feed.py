@@ -17,6 +17,8 @@ from callwatch.models import Call
 from callwatch.normalise import clean, html_to_text
 from callwatch.sources import SourceSpec, require_option
 
+SCRAPED = True  # feeds and the pages they link to: requests honour robots.txt
+
 
 def check_options(spec: SourceSpec) -> None:
     require_option(spec, "feed_url", str)

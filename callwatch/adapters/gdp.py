@@ -18,11 +18,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json
-from callwatch.errors import ParseError, SourceError
+from callwatch.errors import ParseError, SourceError, StructureError
 from callwatch.models import Call
 from callwatch.normalise import clean, end_of_day, html_to_text, parse_datetime
 from callwatch.sources import SourceSpec, require_option
 
+# the funder's API gives each call's status: the facts step takes it as evidence
+STATUS_FROM_SOURCE = True
 STATUS = {"kommande": "forthcoming", "pågående": "open", "avslutad": "closed"}
 LIST_KEYS = ("utlysningar", "items", "data", "value")
 
@@ -91,7 +93,7 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
         raise ParseError(src, f"{where}: expected an object")
     for key in ("diarienummer", "status"):
         if key not in rec:
-            raise ParseError(src, f"{where}: field '{key}' is missing")
+            raise StructureError(src, f"{where}: field '{key}' is missing")
     dnr = str(rec["diarienummer"])
     where = f"{where} ({dnr})"
     title = clean(rec.get("titel")) or clean(rec.get("titelEng"))

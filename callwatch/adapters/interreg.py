@@ -19,6 +19,8 @@ from callwatch.models import Call
 from callwatch.normalise import clean, parse_datetime
 from callwatch.sources import SourceSpec, require_option
 
+# the funder's API gives each call's status: the facts step takes it as evidence
+STATUS_FROM_SOURCE = True
 STATUS = {"open": "open", "forthcoming": "forthcoming", "closed": "closed"}
 
 
@@ -70,7 +72,7 @@ def parse_hit(spec: SourceSpec, hit: object, now: datetime, where: str) -> Call:
         native_id=oid,
         title=clean(title),
         url=url,
-        funder="Interreg",
+        funder=spec.funder,
         status=status,
         programme=", ".join(programmes),
         summary=clean(str(hit.get("description") or "")),

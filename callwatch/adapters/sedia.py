@@ -21,11 +21,13 @@ from callwatch.adapters import (
     load_json,
     need,
 )
-from callwatch.errors import ParseError, SourceError
+from callwatch.errors import ParseError, SourceError, StructureError
 from callwatch.models import Call
 from callwatch.normalise import clean, end_of_day, html_to_text, parse_datetime, zone
 from callwatch.sources import SourceSpec, require_option
 
+# the funder's API gives each call's status: the facts step takes it as evidence
+STATUS_FROM_SOURCE = True
 STATUS_CODES = {"31094501": "forthcoming", "31094502": "open", "31094503": "closed"}
 PORTAL_TOPIC = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
@@ -136,7 +138,7 @@ def parse_result(spec: SourceSpec, item: object, now: datetime, where: str) -> C
     assert isinstance(item, dict) and isinstance(md, dict)
     identifier = _first(md, "identifier")
     if not identifier:
-        raise ParseError(src, f"{where}: metadata.identifier is missing")
+        raise StructureError(src, f"{where}: metadata.identifier is missing")
     kind = _first(md, "type")
     reference = str(item.get("reference") or "")
     cascade = kind == "8"

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from callwatch.adapters import CrawlContext, CrawlResult, each_record, load_json, need
-from callwatch.errors import ParseError
+from callwatch.errors import ParseError, StructureError
 from callwatch.models import Call
 from callwatch.normalise import clean, parse_datetime
 from callwatch.sources import SourceSpec, require_option
 
+# the funder's API gives each call's status: the facts step takes it as evidence
+STATUS_FROM_SOURCE = True
 REQUIRED = ("Diarienummer", "Titel", "Oppningsdatum", "Stangningsdatum", "Publik")
 TEXT_WHAT, TEXT_WHO, TEXT_HOW = "1", "2", "3"
 
@@ -67,7 +69,7 @@ def parse_round(spec: SourceSpec, rec: object, now: datetime, where: str) -> Cal
         raise ParseError(src, f"{where}: expected an object, got {type(rec).__name__}")
     for key in REQUIRED:
         if key not in rec:
-            raise ParseError(src, f"{where}: field '{key}' is missing")
+            raise StructureError(src, f"{where}: field '{key}' is missing")
     dnr = need(src, rec, "Diarienummer", str, where)
     assert isinstance(dnr, str)
     if str(rec.get("Publik")) != "1":

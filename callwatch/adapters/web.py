@@ -17,20 +17,21 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 from callwatch.adapters import CrawlContext, CrawlResult, each_record
-from callwatch.errors import ConfigError, ParseError, SourceError
+from callwatch.errors import ConfigError, ParseError, SourceError, StructureError
 from callwatch.facts.apply import enrich
 from callwatch.models import Call
 from callwatch.normalise import clean
 from callwatch.phrases import ELIGIBILITY_HEADINGS, first_date, region_name
 from callwatch.sources import SourceSpec, require_option
 
+SCRAPED = True  # listing and call pages: requests honour robots.txt
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "summary")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 
 
 def check_options(spec: SourceSpec) -> None:
     urls = require_option(spec, "listing_urls", list)
-    if not urls or not all(isinstance(u, str) and u.startswith("http") for u in urls):  # type: ignore[union-attr]
+    if not urls or not all(isinstance(u, str) and u.startswith("http") for u in urls):  # type: ignore[union-attr, attr-defined]
         raise ConfigError(f"{spec.path}: key 'options.listing_urls' must list http(s) URLs")
     for key in ("link_pattern", "closed_url_pattern", "id_pattern", "exclude_pattern"):
         if key in spec.options:
@@ -233,10 +234,10 @@ def parse_call_page(
     if card_day and html is None:
         call.deadlines = [card_day]
     # dates, status, money and who may apply: the one facts step (callwatch.facts)
-    enrich(call, now, kind=spec.kind, tz=spec.timezone)
+    enrich(call, now, status_from_source=spec.status_from_source, tz=spec.timezone)
     if card_day and not call.deadlines:  # the page states none: the card's day stands
         call.deadlines = [card_day]
-        enrich(call, now, kind=spec.kind, tz=spec.timezone)
+        enrich(call, now, status_from_source=spec.status_from_source, tz=spec.timezone)
     return call
 
 
@@ -263,6 +264,19 @@ def _page_url(url: str, param: str, page: int) -> str:
     query = dict(parse_qsl(parts.query))
     query[param] = str(page)
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def light_spec(spec: SourceSpec) -> SourceSpec:
+    """For `sources check`: the first listing page and a few call pages are enough."""
+    from dataclasses import replace
+
+    options = {
+        **spec.options,
+        "listing_urls": spec.options["listing_urls"][:1],
+        "pagination": {},
+        "max_calls": 5,
+    }
+    return replace(spec, options=options)
 
 
 async def crawl(ctx: CrawlContext) -> CrawlResult:
@@ -293,7 +307,7 @@ async def crawl(ctx: CrawlContext) -> CrawlResult:
     for f in failed:
         ctx.warnings.append(f"listing page failed: {f}")
     if not cards:
-        raise ParseError(
+        raise StructureError(
             spec.id,
             f"no links matching options.link_pattern on {', '.join(spec.options['listing_urls'])}; "
             "the listing layout may have changed",

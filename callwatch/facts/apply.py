@@ -16,8 +16,6 @@ from callwatch.facts.status import listing_word
 from callwatch.models import MAX_YEAR, MIN_YEAR, Call, check_date
 from callwatch.normalise import end_of_day, zone
 
-# source kinds whose parsers read a status from the funder's own data (API status fields)
-STATUS_FROM_SOURCE = {"gdp", "sedia", "interreg", "vinnova-open-data"}
 MAX_TEXT = 40_000
 
 
@@ -67,12 +65,13 @@ def enrich(
     call: Call,
     now: datetime,
     *,
-    kind: str = "",
+    status_from_source: bool = False,
     tz: str = TIMEZONE,
     status_word: str | None = None,
 ) -> Facts:
     """Set the call's facts (and deadlines, opening date, budget, status where the source gave
-    none) from its text; returns the facts with their evidence."""
+    none) from its text; returns the facts with their evidence. `status_from_source`: the
+    call's status was read from the funder's own data (the adapter's STATUS_FROM_SOURCE)."""
     extra = call.extra if isinstance(call.extra, dict) else {}
     # the store's date rule (models.check_date) before any date arithmetic: a deadline in year
     # 9999 from a hostile record would overflow below
@@ -84,7 +83,7 @@ def enrich(
     source_status = None
     # an adapter's "open" with no date at all is its default, not the funder's word
     if (
-        kind in STATUS_FROM_SOURCE
+        status_from_source
         and call.status in ("open", "forthcoming", "closed")
         and (call.status != "open" or call.deadlines or call.opens)
     ):
@@ -123,7 +122,7 @@ def enrich(
     # day without a time)
     date_only = extra.get("date_only_deadlines")
     if isinstance(date_only, list):
-        call.deadline_has_time = bool(nxt) and nxt[:10] not in date_only
+        call.deadline_has_time = nxt[:10] not in date_only if nxt else False
     else:
         call.deadline_has_time = has_time(nxt, tz)
     facts = f.to_dict()
@@ -136,10 +135,14 @@ def enrich(
 
 
 def with_facts(
-    calls: list[Call], now: datetime, *, kind: str = "", tz: str = TIMEZONE
+    calls: list[Call],
+    now: datetime,
+    *,
+    status_from_source: bool = False,
+    tz: str = TIMEZONE,
 ) -> list[Call]:
     """Every call with its facts; a call an adapter already ran through the step is left as is."""
     for call in calls:
         if not call.facts:
-            enrich(call, now, kind=kind, tz=tz)
+            enrich(call, now, status_from_source=status_from_source, tz=tz)
     return calls

@@ -4,7 +4,7 @@ Passwords are hashed with argon2 (argon2-cffi) and never stored, logged or echoe
 session is a cookie signed with itsdangerous (HttpOnly, SameSite=Lax, Secure when the request
 came over HTTPS) that holds only the user name, a CSRF token and the language; the user is looked
 up on every request, so removing an account ends its sessions at once. This module owns the
-`users` table (created by store migration `_m010_users`).
+`users` table (created by migration `_m010_users` in migrations.py).
 """
 
 from __future__ import annotations
@@ -127,10 +127,7 @@ def secret_key(db: sqlite_utils.Database, configured: str | None) -> str:
     key = store.get_meta(db, "web_secret_key")
     if not key:
         key = secrets.token_urlsafe(32)
-        with store.transaction(db):
-            db.conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('web_secret_key', ?)", [key]
-            )
+        store.add_meta(db, "web_secret_key", key)
         key = store.get_meta(db, "web_secret_key") or key
     return key
 

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from callwatch import clock, decisions, store
+from callwatch import clock, decisions, migrations, store
 from callwatch.errors import CallwatchError, NotFoundError
 from callwatch.web import auth
 from callwatch.web.render import (
@@ -153,7 +153,7 @@ def healthz(request: Request) -> Response:
             n = store.call_count(db)
     except CallwatchError as e:
         return JSONResponse({"status": "error", "error": str(e)}, status_code=503)
-    return JSONResponse({"status": "ok", "calls": n, "schema": store.SCHEMA_VERSION})
+    return JSONResponse({"status": "ok", "calls": n, "schema": migrations.SCHEMA_VERSION})
 
 
 def favicon(request: Request) -> Response:
