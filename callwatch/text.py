@@ -30,6 +30,7 @@ import snowballstemmer  # uses PyStemmer's C implementation when it is installed
 
 from callwatch.compounds import (  # noqa: F401  split_compound, swedish_words: re-exported
     MAX_TOKEN,
+    PART_ZIPF,
     SPLIT_MIN,
     compound_spans,
     split_compound,
@@ -50,8 +51,35 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased words, without the over-long ones (see MAX_TOKEN)."""
-    return [t for t in _TOKEN.findall(normalise(text)) if len(t) <= MAX_TOKEN]
+    """Lower-cased words, without the over-long ones (see MAX_TOKEN); "gång- och cykelvägar"
+    is read as "gångvägar och cykelvägar" (see expand_ellipsis)."""
+    return [t for t in _TOKEN.findall(expand_ellipsis(normalise(text))) if len(t) <= MAX_TOKEN]
+
+
+# Swedish coordination with a shared last part: "gång- och cykelvägar", "energi-, klimat- och
+# miljöfrågor", "bostads- eller stadsutveckling". Each "X-" borrows the last word's head.
+_ELLIPSIS = re.compile(
+    r"((?:\b[a-zåäöé]{2,40}-,?\s+){1,6})(?:och|eller|samt|respektive|som|&)\s+([a-zåäöé]{4,40})\b"
+)
+_FIRST = re.compile(r"([a-zåäöé]+)-")
+
+
+def expand_ellipsis(low: str) -> str:
+    """A normalised text with each elliptic first conjunct completed by the last conjunct's
+    compound head ("gång- och cykelvägar" -> "gångvägar och cykelvägar"); where the last
+    word is no compound, the text is left as it was."""
+    if "- " not in low and "-, " not in low:
+        return low
+
+    def fill(m: re.Match[str]) -> str:
+        spans = compound_spans(m.group(2))
+        if not spans:
+            return m.group(0)
+        head = m.group(2)[spans[-1][1] :]
+        firsts = _FIRST.sub(lambda f: f.group(1) + head, m.group(1))
+        return firsts + m.group(0)[len(m.group(1)) :]
+
+    return _ELLIPSIS.sub(fill, low)
 
 
 # ---- boilerplate -------------------------------------------------------------------------------
@@ -149,7 +177,7 @@ _BOILERPLATE_PREFIX = re.compile(r"\b(?:" + "|".join(BOILERPLATE_PREFIXES) + ")"
 def clean_tokens(text: str) -> tuple[list[str], list[str]]:
     """(all tokens, tokens outside boilerplate segments) of a text, in one pass: only segments
     with a boilerplate word are searched for boilerplate phrases."""
-    low = normalise(text)
+    low = expand_ellipsis(normalise(text))
     every: list[str] = []
     clean: list[str] = []
     find = _TOKEN.findall
@@ -214,6 +242,20 @@ def _swedish(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(k for k in keys if not k.startswith("en:"))
 
 
+def _bases(part: str) -> list[str]:
+    """The dictionary form a non-final compound part may stand for: a word in -a joins with -o
+    or without its -a ("hälso-" hälsa, "kvinno-" kvinna, "skol-" skola), a word in -are
+    without its -e ("brukar-" brukare)."""
+    vocab = swedish_words()
+    if part.endswith("o"):
+        cands = [part[:-1] + "a"]
+    elif part.endswith("ar"):
+        cands = [part + "e"]
+    else:
+        cands = [] if part[-1] in "aeiouyåäö" else [part + "a"]
+    return [c for c in cands if vocab.get(c, 0.0) >= PART_ZIPF]
+
+
 @lru_cache(maxsize=200_000)
 def compound_forms(word: str) -> frozenset[str]:
     """Forms of a compound's parts (and of their own parts) and of each run of adjacent parts
@@ -225,6 +267,9 @@ def compound_forms(word: str) -> frozenset[str]:
     for a in range(len(parts)):
         out |= _swedish(forms(parts[a][0]))
         out |= compound_forms(parts[a][0])
+        if a < len(parts) - 1:
+            for base in _bases(parts[a][0]):
+                out |= _swedish(forms(base))
         for b in range(a + 2, len(parts) + 1):
             if b - a < len(parts):
                 out |= _swedish(forms(word[parts[a][1] : parts[b - 1][2]]))
@@ -365,6 +410,12 @@ def _phrase_at(part_forms: tuple[frozenset[str], ...], toks: list[str], i: int) 
     for offset in range(1, len(part_forms)):
         tok = toks[i + offset]
         pf = part_forms[offset]
-        if tok not in pf and pf.isdisjoint(forms(tok)):
+        # the phrase's last word may be a part of a compound ("e-hälsa" in "e-hälsotjänster",
+        # "digital tvilling" in "digitala tvillingmodeller")
+        if (
+            tok not in pf
+            and pf.isdisjoint(forms(tok))
+            and (offset < len(part_forms) - 1 or pf.isdisjoint(compound_forms(tok)))
+        ):
             return False
     return True

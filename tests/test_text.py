@@ -120,3 +120,37 @@ def test_topical_privacy_text_is_not_boilerplate():
 
     _, clean = clean_tokens("Research on privacy-preserving AI. Read our privacy policy.")
     assert clean == ["research", "on", "privacy", "preserving", "ai"]
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Stöd till gång- och cykelvägar", ["gångvägar", "cykelvägar"]),
+        ("energi-, klimat- och miljöfrågor", ["energifrågor", "klimatfrågor", "miljöfrågor"]),
+        ("bostads- eller stadsutveckling", ["bostadsutveckling", "stadsutveckling"]),
+    ],
+)
+def test_coordination_ellipsis_borrows_the_last_words_head(text, words):
+    assert set(words) <= set(tokens(text))
+
+
+def test_ellipsis_without_a_compound_is_left_alone():
+    assert tokens("in- och utresor") == ["in", "och", "utresor"]
+
+
+def test_linking_forms_of_compound_parts_match_their_dictionary_word():
+    # hälsa joins as "hälso-", skola as "skol-", brukare as "brukar-"
+    assert ("hälsa", "compound") in found(vocab("hälsa"), "Satsning på folkhälsoarbete")
+    assert ("skola", "compound") in found(vocab("skola"), "Hållbara skolmåltider")
+    assert ("brukare", "compound") in found(vocab("brukare"), "brukarinflytande i omsorgen")
+
+
+def test_a_phrases_last_word_may_be_a_compound_part():
+    v = vocab("e-hälsa", "digital tvilling")
+    assert ("e-hälsa", "exact") in found(v, "nya e-hälsotjänster")
+    assert ("digital tvilling", "exact") in found(v, "digitala tvillingmodeller av staden")
+    assert found(v, "hälsotjänster och e-tjänster") == []
+
+
+def test_coordinated_compounds_match_each_conjunct():
+    assert ("gångtrafik", "exact") in found(vocab("gångtrafik"), "gång- och cykeltrafik")
