@@ -102,6 +102,8 @@ _BOILERPLATE = re.compile(
     r"|så (?:ansöker|söker) du|hur (?:du )?(?:ansöker|söker)|how to apply|ansökan (?:görs|skickas|lämnas)"
     r"|submit (?:your|the|an) application|application form|ansökningsformulär\w*|webbinari\w*"
     r"|webinar\w*|informationsmöte\w*|funding (?:&|and) tenders portal"
+    r"|läs mer|read more|ladda om sidan|reload (?:the|this) page|(?:inte|aktivera|enable) javascript"
+    r"|javascript (?:is |är )?(?:disabled|avstängt|påslaget)"
     r")\b"
 )
 _SEGMENT = re.compile(r"[^\n.!?•|]+[.!?•|]?")
@@ -162,6 +164,11 @@ BOILERPLATE_WORDS = frozenset(
         "submit",
         "form",
         "tenders",
+        "läs",
+        "read",
+        "ladda",
+        "reload",
+        "javascript",
     ]
 )
 BOILERPLATE_PREFIXES = (

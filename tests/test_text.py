@@ -154,3 +154,19 @@ def test_a_phrases_last_word_may_be_a_compound_part():
 
 def test_coordinated_compounds_match_each_conjunct():
     assert ("gångtrafik", "exact") in found(vocab("gångtrafik"), "gång- och cykeltrafik")
+
+
+def test_read_more_and_page_chrome_are_boilerplate():
+    from callwatch.text import clean_tokens
+
+    _, clean = clean_tokens("Stöd till läsfrämjande insatser. Läs mer om kakor. Ladda om sidan")
+    assert clean == ["stöd", "till", "läsfrämjande", "insatser"]
+
+
+def test_a_page_chrome_title_is_no_evidence():
+    from callwatch import rules as rules_mod
+    from callwatch.match import Matcher
+    from tests.conftest import RULES
+
+    matcher = Matcher(rules_mod.load(RULES))
+    assert matcher.analyse({"title": "Läs mer om kakor och hur du avaktiverar dem"}).hits == {}
