@@ -44,6 +44,7 @@ COMPOUND_MIN = 5  # a term word this long may match as a compound part ("unga" i
 FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differences
 FUZZY_CUTOFF = 90.0
 ALTERNATIVES = "|"  # "energi | energy": one concept in several words
+PARTICIPLE_ENDINGS = ("ande", "ende")  # "byggande", "boende": see term_forms
 
 
 def normalise(text: str) -> str:
@@ -283,6 +284,17 @@ def compound_forms(word: str) -> frozenset[str]:
     return frozenset(out - forms(word))
 
 
+def term_forms(word: str) -> frozenset[str]:
+    """The forms a term word is looked up by. A Swedish noun made from a present participle
+    ("byggande", "deltagande", "gående") matches itself and its inflections ("byggandet"),
+    not the verb it comes from: its lemma and stem are the verb's ("bygga", "delta", "gå"), and
+    "bygga upp", "delta i" or "gå till" say nothing about construction, participation or
+    walking."""
+    if len(word) >= 6 and word.endswith(PARTICIPLE_ENDINGS):
+        return frozenset({word, "ls:" + word})
+    return forms(word)
+
+
 # ---- vocabularies ------------------------------------------------------------------------------
 
 
@@ -333,13 +345,14 @@ class Vocabulary:
         term = Term(text.strip(), tuple(p for _, p in alts), owner, weight)
         for shown, parts in alts:
             if len(parts) == 1:
-                for k in forms(parts[0]):
+                for k in term_forms(parts[0]):
                     self.single[k].append((term, shown))
                 if len(parts[0]) >= FUZZY_MIN:
                     self.fuzzy_pool[parts[0]].append((term, shown))
             else:
-                for k in forms(parts[0]):
-                    self.phrases[k].append((term, parts, shown, tuple(forms(p) for p in parts)))
+                part_forms = tuple(term_forms(p) for p in parts)
+                for k in part_forms[0]:
+                    self.phrases[k].append((term, parts, shown, part_forms))
         return term
 
     def _fuzzy(self, token: str) -> str | None:

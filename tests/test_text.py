@@ -170,3 +170,16 @@ def test_a_page_chrome_title_is_no_evidence():
 
     matcher = Matcher(rules_mod.load(RULES))
     assert matcher.analyse({"title": "Läs mer om kakor och hur du avaktiverar dem"}).hits == {}
+
+
+def test_participle_nouns_do_not_match_their_verb():
+    # "deltagande" (participation) is not "delta i" (take part in), "gående" (pedestrians)
+    # is not "gå" (go), "byggande" (construction) is not "bygga upp" (build up)
+    v = vocab("deltagande", "gående", "byggande")
+    assert found(v, "Alla kan delta i projektet och gå vidare, vi bygger upp kunskap") == []
+    assert {t for t, _ in found(v, "deltagandet ökar, gående och byggandet")} == {
+        "deltagande",
+        "gående",
+        "byggande",
+    }
+    assert ("byggande", "compound") in found(v, "bostadsbyggande")
