@@ -40,7 +40,7 @@ from callwatch.compounds import (  # noqa: F401  split_compound, swedish_words: 
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
-COMPOUND_MIN = 5  # a term word this long may match as a compound part ("unga" is in "tunga")
+COMPOUND_MIN = 4  # a term word this long may match as a compound part ("våld" in "våldsprevention")
 FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differences
 FUZZY_CUTOFF = 90.0
 ALTERNATIVES = "|"  # "energi | energy": one concept in several words

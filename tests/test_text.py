@@ -25,6 +25,8 @@ def found(v, text):
         ("housing", "affordable housing for all", "exact"),
         ("renovation", "deep renovations of buildings", "exact"),
         ("cirkulär", "cirkulära affärsmodeller", "exact"),
+        ("våld", "arbete med våldsprevention", "compound"),
+        ("barn", "insatser mot barnfattigdom", "compound"),
     ],
 )
 def test_terms_match_inflections_and_compounds(term, text, how):
