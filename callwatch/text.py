@@ -45,6 +45,7 @@ FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differ
 FUZZY_CUTOFF = 90.0
 ALTERNATIVES = "|"  # "energi | energy": one concept in several words
 PARTICIPLE_ENDINGS = ("ande", "ende")  # "byggande", "boende": see term_forms
+DERIVED_ENGLISH = ("ing", "able", "ible")  # "cycling", "renewable": see term_forms
 
 
 def normalise(text: str) -> str:
@@ -285,14 +286,24 @@ def compound_forms(word: str) -> frozenset[str]:
 
 
 def term_forms(word: str) -> frozenset[str]:
-    """The forms a term word is looked up by. A Swedish noun made from a present participle
+    """The forms a term word is looked up by (a text word is looked up by all its forms). A
+    Swedish noun made from a present participle
     ("byggande", "deltagande", "gående") matches itself and its inflections ("byggandet"),
     not the verb it comes from: its lemma and stem are the verb's ("bygga", "delta", "gå"), and
     "bygga upp", "delta i" or "gå till" say nothing about construction, participation or
     walking."""
     if len(word) >= 6 and word.endswith(PARTICIPLE_ENDINGS):
         return frozenset({word, "ls:" + word})
-    return forms(word)
+    keys = set(forms(word))
+    if len(word) >= 6 and word.endswith(DERIVED_ENGLISH):
+        # the English stem is another word's: "cycling" -> cycl (the water cycle), "renewable"
+        # -> renew, "housing" -> hous (in-house); the word matches itself and its plural
+        keys = {k for k in keys if not k.startswith("en:")} | {word + "s"}
+    if len(word) <= 4:
+        # a short word's Swedish stem is too often an English word's too ("cars" and "care"
+        # are both sv:car); it keeps the stem only when that is the word itself ("barn")
+        keys = {k for k in keys if not k.startswith("sv:") or k == "sv:" + word}
+    return frozenset(keys)
 
 
 # ---- vocabularies ------------------------------------------------------------------------------
@@ -359,9 +370,15 @@ class Vocabulary:
         if token not in self._fuzzy_cache:
             from rapidfuzz import fuzz, process
 
-            best = process.extractOne(
-                token, list(self.fuzzy_pool), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-            )
+            # a word inside another is a compound or a different word ("missions" in
+            # "emissions", "produktion" in "nyproduktion"), not a spelling variant
+            best = [
+                m[0]
+                for m in process.extract(
+                    token, list(self.fuzzy_pool), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                )
+                if m[0] not in token and token not in m[0]
+            ]
             self._fuzzy_cache[token] = best[0] if best else None
         return self._fuzzy_cache[token]
 

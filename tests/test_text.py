@@ -185,3 +185,21 @@ def test_participle_nouns_do_not_match_their_verb():
         "byggande",
     }
     assert ("byggande", "compound") in found(v, "bostadsbyggande")
+
+
+def test_english_derived_terms_do_not_match_their_stem_word():
+    v = vocab("cycling", "renewable")
+    assert found(v, "closing the water cycle gap to renew the field") == []
+    assert {t for t, _ in found(v, "cycling and renewables")} == {"cycling", "renewable"}
+
+
+def test_short_terms_keep_their_swedish_stem_to_themselves():
+    # "cars" and "care" share the Swedish stem "car"
+    assert found(vocab("cars"), "health care systems") == []
+    assert found(vocab("barn"), "barnen") == [("barn", "exact")]
+
+
+def test_a_word_inside_another_is_no_spelling_variant():
+    v = vocab("emissions", "nyproduktion")
+    assert found(v, "space missions and ecological produktion") == []
+    assert found(v, "lower emisions") == [("emissions", "fuzzy")]
