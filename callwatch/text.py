@@ -268,7 +268,9 @@ def _bases(part: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def compound_forms(word: str) -> frozenset[str]:
     """Forms of a compound's parts (and of their own parts) and of each run of adjacent parts
-    ("klimatanpassning" in "klimatanpassningsåtgärder"), without the whole word's own forms."""
+    ("klimatanpassning" in "klimatanpassningsåtgärder"), without the whole word's own forms.
+    Runs also cross into a part that is itself a compound: "trafiksäkerhetsåtgärder" splits
+    into trafik + säkerhetsåtgärder, and still contains "trafiksäkerhet"."""
     parts = compound_spans(word)
     if not parts:
         return frozenset()
@@ -279,10 +281,22 @@ def compound_forms(word: str) -> frozenset[str]:
         if a < len(parts) - 1:
             for base in _bases(parts[a][0]):
                 out |= _swedish(forms(base))
-        for b in range(a + 2, len(parts) + 1):
-            if b - a < len(parts):
-                out |= _swedish(forms(word[parts[a][1] : parts[b - 1][2]]))
+    flat = _flat_spans(word, parts)
+    for a in range(len(flat)):
+        for b in range(a + 2, len(flat) + 1):
+            if (a, b) != (0, len(flat)):
+                out |= _swedish(forms(word[flat[a][0] : flat[b - 1][1]]))
     return frozenset(out - forms(word))
+
+
+def _flat_spans(word: str, parts: tuple[tuple[str, int, int], ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each part in `word`, a part that is itself a compound (and stands
+    in the word as written) replaced by its own parts."""
+    flat: list[tuple[int, int]] = []
+    for part, i, j in parts:
+        sub = compound_spans(part) if word[i:j] == part else ()
+        flat += [(i + si, i + sj) for _, si, sj in sub] if sub else [(i, j)]
+    return flat
 
 
 def term_forms(word: str) -> frozenset[str]:

@@ -66,6 +66,7 @@ def test_spelling_variants_are_fuzzy():
         ("medborgarinflytande", {"medborgare", "inflytande"}),
         ("cykelinfrastrukturen", {"cykel"}),
         ("bostadsbyggnadsprojekt", {"bostad", "byggnad", "projekt"}),
+        ("trafiksäkerhetsåtgärder", {"trafik", "trafiksäkerhet", "säkerhet", "åtgärder"}),
     ],
 )
 def test_compounds_resolve_to_their_parts(word, parts):
