@@ -10,8 +10,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from callwatch.boilerplate import clean_tokens
 from callwatch.rules import Rules
-from callwatch.text import Hit, Vocabulary, clean_tokens
+from callwatch.text import Hit, Vocabulary
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.

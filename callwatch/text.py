@@ -1,6 +1,6 @@
-"""Text analysis for Swedish and English: normalisation, boilerplate removal, tokens, lemmas,
-Snowball stems and real Swedish compound splitting. Used by the matcher for theme terms,
-eligibility phrases and municipality keywords alike.
+"""Text analysis for Swedish and English: normalisation, tokens, lemmas, Snowball stems and
+real Swedish compound splitting (compounds.py); boilerplate removal is in boilerplate.py. Used
+by the matcher for theme terms, eligibility phrases and municipality keywords alike.
 
 A term word matches a token when they share a form: the raw word, its Swedish lemma (simplemma's
 Swedish data), or a Snowball stem (Swedish, English; English inflections are left to the stem).
@@ -39,7 +39,7 @@ from callwatch.compounds import (  # noqa: F401  split_compound, swedish_words: 
 
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
-_TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
+TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
 COMPOUND_MIN = 4  # a term word this long may match as a compound part ("våld" in "våldsprevention")
 FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differences
 FUZZY_CUTOFF = 90.0
@@ -55,7 +55,7 @@ def normalise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-cased words, without the over-long ones (see MAX_TOKEN); "gång- och cykelvägar"
     is read as "gångvägar och cykelvägar" (see expand_ellipsis)."""
-    return [t for t in _TOKEN.findall(expand_ellipsis(normalise(text))) if len(t) <= MAX_TOKEN]
+    return [t for t in TOKEN.findall(expand_ellipsis(normalise(text))) if len(t) <= MAX_TOKEN]
 
 
 # Swedish coordination with a shared last part: "gång- och cykelvägar", "energi-, klimat- och
@@ -82,146 +82,6 @@ def expand_ellipsis(low: str) -> str:
         return firsts + m.group(0)[len(m.group(1)) :]
 
     return _ELLIPSIS.sub(fill, low)
-
-
-# ---- boilerplate -------------------------------------------------------------------------------
-# Text found on almost every funder page that says nothing about the call's topic: logging in to
-# the e-service, cookies, navigation, contact details and "how to apply" instructions. A segment
-# (line or sentence) that contains one of these is dropped; in a very long segment only the
-# phrase itself is.
-_BOILERPLATE = re.compile(
-    r"\b(?:"
-    r"logga (?:in|ut)\w*|log (?:in|out)|sign (?:in|up)|inloggning\w*|bank-?id|e-legitimation\w*"
-    r"|(?:i|via|genom|till|från) (?:vår |vårt |våra |din |ditt |myndighetens )?e-tjänst\w*"
-    r"|e-tjänsten\w*|e-tjänst (?:för|där) (?:ansök|sök)\w*|ansökningssystem\w*|prisma"
-    r"|cookies?|kakor|kaka|webbkakor|personuppgift\w*|privacy (?:policy|notice|statement)|integritetspolicy"
-    r"|hoppa till \w+|skip to \w+|till startsidan|startsida|huvudmeny|meny|menu|sidfot|footer"
-    r"|dela (?:sidan|på)|share (?:this|on)|skriv ut|print this|senast (?:uppdaterad|ändrad)\w*"
-    r"|last (?:updated|modified)|publicerad|sidansvarig|tillgänglighetsredogörelse"
-    r"|accessibility statement|nyhetsbrev\w*|newsletter\w*|prenumerera\w*|subscribe"
-    r"|följ oss|follow us|kontakta oss|kontakt(?:person|uppgifter)\w*|contact (?:us|person|details)"
-    r"|frågor om (?:utlysningen|ansökan)|questions about|telefon\w*|tel|e-post|email|e-mail"
-    r"|så (?:ansöker|söker) du|hur (?:du )?(?:ansöker|söker)|how to apply|ansökan (?:görs|skickas|lämnas)"
-    r"|submit (?:your|the|an) application|application form|ansökningsformulär\w*|webbinari\w*"
-    r"|webinar\w*|informationsmöte\w*|funding (?:&|and) tenders portal"
-    r"|läs mer|read more|ladda om sidan|reload (?:the|this) page|(?:inte|aktivera|enable) javascript"
-    r"|javascript (?:is |är )?(?:disabled|avstängt|påslaget)"
-    r")\b"
-)
-_SEGMENT = re.compile(r"[^\n.!?•|]+[.!?•|]?")
-LONG_SEGMENT = 300
-
-
-# Every boilerplate phrase contains one of these words (or a word starting with one of the
-# prefixes): a text without any of them (many are) skips the phrase search.
-BOILERPLATE_WORDS = frozenset(
-    [
-        "logga",
-        "log",
-        "sign",
-        "bank",
-        "bankid",
-        "prisma",
-        "cookie",
-        "cookies",
-        "kakor",
-        "kaka",
-        "webbkakor",
-        "privacy",
-        "integritetspolicy",
-        "hoppa",
-        "skip",
-        "startsidan",
-        "startsida",
-        "huvudmeny",
-        "meny",
-        "menu",
-        "sidfot",
-        "footer",
-        "dela",
-        "share",
-        "skriv",
-        "print",
-        "senast",
-        "last",
-        "publicerad",
-        "sidansvarig",
-        "tillgänglighetsredogörelse",
-        "accessibility",
-        "subscribe",
-        "följ",
-        "follow",
-        "kontakta",
-        "contact",
-        "frågor",
-        "questions",
-        "tel",
-        "post",
-        "email",
-        "mail",
-        "ansöker",
-        "söker",
-        "apply",
-        "ansökan",
-        "submit",
-        "form",
-        "tenders",
-        "läs",
-        "read",
-        "ladda",
-        "reload",
-        "javascript",
-    ]
-)
-BOILERPLATE_PREFIXES = (
-    "inloggning", "legitimation", "tjänst", "ansökningssystem", "personuppgift", "nyhetsbrev",
-    "newsletter", "prenumerera", "kontakt", "telefon", "ansökningsformulär", "webbinari",
-    "webinar", "informationsmöte",
-)  # fmt: skip
-
-
-_BOILERPLATE_PREFIX = re.compile(r"\b(?:" + "|".join(BOILERPLATE_PREFIXES) + ")")
-
-
-def clean_tokens(text: str) -> tuple[list[str], list[str]]:
-    """(all tokens, tokens outside boilerplate segments) of a text, in one pass: only segments
-    with a boilerplate word are searched for boilerplate phrases."""
-    low = expand_ellipsis(normalise(text))
-    every: list[str] = []
-    clean: list[str] = []
-    find = _TOKEN.findall
-    for seg in _SEGMENT.findall(low):
-        toks = [t for t in find(seg) if len(t) <= MAX_TOKEN]
-        every += toks
-        if (
-            not BOILERPLATE_WORDS.isdisjoint(toks) or _BOILERPLATE_PREFIX.search(seg)
-        ) and _BOILERPLATE.search(seg):
-            if len(seg) > LONG_SEGMENT:
-                clean += [t for t in find(_BOILERPLATE.sub(" ", seg)) if len(t) <= MAX_TOKEN]
-            continue
-        clean += toks
-    return every, clean
-
-
-def strip_boilerplate(text: str) -> str:
-    """The text without its boilerplate segments (see _BOILERPLATE)."""
-    low = normalise(text)
-    spans = [m.span() for m in _BOILERPLATE.finditer(low)]
-    if not spans:
-        return text
-    if len(low) != len(text):  # casefolding changed the length (ß...): work on the folded text
-        text = low
-    out: list[str] = []
-    k = 0
-    for m in _SEGMENT.finditer(low):
-        start, end = m.span()
-        while k < len(spans) and spans[k][1] <= start:
-            k += 1
-        if k == len(spans) or spans[k][0] >= end:
-            out.append(text[start:end])
-        elif end - start > LONG_SEGMENT:
-            out.append(_BOILERPLATE.sub(" ", low[start:end]))
-    return " ".join(out)
 
 
 # ---- word forms --------------------------------------------------------------------------------
@@ -470,3 +330,16 @@ def _phrase_at(part_forms: tuple[frozenset[str], ...], toks: list[str], i: int) 
         ):
             return False
     return True
+
+
+_MOVED = frozenset(["clean_tokens", "strip_boilerplate", "BOILERPLATE_WORDS", "LONG_SEGMENT"])
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """clean_tokens and strip_boilerplate live in boilerplate.py (which builds on this module);
+    they are still importable from here, looked up only when asked for (no import cycle)."""
+    if name in _MOVED:
+        from callwatch import boilerplate
+
+        return getattr(boilerplate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
