@@ -10,8 +10,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from callwatch.boilerplate import clean_tokens
 from callwatch.rules import Rules
-from callwatch.text import Hit, Vocabulary, clean_tokens, tokens
+from callwatch.text import Hit, Vocabulary
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.
@@ -92,10 +93,9 @@ class Matcher:
         for name, text in fields.items():
             if not text:
                 continue
-            if name == "title":
-                raw[name] = toks[name] = tokens(text)
-            else:
-                raw[name], toks[name] = clean_tokens(text)
+            # a scraped page's title can be page chrome too ("Läs mer om kakor", "Ladda om
+            # sidan"): titles are cleaned like every other field
+            raw[name], toks[name] = clean_tokens(text)
         for name, tk in toks.items():
             for h in _one_per_word(self.themes.find(tk, name)):
                 entry = hits[h.term.owner].setdefault(

@@ -1,15 +1,15 @@
-"""Text analysis for Swedish and English: normalisation, boilerplate removal, tokens, lemmas,
-Snowball stems and real Swedish compound splitting. Used by the matcher for theme terms,
-eligibility phrases and municipality keywords alike.
+"""Text analysis for Swedish and English: normalisation, tokens, lemmas, Snowball stems and
+real Swedish compound splitting (compounds.py); boilerplate removal is in boilerplate.py. Used
+by the matcher for theme terms, eligibility phrases and municipality keywords alike.
 
 A term word matches a token when they share a form: the raw word, its Swedish lemma (simplemma's
 Swedish data), or a Snowball stem (Swedish, English; English inflections are left to the stem).
-A Swedish compound is split into known
-words from a Swedish word-frequency list (wordfreq), so "klimatanpassningsåtgärder" is
-klimat + anpassning + åtgärder and "medborgarinflytande" is medborgare + inflytande; a term that
-is one of those parts (or a run of them, "klimatanpassning") matches as "compound". Vocabularies
-built with `compounds=False` (place names, a municipality's own keywords) match whole words
-only, so "Norrland" never matches inside "Västernorrland".
+A Swedish compound is split into known words from a Swedish word-frequency list (wordfreq;
+compounds.py does the splitting), so "klimatanpassningsåtgärder" is klimat + anpassning +
+åtgärder and "medborgarinflytande" is medborgare + inflytande; a term that is one of those
+parts (or a run of them, "klimatanpassning") matches as "compound". Vocabularies built with
+`compounds=False` (place names, a municipality's own keywords) match whole words only, so
+"Norrland" never matches inside "Västernorrland".
 
 A term may name one concept in several words and languages, separated by " | "
 ("energi | energy"): however many of them a text uses, they are one piece of evidence.
@@ -20,7 +20,6 @@ Hostile input: tokens longer than MAX_TOKEN characters are dropped before any pe
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,18 +28,24 @@ from functools import cache, lru_cache
 
 import snowballstemmer  # uses PyStemmer's C implementation when it is installed
 
+from callwatch.compounds import (  # noqa: F401  split_compound, swedish_words: re-exported
+    MAX_TOKEN,
+    PART_ZIPF,
+    SPLIT_MIN,
+    compound_spans,
+    split_compound,
+    swedish_words,
+)
+
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
-_TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
-MAX_TOKEN = 40  # longer "words" are junk (or an attack): skipped before any per-token work
-SPLIT_MIN = 7  # tokens this long may be compounds
-PART_MIN = 3  # a compound part is at least this long ...
-PART_ZIPF = 2.5  # ... and at least this common in Swedish (wordfreq's Zipf scale)
-MAX_PARTS = 4
-COMPOUND_MIN = 5  # a term word this long may match as a compound part ("unga" is in "tunga")
+TOKEN = re.compile(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+")
+COMPOUND_MIN = 4  # a term word this long may match as a compound part ("våld" in "våldsprevention")
 FUZZY_MIN = 8  # tokens and terms this long may match with small spelling differences
 FUZZY_CUTOFF = 90.0
 ALTERNATIVES = "|"  # "energi | energy": one concept in several words
+PARTICIPLE_ENDINGS = ("ande", "ende")  # "byggande", "boende": see term_forms
+DERIVED_ENGLISH = ("ing", "able", "ible")  # "cycling", "renewable": see term_forms
 
 
 def normalise(text: str) -> str:
@@ -48,141 +53,35 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased words, without the over-long ones (see MAX_TOKEN)."""
-    return [t for t in _TOKEN.findall(normalise(text)) if len(t) <= MAX_TOKEN]
+    """Lower-cased words, without the over-long ones (see MAX_TOKEN); "gång- och cykelvägar"
+    is read as "gångvägar och cykelvägar" (see expand_ellipsis)."""
+    return [t for t in TOKEN.findall(expand_ellipsis(normalise(text))) if len(t) <= MAX_TOKEN]
 
 
-# ---- boilerplate -------------------------------------------------------------------------------
-# Text found on almost every funder page that says nothing about the call's topic: logging in to
-# the e-service, cookies, navigation, contact details and "how to apply" instructions. A segment
-# (line or sentence) that contains one of these is dropped; in a very long segment only the
-# phrase itself is.
-_BOILERPLATE = re.compile(
-    r"\b(?:"
-    r"logga (?:in|ut)\w*|log (?:in|out)|sign (?:in|up)|inloggning\w*|bank-?id|e-legitimation\w*"
-    r"|(?:i|via|genom|till|från) (?:vår |vårt |våra |din |ditt |myndighetens )?e-tjänst\w*"
-    r"|e-tjänsten\w*|e-tjänst (?:för|där) (?:ansök|sök)\w*|ansökningssystem\w*|prisma"
-    r"|cookies?|kakor|kaka|webbkakor|personuppgift\w*|privacy (?:policy|notice|statement)|integritetspolicy"
-    r"|hoppa till \w+|skip to \w+|till startsidan|startsida|huvudmeny|meny|menu|sidfot|footer"
-    r"|dela (?:sidan|på)|share (?:this|on)|skriv ut|print this|senast (?:uppdaterad|ändrad)\w*"
-    r"|last (?:updated|modified)|publicerad|sidansvarig|tillgänglighetsredogörelse"
-    r"|accessibility statement|nyhetsbrev\w*|newsletter\w*|prenumerera\w*|subscribe"
-    r"|följ oss|follow us|kontakta oss|kontakt(?:person|uppgifter)\w*|contact (?:us|person|details)"
-    r"|frågor om (?:utlysningen|ansökan)|questions about|telefon\w*|tel|e-post|email|e-mail"
-    r"|så (?:ansöker|söker) du|hur (?:du )?(?:ansöker|söker)|how to apply|ansökan (?:görs|skickas|lämnas)"
-    r"|submit (?:your|the|an) application|application form|ansökningsformulär\w*|webbinari\w*"
-    r"|webinar\w*|informationsmöte\w*|funding (?:&|and) tenders portal"
-    r")\b"
+# Swedish coordination with a shared last part: "gång- och cykelvägar", "energi-, klimat- och
+# miljöfrågor", "bostads- eller stadsutveckling". Each "X-" borrows the last word's head.
+_ELLIPSIS = re.compile(
+    r"((?:\b[a-zåäöé]{2,40}-,?\s+){1,6})(?:och|eller|samt|respektive|som|&)\s+([a-zåäöé]{4,40})\b"
 )
-_SEGMENT = re.compile(r"[^\n.!?•|]+[.!?•|]?")
-LONG_SEGMENT = 300
+_FIRST = re.compile(r"([a-zåäöé]+)-")
 
 
-# Every boilerplate phrase contains one of these words (or a word starting with one of the
-# prefixes): a text without any of them (many are) skips the phrase search.
-BOILERPLATE_WORDS = frozenset(
-    [
-        "logga",
-        "log",
-        "sign",
-        "bank",
-        "bankid",
-        "prisma",
-        "cookie",
-        "cookies",
-        "kakor",
-        "kaka",
-        "webbkakor",
-        "privacy",
-        "integritetspolicy",
-        "hoppa",
-        "skip",
-        "startsidan",
-        "startsida",
-        "huvudmeny",
-        "meny",
-        "menu",
-        "sidfot",
-        "footer",
-        "dela",
-        "share",
-        "skriv",
-        "print",
-        "senast",
-        "last",
-        "publicerad",
-        "sidansvarig",
-        "tillgänglighetsredogörelse",
-        "accessibility",
-        "subscribe",
-        "följ",
-        "follow",
-        "kontakta",
-        "contact",
-        "frågor",
-        "questions",
-        "tel",
-        "post",
-        "email",
-        "mail",
-        "ansöker",
-        "söker",
-        "apply",
-        "ansökan",
-        "submit",
-        "form",
-        "tenders",
-    ]
-)
-BOILERPLATE_PREFIXES = (
-    "inloggning", "legitimation", "tjänst", "ansökningssystem", "personuppgift", "nyhetsbrev",
-    "newsletter", "prenumerera", "kontakt", "telefon", "ansökningsformulär", "webbinari",
-    "webinar", "informationsmöte",
-)  # fmt: skip
+def expand_ellipsis(low: str) -> str:
+    """A normalised text with each elliptic first conjunct completed by the last conjunct's
+    compound head ("gång- och cykelvägar" -> "gångvägar och cykelvägar"); where the last
+    word is no compound, the text is left as it was."""
+    if "- " not in low and "-, " not in low:
+        return low
 
+    def fill(m: re.Match[str]) -> str:
+        spans = compound_spans(m.group(2))
+        if not spans:
+            return m.group(0)
+        head = m.group(2)[spans[-1][1] :]
+        firsts = _FIRST.sub(lambda f: f.group(1) + head, m.group(1))
+        return firsts + m.group(0)[len(m.group(1)) :]
 
-_BOILERPLATE_PREFIX = re.compile(r"\b(?:" + "|".join(BOILERPLATE_PREFIXES) + ")")
-
-
-def clean_tokens(text: str) -> tuple[list[str], list[str]]:
-    """(all tokens, tokens outside boilerplate segments) of a text, in one pass: only segments
-    with a boilerplate word are searched for boilerplate phrases."""
-    low = normalise(text)
-    every: list[str] = []
-    clean: list[str] = []
-    find = _TOKEN.findall
-    for seg in _SEGMENT.findall(low):
-        toks = [t for t in find(seg) if len(t) <= MAX_TOKEN]
-        every += toks
-        if (
-            not BOILERPLATE_WORDS.isdisjoint(toks) or _BOILERPLATE_PREFIX.search(seg)
-        ) and _BOILERPLATE.search(seg):
-            if len(seg) > LONG_SEGMENT:
-                clean += [t for t in find(_BOILERPLATE.sub(" ", seg)) if len(t) <= MAX_TOKEN]
-            continue
-        clean += toks
-    return every, clean
-
-
-def strip_boilerplate(text: str) -> str:
-    """The text without its boilerplate segments (see _BOILERPLATE)."""
-    low = normalise(text)
-    spans = [m.span() for m in _BOILERPLATE.finditer(low)]
-    if not spans:
-        return text
-    if len(low) != len(text):  # casefolding changed the length (ß...): work on the folded text
-        text = low
-    out: list[str] = []
-    k = 0
-    for m in _SEGMENT.finditer(low):
-        start, end = m.span()
-        while k < len(spans) and spans[k][1] <= start:
-            k += 1
-        if k == len(spans) or spans[k][0] >= end:
-            out.append(text[start:end])
-        elif end - start > LONG_SEGMENT:
-            out.append(_BOILERPLATE.sub(" ", low[start:end]))
-    return " ".join(out)
+    return _ELLIPSIS.sub(fill, low)
 
 
 # ---- word forms --------------------------------------------------------------------------------
@@ -193,19 +92,6 @@ def _lemmatiser():  # noqa: ANN202
     import simplemma
 
     return simplemma.lemmatize
-
-
-@cache
-def swedish_words() -> dict[str, float]:
-    """Swedish words common enough to be compound parts, with their Zipf frequency."""
-    import wordfreq
-
-    floor = 10 ** (PART_ZIPF - 9)
-    return {
-        w: math.log10(f) + 9
-        for w, f in wordfreq.get_frequency_dict("sv").items()
-        if f >= floor and len(w) >= PART_MIN and w.isalpha()
-    }
 
 
 @lru_cache(maxsize=400_000)
@@ -219,153 +105,79 @@ def forms(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-# Endings that the frequency list also has as "words" but that are never a compound's last part.
-_NOT_A_PART = frozenset(
-    [
-        "ning",
-        "ningen",
-        "ningar",
-        "ingen",
-        "ingar",
-        "ande",
-        "ende",
-        "else",
-        "het",
-        "heten",
-        "lig",
-        "liga",
-        "ligt",
-        "skap",
-        "tion",
-        "tioner",
-        "are",
-        "arna",
-        "ering",
-        "eringen",
-        "erna",
-        "ism",
-        "ist",
-        "iska",
-        "isk",
-        "ell",
-        "ella",
-    ]
-)
-
-
-# Prepositions and particles: a word that starts with one is a derivation ("förebyggande",
-# "underlag", "överenskommelse"), not a compound of two topics.
-_PARTICLES = frozenset(
-    [
-        "före",
-        "efter",
-        "under",
-        "över",
-        "genom",
-        "mellan",
-        "till",
-        "fram",
-        "samman",
-        "utan",
-        "inom",
-        "utom",
-        "ihop",
-        "bort",
-        "upp",
-        "mot",
-        "vid",
-        "med",
-        "för",
-        "från",
-        "kring",
-        "bakom",
-        "enligt",
-    ]
-)
-# Swedish inflection endings, longest first: a last part "svinnet" is the word "svinn"
-_INFLECTED = ("erna", "arna", "orna", "ens", "ets", "en", "et", "na", "er", "ar", "or", "n", "t")
-
-
-@lru_cache(maxsize=200_000)
-def _split(word: str) -> tuple[tuple[str, int, int], ...]:
-    """A Swedish compound's parts as (dictionary word, start, end) in `word`, or () when it is
-    not one. Fewest parts win, then the most common parts. A part may be followed by a linking
-    "s" ("bostad-s-byggnad") and a non-final part may drop a final -e or -a of its dictionary
-    form ("medborgar(e)-inflytande"). A word that is itself in the dictionary is split only
-    into longer, common parts, so "tillgänglighet" stays whole but "kollektivtrafiken" splits.
-    """
-    n = len(word)
-    if n < SPLIT_MIN or n > MAX_TOKEN:
-        return ()
-    vocab = swedish_words()
-    known = word in vocab
-    min_len, min_zipf = (4, 3.0) if known else (PART_MIN, PART_ZIPF)
-    # best[i]: (number of parts, -sum of Zipf, parts) for the rest of the word from i
-    best: list[tuple[int, float, tuple[tuple[str, int, int], ...]] | None] = [None] * (n + 1)
-    best[n] = (0, 0.0, ())
-    for i in range(n - min_len, -1, -1):
-        candidates = []
-        for j in range(i + min_len, n + 1 if i else n - min_len + 1):  # two parts at least
-            piece = word[i:j]
-            last = j == n
-            found = piece if piece in vocab else None
-            if found is None and known:
-                pass  # a dictionary word splits only into plain dictionary words
-            elif found is None and not last:
-                found = next((piece + e for e in "ea" if piece + e in vocab), None)
-            elif found is None and len(piece) > 5:  # inflected last part: "cykel-banorna"
-                found = next(
-                    (
-                        piece[: -len(e)]
-                        for e in _INFLECTED
-                        if piece.endswith(e)
-                        and len(piece) - len(e) >= 4
-                        and piece[: -len(e)] in vocab
-                    ),
-                    None,
-                )
-            if found is None or vocab[found] < min_zipf or (last and piece in _NOT_A_PART):
-                continue
-            if i == 0 and found in _PARTICLES:
-                continue  # "före-byggande" is förebyggande (preventive), not a kind of building
-            for k in (j, j + 1) if not last and word[j] == "s" else (j,):
-                rest = best[k]
-                if rest is None or rest[0] + 1 > MAX_PARTS or (k == n) != last:
-                    continue
-                part = (found, i, j)
-                candidates.append((rest[0] + 1, rest[1] - vocab[found], (part, *rest[2])))
-        if candidates:
-            best[i] = min(candidates)
-    return best[0][2] if best[0] else ()
-
-
-def split_compound(word: str) -> tuple[str, ...]:
-    """A Swedish compound's parts as dictionary words ("cykelinfrastrukturen" -> cykel,
-    infrastrukturen), or () when it is not one."""
-    return tuple(p[0] for p in _split(word))
-
-
 def _swedish(keys: frozenset[str]) -> frozenset[str]:
     """A Swedish compound part's forms without its English stem ("age" is no part of
     "bidraget")."""
     return frozenset(k for k in keys if not k.startswith("en:"))
 
 
+def _bases(part: str) -> list[str]:
+    """The dictionary form a non-final compound part may stand for: a word in -a joins with -o
+    or without its -a ("hälso-" hälsa, "kvinno-" kvinna, "skol-" skola), a word in -are
+    without its -e ("brukar-" brukare)."""
+    vocab = swedish_words()
+    if part.endswith("o"):
+        cands = [part[:-1] + "a"]
+    elif part.endswith("ar"):
+        cands = [part + "e"]
+    else:
+        cands = [] if part[-1] in "aeiouyåäö" else [part + "a"]
+    return [c for c in cands if vocab.get(c, 0.0) >= PART_ZIPF]
+
+
 @lru_cache(maxsize=200_000)
 def compound_forms(word: str) -> frozenset[str]:
     """Forms of a compound's parts (and of their own parts) and of each run of adjacent parts
-    ("klimatanpassning" in "klimatanpassningsåtgärder"), without the whole word's own forms."""
-    parts = _split(word)
+    ("klimatanpassning" in "klimatanpassningsåtgärder"), without the whole word's own forms.
+    Runs also cross into a part that is itself a compound: "trafiksäkerhetsåtgärder" splits
+    into trafik + säkerhetsåtgärder, and still contains "trafiksäkerhet"."""
+    parts = compound_spans(word)
     if not parts:
         return frozenset()
     out: set[str] = set()
     for a in range(len(parts)):
         out |= _swedish(forms(parts[a][0]))
         out |= compound_forms(parts[a][0])
-        for b in range(a + 2, len(parts) + 1):
-            if b - a < len(parts):
-                out |= _swedish(forms(word[parts[a][1] : parts[b - 1][2]]))
+        if a < len(parts) - 1:
+            for base in _bases(parts[a][0]):
+                out |= _swedish(forms(base))
+    flat = _flat_spans(word, parts)
+    for a in range(len(flat)):
+        for b in range(a + 2, len(flat) + 1):
+            if (a, b) != (0, len(flat)):
+                out |= _swedish(forms(word[flat[a][0] : flat[b - 1][1]]))
     return frozenset(out - forms(word))
+
+
+def _flat_spans(word: str, parts: tuple[tuple[str, int, int], ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each part in `word`, a part that is itself a compound (and stands
+    in the word as written) replaced by its own parts."""
+    flat: list[tuple[int, int]] = []
+    for part, i, j in parts:
+        sub = compound_spans(part) if word[i:j] == part else ()
+        flat += [(i + si, i + sj) for _, si, sj in sub] if sub else [(i, j)]
+    return flat
+
+
+def term_forms(word: str) -> frozenset[str]:
+    """The forms a term word is looked up by (a text word is looked up by all its forms). A
+    Swedish noun made from a present participle
+    ("byggande", "deltagande", "gående") matches itself and its inflections ("byggandet"),
+    not the verb it comes from: its lemma and stem are the verb's ("bygga", "delta", "gå"), and
+    "bygga upp", "delta i" or "gå till" say nothing about construction, participation or
+    walking."""
+    if len(word) >= 6 and word.endswith(PARTICIPLE_ENDINGS):
+        return frozenset({word, "ls:" + word})
+    keys = set(forms(word))
+    if len(word) >= 6 and word.endswith(DERIVED_ENGLISH):
+        # the English stem is another word's: "cycling" -> cycl (the water cycle), "renewable"
+        # -> renew, "housing" -> hous (in-house); the word matches itself and its plural
+        keys = {k for k in keys if not k.startswith("en:")} | {word + "s"}
+    if len(word) <= 4:
+        # a short word's Swedish stem is too often an English word's too ("cars" and "care"
+        # are both sv:car); it keeps the stem only when that is the word itself ("barn")
+        keys = {k for k in keys if not k.startswith("sv:") or k == "sv:" + word}
+    return frozenset(keys)
 
 
 # ---- vocabularies ------------------------------------------------------------------------------
@@ -418,22 +230,29 @@ class Vocabulary:
         term = Term(text.strip(), tuple(p for _, p in alts), owner, weight)
         for shown, parts in alts:
             if len(parts) == 1:
-                for k in forms(parts[0]):
+                for k in term_forms(parts[0]):
                     self.single[k].append((term, shown))
                 if len(parts[0]) >= FUZZY_MIN:
                     self.fuzzy_pool[parts[0]].append((term, shown))
             else:
-                for k in forms(parts[0]):
-                    self.phrases[k].append((term, parts, shown, tuple(forms(p) for p in parts)))
+                part_forms = tuple(term_forms(p) for p in parts)
+                for k in part_forms[0]:
+                    self.phrases[k].append((term, parts, shown, part_forms))
         return term
 
     def _fuzzy(self, token: str) -> str | None:
         if token not in self._fuzzy_cache:
             from rapidfuzz import fuzz, process
 
-            best = process.extractOne(
-                token, list(self.fuzzy_pool), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-            )
+            # a word inside another is a compound or a different word ("missions" in
+            # "emissions", "produktion" in "nyproduktion"), not a spelling variant
+            best = [
+                m[0]
+                for m in process.extract(
+                    token, list(self.fuzzy_pool), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                )
+                if m[0] not in token and token not in m[0]
+            ]
             self._fuzzy_cache[token] = best[0] if best else None
         return self._fuzzy_cache[token]
 
@@ -502,6 +321,25 @@ def _phrase_at(part_forms: tuple[frozenset[str], ...], toks: list[str], i: int) 
     for offset in range(1, len(part_forms)):
         tok = toks[i + offset]
         pf = part_forms[offset]
-        if tok not in pf and pf.isdisjoint(forms(tok)):
+        # the phrase's last word may be a part of a compound ("e-hälsa" in "e-hälsotjänster",
+        # "digital tvilling" in "digitala tvillingmodeller")
+        if (
+            tok not in pf
+            and pf.isdisjoint(forms(tok))
+            and (offset < len(part_forms) - 1 or pf.isdisjoint(compound_forms(tok)))
+        ):
             return False
     return True
+
+
+_MOVED = frozenset(["clean_tokens", "strip_boilerplate", "BOILERPLATE_WORDS", "LONG_SEGMENT"])
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """clean_tokens and strip_boilerplate live in boilerplate.py (which builds on this module);
+    they are still importable from here, looked up only when asked for (no import cycle)."""
+    if name in _MOVED:
+        from callwatch import boilerplate
+
+        return getattr(boilerplate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import tomllib
 from collections import Counter
@@ -49,7 +50,7 @@ from callwatch.priority import (  # noqa: E402
     profile_relevance,
     region_check,
 )
-from callwatch.text import tokens  # noqa: E402
+from callwatch.text import MAX_TOKEN, normalise  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
 SHORT = {
@@ -116,11 +117,21 @@ def precision_at(ranked: list[str], gains: dict[str, float], cut: float, k: int 
     return sum(1 for d in ranked[:k] if gains.get(d, 0) >= cut) / k
 
 
+def words(text: str) -> list[str]:
+    """Plain lower-cased words, as a search box splits them: the baseline does not share
+    callwatch's analyser, so its figures stay put when the analyser changes."""
+    return [
+        t
+        for t in re.findall(r"[0-9a-zåäöéèüæøßàáâêëïîôçñ]+", normalise(text))
+        if len(t) <= MAX_TOKEN
+    ]
+
+
 class BM25:
     """Okapi BM25 over plain lower-cased words: what a funder's search box does."""
 
     def __init__(self, docs: dict[str, str], k1: float = 1.2, b: float = 0.75) -> None:
-        self.tf = {d: Counter(tokens(t)) for d, t in docs.items()}
+        self.tf = {d: Counter(words(t)) for d, t in docs.items()}
         self.len = {d: sum(c.values()) for d, c in self.tf.items()}
         self.avg = sum(self.len.values()) / len(self.len)
         df: Counter[str] = Counter()
@@ -187,7 +198,7 @@ def compute() -> dict:
     texts = {d: f"{f.get('title', '')} {f.get('description', '')}" for d, f in docs.items()}
     bm25 = BM25(texts)
     base = {
-        tid: {d: bm25.score(d, tokens(f"{t.label_sv} {t.label_en}")) for d in docs}
+        tid: {d: bm25.score(d, words(f"{t.label_sv} {t.label_en}")) for d in docs}
         for tid, t in rules.themes.items()
     }
     return {

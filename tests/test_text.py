@@ -25,6 +25,8 @@ def found(v, text):
         ("housing", "affordable housing for all", "exact"),
         ("renovation", "deep renovations of buildings", "exact"),
         ("cirkulär", "cirkulära affärsmodeller", "exact"),
+        ("våld", "arbete med våldsprevention", "compound"),
+        ("barn", "insatser mot barnfattigdom", "compound"),
     ],
 )
 def test_terms_match_inflections_and_compounds(term, text, how):
@@ -64,6 +66,7 @@ def test_spelling_variants_are_fuzzy():
         ("medborgarinflytande", {"medborgare", "inflytande"}),
         ("cykelinfrastrukturen", {"cykel"}),
         ("bostadsbyggnadsprojekt", {"bostad", "byggnad", "projekt"}),
+        ("trafiksäkerhetsåtgärder", {"trafik", "trafiksäkerhet", "säkerhet", "åtgärder"}),
     ],
 )
 def test_compounds_resolve_to_their_parts(word, parts):
@@ -120,3 +123,84 @@ def test_topical_privacy_text_is_not_boilerplate():
 
     _, clean = clean_tokens("Research on privacy-preserving AI. Read our privacy policy.")
     assert clean == ["research", "on", "privacy", "preserving", "ai"]
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Stöd till gång- och cykelvägar", ["gångvägar", "cykelvägar"]),
+        ("energi-, klimat- och miljöfrågor", ["energifrågor", "klimatfrågor", "miljöfrågor"]),
+        ("bostads- eller stadsutveckling", ["bostadsutveckling", "stadsutveckling"]),
+    ],
+)
+def test_coordination_ellipsis_borrows_the_last_words_head(text, words):
+    assert set(words) <= set(tokens(text))
+
+
+def test_ellipsis_without_a_compound_is_left_alone():
+    assert tokens("in- och utresor") == ["in", "och", "utresor"]
+
+
+def test_linking_forms_of_compound_parts_match_their_dictionary_word():
+    # hälsa joins as "hälso-", skola as "skol-", brukare as "brukar-"
+    assert ("hälsa", "compound") in found(vocab("hälsa"), "Satsning på folkhälsoarbete")
+    assert ("skola", "compound") in found(vocab("skola"), "Hållbara skolmåltider")
+    assert ("brukare", "compound") in found(vocab("brukare"), "brukarinflytande i omsorgen")
+
+
+def test_a_phrases_last_word_may_be_a_compound_part():
+    v = vocab("e-hälsa", "digital tvilling")
+    assert ("e-hälsa", "exact") in found(v, "nya e-hälsotjänster")
+    assert ("digital tvilling", "exact") in found(v, "digitala tvillingmodeller av staden")
+    assert found(v, "hälsotjänster och e-tjänster") == []
+
+
+def test_coordinated_compounds_match_each_conjunct():
+    assert ("gångtrafik", "exact") in found(vocab("gångtrafik"), "gång- och cykeltrafik")
+
+
+def test_read_more_and_page_chrome_are_boilerplate():
+    from callwatch.text import clean_tokens
+
+    _, clean = clean_tokens("Stöd till läsfrämjande insatser. Läs mer om kakor. Ladda om sidan")
+    assert clean == ["stöd", "till", "läsfrämjande", "insatser"]
+
+
+def test_a_page_chrome_title_is_no_evidence():
+    from callwatch import rules as rules_mod
+    from callwatch.match import Matcher
+    from tests.conftest import RULES
+
+    matcher = Matcher(rules_mod.load(RULES))
+    assert matcher.analyse({"title": "Läs mer om kakor och hur du avaktiverar dem"}).hits == {}
+
+
+def test_participle_nouns_do_not_match_their_verb():
+    # "deltagande" (participation) is not "delta i" (take part in), "gående" (pedestrians)
+    # is not "gå" (go), "byggande" (construction) is not "bygga upp" (build up)
+    v = vocab("deltagande", "gående", "byggande")
+    assert found(v, "Alla kan delta i projektet och gå vidare, vi bygger upp kunskap") == []
+    assert {t for t, _ in found(v, "deltagandet ökar, gående och byggandet")} == {
+        "deltagande",
+        "gående",
+        "byggande",
+    }
+    assert ("byggande", "compound") in found(v, "bostadsbyggande")
+
+
+def test_english_derived_terms_do_not_match_their_stem_word():
+    v = vocab("cycling", "renewable")
+    assert found(v, "closing the water cycle gap to renew the field") == []
+    assert {t for t, _ in found(v, "cycling and renewables")} == {"cycling", "renewable"}
+
+
+def test_short_terms_keep_their_swedish_stem_to_themselves():
+    # "cars" and "care" share the Swedish stem "car"
+    assert found(vocab("cars"), "health care systems") == []
+    assert found(vocab("barn"), "barnen") == [("barn", "exact")]
+
+
+def test_a_word_inside_another_is_no_spelling_variant():
+    v = vocab("emissions", "nyproduktion")
+    assert found(v, "space missions and ecological produktion") == []
+    assert found(v, "lower emisions") == [("emissions", "fuzzy")]
