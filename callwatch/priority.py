@@ -35,7 +35,11 @@ from callwatch.dates import local_date, next_deadline
 from callwatch.rules import Profile, fold
 
 # --- eligibility -------------------------------------------------------------------------------
-ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.75, "not eligible": 0.3}
+# "unclear" is a call that does not say who may apply: now that researcher-only and
+# company-only wording is recognised as "not eligible", most such calls are open to a
+# municipality as a partner, so a coordinator checks them rather than skipping them (0.9, not
+# 0.75: an eligible call still comes first at equal relevance).
+ELIGIBILITY_FACTORS = {"eligible": 1.0, "unclear": 0.9, "not eligible": 0.3}
 # the facts step's verdict (who-may-apply sentences) in the matcher's words; its "unclear" is no
 # answer, so the matcher's own verdict (eligibility phrases) stands
 MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
