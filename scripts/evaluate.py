@@ -64,6 +64,34 @@ RELEVANT_GAIN = 1.5
 FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
+def load_fresh() -> tuple[dict[str, dict], dict[str, str], dict[str, dict[str, float]], dict]:
+    """The second held-out pool (pool_fresh.jsonl) with its two labellers' labels: docs, split,
+    grades and the share of labellers who did not say a municipality may not apply."""
+    docs: dict[str, dict] = {}
+    split: dict[str, str] = {}
+    for line in (EVAL / "pool_fresh.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        docs[r["id"]] = {"title": r["title"], "description": r["text"]}
+        split[r["id"]] = "fresh"
+    grades, may = _labels(("labels_fresh_T1.jsonl", "labels_fresh_T2.jsonl"))
+    return docs, split, grades, may
+
+
+def _labels(names: tuple[str, ...]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    grades: dict[str, dict[str, float]] = {}
+    may: dict[str, float] = {}
+    new: dict[str, list[dict]] = {}
+    for name in names:
+        for line in (EVAL / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                new.setdefault(r["id"], []).append(r)
+    for doc, rows in new.items():
+        grades[doc] = {t: sum(r.get(k, 0) for r in rows) / len(rows) for k, t in SHORT.items()}
+        may[doc] = sum(r.get("kommun") != "no" for r in rows) / len(rows)
+    return grades, may
+
+
 def load_docs() -> tuple[dict[str, dict], dict[str, str]]:
     """id -> call fields and id -> split, from the item pool and the offline recordings."""
     docs: dict[str, dict] = {}
@@ -87,17 +115,7 @@ def load_docs() -> tuple[dict[str, dict], dict[str, str]]:
 def load_labels() -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """Graded labels per item and theme, and per item the share of labellers who said a
     municipality may take part (1.0 where nobody said)."""
-    grades: dict[str, dict[str, float]] = {}
-    may: dict[str, float] = {}
-    new: dict[str, list[dict]] = {}
-    for name in ("labels_themes_T1.jsonl", "labels_themes_T2.jsonl"):
-        for line in (EVAL / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                new.setdefault(r["id"], []).append(r)
-    for doc, rows in new.items():
-        grades[doc] = {t: sum(r.get(k, 0) for r in rows) / len(rows) for k, t in SHORT.items()}
-        may[doc] = sum(r.get("kommun") != "no" for r in rows) / len(rows)
+    grades, may = _labels(("labels_themes_T1.jsonl", "labels_themes_T2.jsonl"))
     old = tomllib.loads((EVAL / "labels.toml").read_text(encoding="utf-8"))["labels"]
     for doc, g in old.items():
         if doc not in grades:
@@ -178,11 +196,15 @@ def _mean(rows: dict[str, dict]) -> dict:
     return {k: round(sum(r[k] for r in rows.values()) / len(rows), 3) for k in keys}
 
 
-def compute() -> dict:
-    """Everything the report needs, per item (scores, labels); evaluate() aggregates it."""
+def compute(pool: str = "themes") -> dict:
+    """Everything the report needs, per item (scores, labels); evaluate() aggregates it.
+    pool "fresh" is the second held-out pool alone (its own collection statistics)."""
     rules = rules_mod.load(ROOT / "rules")
-    docs, split = load_docs()
-    grades, may = load_labels()
+    if pool == "fresh":
+        docs, split, grades, may = load_fresh()
+    else:
+        docs, split = load_docs()
+        grades, may = load_labels()
     unlabelled = set(docs) - set(grades)
     if unlabelled:
         raise SystemExit(f"items without labels: {sorted(unlabelled)[:5]}")
@@ -250,8 +272,8 @@ def profile_scores(c: dict, pid: str) -> dict[str, float]:
     return out
 
 
-def evaluate(splits: tuple[str, ...] = SPLITS) -> dict:
-    c = compute()
+def evaluate(splits: tuple[str, ...] = SPLITS, pool: str = "themes") -> dict:
+    c = compute(pool)
     rules = c["rules"]
     out: dict = {"items": {s: sum(1 for v in c["split"].values() if v == s) for s in splits}}
     for s in splits:
@@ -317,12 +339,21 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--diagnose", metavar="THEME_OR_KOMMUN")
     ap.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
+    ap.add_argument(
+        "--pool",
+        choices=("themes", "fresh"),
+        default="themes",
+        help="fresh: the second held-out pool (never read while writing rules; no --diagnose)",
+    )
     args = ap.parse_args()
     if args.diagnose:
         diagnose(args.diagnose)
         return
-    splits = (args.split,) if args.split else SPLITS
-    out = evaluate(splits)
+    if args.pool == "fresh":
+        splits: tuple[str, ...] = ("fresh",)
+    else:
+        splits = (args.split,) if args.split else SPLITS
+    out = evaluate(splits, args.pool)
     if args.json:
         print(json.dumps(out, indent=2))
         return
