@@ -5,7 +5,7 @@ import re
 import typer.main
 
 from callwatch.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli
 
 
 def commands():
@@ -36,9 +36,7 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_every_command_teaches_with_an_example_and_every_option_has_help():
-    from typer.testing import CliRunner
 
-    runner = CliRunner()
     for name, cmd in commands():
         assert "Example:" in (cmd.help or ""), f"{name}: no Example block"
         for param in cmd.params:
@@ -46,7 +44,7 @@ def test_every_command_teaches_with_an_example_and_every_option_has_help():
                 assert (getattr(param, "help", None) or "").strip(), f"{name} {param.opts}"
             else:
                 assert (getattr(param, "help", None) or "").strip(), f"{name} {param.name}"
-        text = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "100"}).stdout
+        text = cli(*name.split(), "--help", env={"COLUMNS": "100"}).stdout
         options = text.split("Options:")[-1]
         assert "Example:" in text and "<bool>" not in text and "<str>" not in options, name
         # flags are shown as flags: "--offline  Replay ..." with no value placeholder
@@ -57,9 +55,7 @@ def test_every_command_teaches_with_an_example_and_every_option_has_help():
 
 
 def test_usage_errors_are_one_line_on_stderr_with_exit_2():
-    from typer.testing import CliRunner
 
-    runner = CliRunner()
     for args in (
         ["calls", "--status"],
         ["nosuch"],
@@ -72,7 +68,7 @@ def test_usage_errors_are_one_line_on_stderr_with_exit_2():
         ["export", "--decimal", ";"],
         ["report", "--kommun", "umea", "--mail-to", "not-an-address"],
     ):
-        r = runner.invoke(app, args)
+        r = cli(*args)
         assert r.exit_code == 2, (args, r.exit_code, r.output)
         assert r.stdout == "", args
         lines = r.stderr.strip().splitlines()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from callwatch import importer, sources
 from callwatch.errors import CallwatchError
-from tests.conftest import FIXTURES, NOW, ROOT
+from tests.conftest import FIXTURES, NOW, ROOT, cli
 
 SPECS = {s.id: s for s in sources.load_all(ROOT / "sources")}
 SAMPLES = {
@@ -126,10 +126,7 @@ import csv  # noqa: E402
 import io  # noqa: E402
 import re  # noqa: E402
 
-from typer.testing import CliRunner  # noqa: E402
-
 from callwatch import store  # noqa: E402
-from callwatch.cli import app  # noqa: E402
 
 PIECES = [
     "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "[", "]", "(", ")", "<", ">", "|", "*", "_", "`",
@@ -163,14 +160,13 @@ OUTPUT_FUZZ = settings(
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: it takes minutes
 )
-runner = CliRunner()
 CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )
 
 
 def _run(db, *args):
-    r = runner.invoke(app, ["--db", str(db), *map(str, args)])
+    r = cli("--db", db, *map(str, args))
     # an exception escaping the command is a traceback; (the text "Traceback" is not checked:
     # a loopback server thread left by another test may print one into the captured stderr)
     assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-3000:]

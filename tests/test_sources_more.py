@@ -2,21 +2,13 @@ import json
 import shutil
 
 import pytest
-from typer.testing import CliRunner
 
 from callwatch import store
 from callwatch.adapters import gdp, interreg
-from callwatch.cli import app
 from callwatch.errors import ParseError
 from callwatch.fetch import FetchOptions, run_fetch
 from callwatch.http import HttpConfig
-from tests.conftest import FIXTURES, NOW, RECORDINGS
-
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
+from tests.conftest import FIXTURES, NOW, RECORDINGS, cli
 
 
 def test_gdp_real_records(specs):
@@ -49,7 +41,7 @@ def test_interreg_keeps_swedish_calls(specs):
 
 
 def test_sources_lists_all_kinds():
-    data = json.loads(run("sources", "--format", "json").stdout)
+    data = json.loads(cli("sources", "--format", "json").stdout)
     ids = {s["id"] for s in data}
     assert len(ids) >= 14
     assert {
@@ -81,9 +73,9 @@ def test_offline_fetch_every_fixture_source_without_keys(tmp_path, monkeypatch):
     ):
         monkeypatch.delenv(var, raising=False)
     db = tmp_path / "t.db"
-    r = run("--db", db, "fetch", "--offline")
+    r = cli("--db", db, "fetch", "--offline")
     assert r.exit_code == 0, r.output
-    rows = json.loads(run("--db", db, "sources", "--format", "json").stdout)
+    rows = json.loads(cli("--db", db, "sources", "--format", "json").stdout)
     held = {s["id"]: s["calls"] for s in rows}
     for sid in (
         "eu-ft",
@@ -100,13 +92,12 @@ def test_offline_fetch_every_fixture_source_without_keys(tmp_path, monkeypatch):
         assert held[sid] > 0, sid
 
 
-def test_duplicate_listed_once_with_both_urls(tmp_path):
-    db = tmp_path / "t.db"
-    run("--db", db, "fetch", "--offline")
-    listed = json.loads(run("--db", db, "calls", "--format", "json").stdout)
+def test_duplicate_listed_once_with_both_urls(offline_db):
+    db = offline_db
+    listed = json.loads(cli("--db", db, "calls", "--format", "json").stdout)
     gem = [c for c in listed if "gemensam-acceleration" in c["id"]]
     assert len(gem) == 1
-    shown = json.loads(run("--db", db, "show", gem[0]["id"], "--format", "json").stdout)
+    shown = json.loads(cli("--db", db, "show", gem[0]["id"], "--format", "json").stdout)
     urls = {gem[0]["url"], *(o["url"] for o in shown["also_listed"])}
     assert any("energimyndigheten.se" in u for u in urls) and any(
         "viablecities.se" in u for u in urls
@@ -115,7 +106,7 @@ def test_duplicate_listed_once_with_both_urls(tmp_path):
     sbe = [c for c in listed if "innovationsiden" in c["id"]]
     assert len(sbe) == 1
     # --source shows every listing of that source, duplicates included
-    vc = json.loads(run("--db", db, "calls", "--source", "viablecities", "--format", "json").stdout)
+    vc = json.loads(cli("--db", db, "calls", "--source", "viablecities", "--format", "json").stdout)
     assert len(vc) == 2
 
 
@@ -132,13 +123,13 @@ def test_duplicate_listed_once_with_both_urls(tmp_path):
     ],
 )
 def test_parse_works_for_every_kind(source, file):
-    r = run("parse", source, file, "--format", "json")
+    r = cli("parse", source, file, "--format", "json")
     assert r.exit_code == 0, r.output
     assert len(json.loads(r.stdout)) >= 1
 
 
 def test_sources_check_replay_and_broken_layout(tmp_path):
-    r = run("sources", "check", "--format", "json")
+    r = cli("sources", "check", "--format", "json")
     assert r.exit_code == 0
     rows = {x["source"]: x for x in json.loads(r.stdout)}
     assert (
@@ -161,7 +152,7 @@ def test_sources_check_replay_and_broken_layout(tmp_path):
             html,
         )
         f.write_text(html, encoding="utf-8")
-    r = run(
+    r = cli(
         "sources", "check", "--replay", rec, "--source", "energimyndigheten", "--format", "json"
     )
     assert r.exit_code == 1
