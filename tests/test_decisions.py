@@ -3,6 +3,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, RULES, cli
 
 CALL = "eu-ft:11264COMPETITIVE_CALL"
@@ -222,6 +224,7 @@ def test_expected_reopening_needs_history():
     )
 
 
+@pytest.mark.slow
 def test_concurrent_marks_from_two_processes_keep_both(offline_db):
     code = (
         "import sys; from callwatch.cli import main; "

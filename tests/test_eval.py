@@ -5,9 +5,12 @@ the matcher ranks"); the held-out figures were measured once, after the rules we
 
 import importlib.util
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow  # seconds: the whole development set through the matcher
 def test_evaluation_targets():
     spec = importlib.util.spec_from_file_location("evaluate", ROOT / "scripts" / "evaluate.py")
     mod = importlib.util.module_from_spec(spec)

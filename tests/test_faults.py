@@ -190,6 +190,7 @@ def test_retry_after_on_429_then_success(seeded, specs):
     assert reports["vinnova"].status == "ok" and 3 in slept
 
 
+@pytest.mark.slow
 def test_timeout_mid_body_on_a_real_socket(seeded, specs, tmp_path):
     with Loopback({"/api/": (200, {"Content-Type": "application/json"}, ROUNDS, 0, 5)}) as srv:
         spec = vinnova_at(tmp_path, srv.url)
@@ -230,6 +231,7 @@ def _fetch_cmd(db, sources_dir):
     ]
 
 
+@pytest.mark.slow
 def test_second_fetch_exits_with_distinct_code(tmp_path):
     with Loopback({"/api/": (200, {"Content-Type": "application/json"}, ROUNDS, 6, 0)}) as srv:
         vinnova_at(tmp_path, srv.url)
@@ -255,6 +257,7 @@ def test_second_fetch_exits_with_distinct_code(tmp_path):
         assert first.wait(timeout=60) == 0
 
 
+@pytest.mark.slow
 def test_sigkill_mid_fetch_then_rerun(tmp_path):
     db = tmp_path / "kill.db"
     with Loopback({"/api/": (200, {"Content-Type": "application/json"}, ROUNDS, 0, 0)}) as srv:

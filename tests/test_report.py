@@ -316,6 +316,7 @@ CHROMIUM = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
 def test_html_renders_in_headless_chromium(demo_db, tmp_path):
     import subprocess
