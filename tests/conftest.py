@@ -20,13 +20,42 @@ RECORDINGS = ROOT / "callwatch" / "recordings"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
+def source_ids(sources_dir: Path = SOURCES) -> list[str]:
+    """Every source in a sources folder (one *.toml each, named by its id). Tests parametrise
+    over this, so a new source file is tested without editing a list."""
+    return sorted(p.stem for p in sources_dir.glob("*.toml"))
+
+
+def web_fixture_ids(fixtures_dir: Path = FIXTURES) -> list[str]:
+    """Every web fixture folder: tests/fixtures/web/<source id>/ with its urls.json."""
+    return sorted(p.parent.name for p in (fixtures_dir / "web").glob("*/urls.json"))
+
+
+def recorded_ids(recordings_dir: Path = RECORDINGS) -> list[str]:
+    """Every source with an offline recording (what `fetch --offline` replays)."""
+    return sorted(p.parent.name for p in recordings_dir.glob("*/index.json"))
+
+
+def profile_ids(rules_dir: Path = RULES) -> list[str]:
+    """Every municipality profile (rules/kommuner/<id>.toml): tests count and parametrise over
+    these, so a new municipality needs no test edit."""
+    return sorted(p.stem for p in (rules_dir / "kommuner").glob("*.toml"))
+
+
+def theme_ids(rules_dir: Path = RULES) -> list[str]:
+    """Every theme (a top-level table in rules/themes.toml)."""
+    import tomllib
+
+    return sorted(tomllib.loads((rules_dir / "themes.toml").read_text(encoding="utf-8")))
+
+
 @pytest.fixture
 def specs() -> dict[str, sources.SourceSpec]:
     return {s.id: s for s in sources.load_all(SOURCES)}
 
 
 @pytest.fixture
-def empty_db(tmp_path) -> store.Store:
+def empty_db(tmp_path) -> store.Database:
     """An open connection to a new database: migrated to the current schema, no calls."""
     return store.open_db(tmp_path / "test.db")
 

@@ -7,7 +7,7 @@ import pytest
 from callwatch import store
 from callwatch.fetch import FetchOptions, run_fetch
 from callwatch.http import HttpConfig
-from tests.conftest import NOW, RECORDINGS, fixture_bytes
+from tests.conftest import FIXTURES, NOW, RECORDINGS, fixture_bytes
 
 FAST = HttpConfig(delay=0, retries=0, backoff=0)
 
@@ -299,3 +299,80 @@ def test_shipped_recordings_are_the_fixtures():
             body = (index_path.parent / entry["file"]).read_bytes()
             constructed_empty = b"<ul></ul>" in body and len(body) < 200  # see web PROVENANCE.md
             assert body in fixture_bodies or constructed_empty, f"{index_path.parent.name}: {key}"
+
+
+def test_broken_crawl_closes_nothing(specs, tmp_path):
+    db = store.open_db(tmp_path / "t.db")
+    fast = HttpConfig(delay=0, retries=0)
+    run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=RECORDINGS, http=fast),
+        now=NOW,
+    )
+    before = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
+    rec = tmp_path / "rec"
+    shutil.copytree(RECORDINGS, rec)
+    import re
+
+    for f in (rec / "energimyndigheten").glob("*.html"):
+        f.write_text(
+            re.sub(
+                r"Stänger[^<]*|\d{4}-\d{2}-\d{2}[^<]*|Sista[^<]*", "", f.read_text(encoding="utf-8")
+            ),
+            encoding="utf-8",
+        )
+    [r] = run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=rec, http=fast),
+        now=NOW,
+    )
+    assert r.status == "failed" and "broken" in r.message and r.closed == 0
+    after = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
+    assert {k: v["deadlines"] for k, v in before.items()} == {
+        k: v["deadlines"] for k, v in after.items()
+    }
+
+
+def test_keys_never_stored(specs, tmp_path, monkeypatch):
+    import httpx
+
+    secret = "s3cr3t-formas-key-123"
+    monkeypatch.setenv("CALLWATCH_FORMAS_KEY", secret)
+    body = (FIXTURES / "gdp" / "formas_utlysningar.json").read_bytes()
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        if "authorization=" in str(request.url):
+            return httpx.Response(401, content=b"denied")
+        assert request.headers["authorization"] == secret
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    db_path = tmp_path / "k.db"
+    db = store.open_db(db_path)
+    rec = tmp_path / "rec"
+    [r] = run_fetch(
+        db,
+        [specs["formas"]],
+        FetchOptions(
+            mode="live",
+            record_dir=rec,
+            transport=httpx.MockTransport(handler),
+            http=HttpConfig(delay=0, retries=0),
+        ),
+        now=NOW,
+    )
+    assert r.status == "ok" and r.seen == 256 and len(seen) == 2
+    import zlib
+
+    # the archive is zlib-compressed: grep what it holds, not its compressed bytes
+    archived = [zlib.decompress(d) for (d,) in db.conn.execute("SELECT data FROM raw_responses")]
+    assert archived and all(secret.encode() not in body for body in archived)
+    dump = "\n".join(db.conn.iterdump())
+    assert secret not in dump
+    db.conn.close()
+    for path in [db_path, *tmp_path.glob("k.db*"), *rec.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path

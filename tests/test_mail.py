@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from tests.conftest import cli
+from tests.conftest import cli, profile_ids
 from tests.test_report_decide import APRIL
 
 aiosmtpd = pytest.importorskip("aiosmtpd")
@@ -60,8 +60,9 @@ def test_report_arrives_with_both_parts(offline_db, smtp, tmp_path):
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg["Subject"] == "Utlysningar för Umeå, vecka 15"
     assert msg.get_content_type() == "multipart/alternative"
-    plain = msg.get_body(("plain",)).get_content()
-    html = msg.get_body(("html",)).get_content()
+    plain_part, html_part = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain_part and html_part
+    plain, html = plain_part.get_content(), html_part.get_content()
     assert plain.startswith("# Utlysningar för Umeå") and "## Att besluta (1)" in plain
     assert "callwatch mark" in plain and "Klimatneutrala städer" in plain
     assert "<h1>Utlysningar för Umeå</h1>" in html
@@ -78,12 +79,13 @@ def test_every_kommun_in_one_run(offline_db, smtp, tmp_path):
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 7 and "umea.md" in files and "kommunforbundet-skane.md" in files
+    assert files == sorted(f"{pid}.md" for pid in profile_ids())
     subjects = sorted(
         email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
         for _, _, raw in inbox.messages
     )
-    assert len(subjects) == 7 and "Utlysningar för Västerås, vecka 15" in subjects
+    assert len(subjects) == len(profile_ids())
+    assert "Utlysningar för Västerås, vecka 15" in subjects
 
 
 def test_failing_send_exits_non_zero_and_keeps_the_file(offline_db, monkeypatch, tmp_path):
