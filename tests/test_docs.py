@@ -1,7 +1,9 @@
 """The README documents every command, and every command explains itself."""
 
 import re
+from typing import cast
 
+import click
 import typer.main
 
 from callwatch.cli import app
@@ -9,7 +11,7 @@ from tests.conftest import ROOT, cli
 
 
 def commands():
-    group = typer.main.get_command(app)
+    group = cast(click.Group, typer.main.get_command(app))  # the app has sub-commands
     for name, cmd in group.commands.items():
         if hasattr(cmd, "commands"):
             if cmd.callback:
@@ -31,7 +33,9 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in readme and "test-command" in ci
-    cmd = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme).group(1)
+    found = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme)
+    assert found, "README.md: no test command after <!-- test-command -->"
+    cmd = found.group(1)
     assert "pytest" in cmd
 
 

@@ -2,6 +2,7 @@
 ends as a CallwatchError with a one-line message naming the source (or file and line)."""
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -47,7 +48,7 @@ def parse_ok_or_one_line_error(source: str, body: bytes) -> None:
 def mutate(data, path_choice, value):
     """Replace one value somewhere in a decoded JSON document."""
     stack = [data]
-    nodes = []
+    nodes: list[tuple[Any, Any]] = []
     while stack:
         node = stack.pop()
         if isinstance(node, dict):

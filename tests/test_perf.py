@@ -193,7 +193,7 @@ def test_ics_writer_matches_icalendar_byte_for_byte():
     from callwatch import export
     from callwatch.rank import Ranked
 
-    chars = st.sampled_from(HOSTILE) | st.characters(blacklist_categories=("Cs",))
+    chars = st.sampled_from(HOSTILE) | st.characters(codec="utf-8")  # no surrogates
     text = st.text(alphabet=chars, max_size=300)
     # icalendar rejects a URL with a line break (callwatch drops it) and writes a calendar name
     # with a line break broken (callwatch joins the lines): compared where icalendar is right

@@ -43,7 +43,10 @@ def test_null_status_with_dates_follows_the_dates(specs):
     body = json.dumps([rec]).encode()
 
     def status(day):
-        return gdp.parse(specs["formas"], body, datetime(2026, *day, 12, tzinfo=UTC))[0].status
+        month, dom = day
+        return gdp.parse(specs["formas"], body, datetime(2026, month, dom, 12, tzinfo=UTC))[
+            0
+        ].status
 
     assert status((1, 10)) == "forthcoming"
     assert status((2, 10)) == "open"

@@ -338,6 +338,7 @@ def test_html_renders_in_headless_chromium(demo_db, tmp_path):
         "2026-11-24",
     )
     shot = tmp_path / "r.png"
+    assert CHROMIUM is not None
     proc = subprocess.run(
         [
             CHROMIUM,

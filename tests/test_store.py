@@ -1,6 +1,7 @@
 import sqlite3
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_other_sources_are_untouched(empty_db):
 
 
 def test_raw_archive_is_content_addressed(empty_db):
-    kw = dict(
+    kw: dict[str, Any] = dict(
         run_id=1,
         source="s",
         method="GET",
