@@ -8,6 +8,7 @@ import contextlib
 import json
 import re
 import sqlite3
+import sys
 import time
 import warnings
 
@@ -30,6 +31,21 @@ PASSWORD = "korrekt-hast-batteri"
 HOSTILE = "<script>alert(1)</script>"
 
 
+def cheap_hashing(mp: pytest.MonkeyPatch) -> None:
+    """argon2 at its real cost takes a good part of a second per sign-in on a busy two-core
+    machine; these tests check who may sign in, not what a hash costs (the stored hash is still
+    argon2). The module is looked up afresh: one test re-imports callwatch.web."""
+    from argon2 import PasswordHasher
+
+    live = sys.modules["callwatch.web.auth"]
+    mp.setattr(live, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    cheap_hashing(monkeypatch)
+
+
 @pytest.fixture(scope="module")
 def web_db_once(offline_db_once, tmp_path_factory):
     """The session's offline database plus two users (Umeå, Uppsala) and a hostile call; each
@@ -38,6 +54,7 @@ def web_db_once(offline_db_once, tmp_path_factory):
     path = copy_db(offline_db_once, folder / "offline.db")
     with pytest.MonkeyPatch.context() as mp:
         frozen_env(mp, folder)
+        cheap_hashing(mp)
         jsonl = path.parent / "hostile.jsonl"
         jsonl.write_text(
             json.dumps(
