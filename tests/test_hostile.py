@@ -488,13 +488,23 @@ def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, 
 # Item 8: --out is atomic and never the database; item 9: read commands never create data
 
 
-@pytest.fixture
-def marked_db(tmp_path):
-    f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "k1"}])
-    db = tmp_path / "m.db"
-    assert cli("--db", db, "import", f).exit_code == 0
-    assert cli("--db", db, "mark", "k1", "--kommun", "Umeå", "--status", "engage").exit_code == 0
+@pytest.fixture(scope="module")
+def marked_db_once(tmp_path_factory):
+    """One imported call with one decision; built once per module, tests take a copy."""
+    tmp_path = tmp_path_factory.mktemp("marked")
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "k1"}])
+        db = tmp_path / "m.db"
+        assert cli("--db", db, "import", f).exit_code == 0
+        r = cli("--db", db, "mark", "k1", "--kommun", "Umeå", "--status", "engage")
+        assert r.exit_code == 0, r.output
     return db
+
+
+@pytest.fixture
+def marked_db(marked_db_once, tmp_path):
+    return copy_db(marked_db_once, tmp_path / "m.db")
 
 
 def _decisions(db) -> int:

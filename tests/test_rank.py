@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import RULES, cli, profile_ids, theme_ids
+from tests.conftest import RULES, cli, copy_db, frozen_env, profile_ids, theme_ids
 
 CALLS = [
     {
@@ -54,16 +54,26 @@ def _dump(path):
         conn.close()
 
 
-@pytest.fixture
-def imported_db(tmp_path):
+@pytest.fixture(scope="module")
+def imported_db_once(tmp_path_factory):
+    """CALLS imported once per module; tests take a copy (`imported_db`)."""
+    tmp_path = tmp_path_factory.mktemp("imported")
     f = tmp_path / "calls.jsonl"
     f.write_text(
         "\n".join(json.dumps(c, ensure_ascii=False) for c in CALLS) + "\n", encoding="utf-8"
     )
     path = tmp_path / "t.db"
-    r = cli("--db", path, "import", f)
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        r = cli("--db", path, "import", f)
     assert r.exit_code == 0, r.output
     return path
+
+
+@pytest.fixture
+def imported_db(imported_db_once, tmp_path):
+    """The constructed CALLS imported into a database of the test's own."""
+    return copy_db(imported_db_once, tmp_path / "t.db")
 
 
 def test_import_then_rank_theme_json(imported_db):
