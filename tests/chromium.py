@@ -87,6 +87,7 @@ class Browser:
             "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
             "os.execv(sys.argv[3], sys.argv[3:])"
         )
+        assert BINARY is not None, "no headless Chromium here"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", launcher, str(to_child_r), str(from_child_w), BINARY, *args],
             pass_fds=(to_child_r, from_child_w),

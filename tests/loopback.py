@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -17,7 +19,7 @@ class Loopback:
     """routes: path -> (status, headers, body, delay_seconds, chunked_stall), or path -> a
     function of (request path, request headers) returning such a tuple (an echoing server)."""
 
-    def __init__(self, routes: dict[str, tuple]) -> None:
+    def __init__(self, routes: Mapping[str, tuple | Callable[[str, Any], tuple]]) -> None:
         self.routes = routes
         self.hits: list[str] = []
         outer = self

@@ -1,101 +1,89 @@
 import json
 
-from typer.testing import CliRunner
-
-from callwatch.cli import app
-from tests.conftest import FIXTURES, RECORDINGS
-
-runner = CliRunner()
+from tests.conftest import FIXTURES, RECORDINGS, cli
 
 
-def run(*args):
-    return runner.invoke(app, list(args))
-
-
-def test_fetch_offline_then_list_json(tmp_path):
-    db = str(tmp_path / "t.db")
-    r = run("--db", db, "fetch", "--offline")
-    assert r.exit_code == 0, r.output
-    r = run("--db", db, "calls", "--format", "json")
+def test_fetch_offline_then_list_json(offline_db):
+    """The offline fetch (conftest's offline_db_once checks its exit code) stores every kind;
+    fetching it again changes nothing."""
+    db = offline_db
+    r = cli("--db", db, "calls", "--format", "json")
     data = json.loads(r.stdout)
     sources = {c["source"] for c in data}
     assert {"eu-ft", "vinnova", "energimyndigheten", "tillvaxtverket", "boverket"} <= sources
     assert all(c["title"] and c["url"] and c["status"] for c in data)
     api = [c for c in data if c["source"] in ("eu-ft", "vinnova")]
     assert api and all(c["deadlines"] for c in api)
-    again = run("--db", db, "fetch", "--offline")
+    again = cli("--db", db, "fetch", "--offline")
     assert again.exit_code == 0
     lines = [ln.split("\t") for ln in again.stdout.splitlines()[1:]]
     assert lines and all(cols[3] == "0" and cols[4] == "0" for cols in lines)  # new, updated
-    assert len(json.loads(run("--db", db, "calls", "--format", "json").stdout)) == len(data)
+    assert len(json.loads(cli("--db", db, "calls", "--format", "json").stdout)) == len(data)
 
 
-def test_calls_filters_and_csv(tmp_path):
-    db = str(tmp_path / "t.db")
-    run("--db", db, "fetch", "--offline")
-    opened = json.loads(run("--db", db, "calls", "--status", "open", "--format", "json").stdout)
+def test_calls_filters_and_csv(offline_db):
+    db = offline_db
+    opened = json.loads(cli("--db", db, "calls", "--status", "open", "--format", "json").stdout)
     assert opened and {c["status"] for c in opened} == {"open"}
     found = json.loads(
-        run("--db", db, "calls", "--search", "Urban Mobility", "--format", "json").stdout
+        cli("--db", db, "calls", "--search", "Urban Mobility", "--format", "json").stdout
     )
     assert [c["id"] for c in found] == ["eu-ft:11264COMPETITIVE_CALL"]
-    csv_out = run("--db", db, "calls", "--source", "vinnova", "--format", "csv").stdout
+    csv_out = cli("--db", db, "calls", "--source", "vinnova", "--format", "csv").stdout
     assert csv_out.splitlines()[0].startswith("id,source,native_id")
     import csv
     import io
 
     assert len(list(csv.DictReader(io.StringIO(csv_out)))) == 2
-    bad = run("--db", db, "calls", "--status", "pending")
+    bad = cli("--db", db, "calls", "--status", "pending")
     assert bad.exit_code == 2 and "--status 'pending'" in bad.stderr
 
 
-def test_show_has_deadlines_and_history(tmp_path):
-    db = str(tmp_path / "t.db")
-    run("--db", db, "fetch", "--offline")
-    r = run("--db", db, "show", "eu-ft:11143COMPETITIVE_CALL")
+def test_show_has_deadlines_and_history(offline_db):
+    db = offline_db
+    r = cli("--db", db, "show", "eu-ft:11143COMPETITIVE_CALL")
     assert r.exit_code == 0
     assert "METU Internships Offer" in r.stdout and "Deadlines:" in r.stdout
     j = json.loads(
-        run("--db", db, "show", "eu-ft:11143COMPETITIVE_CALL", "--format", "json").stdout
+        cli("--db", db, "show", "eu-ft:11143COMPETITIVE_CALL", "--format", "json").stdout
     )
     assert len(j["deadlines"]) == 7 and j["history"] == []
-    missing = run("--db", db, "show", "eu-ft:nope")
+    missing = cli("--db", db, "show", "eu-ft:nope")
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: no call with id")
 
 
-def test_sources_lists_health(tmp_path):
-    db = str(tmp_path / "t.db")
-    run("--db", db, "fetch", "--offline")
-    data = json.loads(run("--db", db, "sources", "--format", "json").stdout)
+def test_sources_lists_health(offline_db):
+    db = offline_db
+    data = json.loads(cli("--db", db, "sources", "--format", "json").stdout)
     by_id = {s["id"]: s for s in data}
     assert by_id["eu-ft"]["calls"] == 8 and by_id["eu-ft"]["last_success"]
     assert by_id["vinnova"]["kind"] == "vinnova-open-data"
 
 
 def test_parse_prints_normalised_calls():
-    r = run("parse", "eu-ft", str(RECORDINGS / "eu-ft" / "001.json"), "--format", "json")
+    r = cli("parse", "eu-ft", str(RECORDINGS / "eu-ft" / "001.json"), "--format", "json")
     assert r.exit_code == 0 and len(json.loads(r.stdout)) == 4
-    r = run("parse", "vinnova", str(FIXTURES / "vinnova" / "ansokningsomgangar_constructed.json"))
+    r = cli("parse", "vinnova", str(FIXTURES / "vinnova" / "ansokningsomgangar_constructed.json"))
     assert [c["id"] for c in json.loads(r.stdout)] == ["vinnova:2016-04968", "vinnova:2021-02297"]
 
 
 def test_parse_errors_are_one_line():
-    r = run("parse", "vinnova", str(FIXTURES / "vinnova" / "api_ansokningsomgangar_docpage.html"))
+    r = cli("parse", "vinnova", str(FIXTURES / "vinnova" / "api_ansokningsomgangar_docpage.html"))
     assert r.exit_code == 1
     assert r.stderr.count("\n") == 1 and "vinnova:" in r.stderr and "HTML" in r.stderr
-    r = run("parse", "nosuch", "x.json")
+    r = cli("parse", "nosuch", "x.json")
     assert r.exit_code == 1 and "unknown source" in r.stderr
 
 
 def test_fetch_unknown_source_suggests(tmp_path):
-    r = run("--db", str(tmp_path / "t.db"), "fetch", "--source", "vinova", "--offline")
+    r = cli("--db", str(tmp_path / "t.db"), "fetch", "--source", "vinova", "--offline")
     assert r.exit_code == 1 and "did you mean 'vinnova'" in r.stderr
 
 
 def test_corrupt_database_is_one_line(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not a database at all" * 50)
-    r = run("--db", str(bad), "calls")
+    r = cli("--db", str(bad), "calls")
     assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
 
 
@@ -103,15 +91,14 @@ def test_broken_source_file_names_file_and_key(tmp_path):
     folder = tmp_path / "sources"
     folder.mkdir()
     (folder / "x.toml").write_text('id = "x"\nname = "X"\nkind = "nope"\nfunder = "F"\n')
-    r = run("--sources", str(folder), "--db", str(tmp_path / "t.db"), "fetch", "--offline")
+    r = cli("--sources", str(folder), "--db", str(tmp_path / "t.db"), "fetch", "--offline")
     assert r.exit_code == 1 and "x.toml: key 'kind'" in r.stderr
 
 
-def test_fetch_from_archive_reparses_without_network(tmp_path):
+def test_fetch_from_archive_reparses_without_network(offline_db):
     import sqlite3
 
-    db = str(tmp_path / "a.db")
-    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    db = offline_db
     # simulate an old parser having stored a worse title; re-parsing the archive repairs it
     conn = sqlite3.connect(db)
     conn.execute(
@@ -119,10 +106,10 @@ def test_fetch_from_archive_reparses_without_network(tmp_path):
     )
     conn.commit()
     conn.close()
-    r = run("--db", db, "fetch", "--from-archive", "--source", "vinnova", "--source", "eu-ft")
+    r = cli("--db", db, "fetch", "--from-archive", "--source", "vinnova", "--source", "eu-ft")
     assert r.exit_code == 0, r.output
-    shown = json.loads(run("--db", db, "show", "vinnova:2016-04968", "--format", "json").stdout)
+    shown = json.loads(cli("--db", db, "show", "vinnova:2016-04968", "--format", "json").stdout)
     assert shown["title"].startswith("Innovationer för ett hållbart samhälle")
     assert shown["history"][-1]["field"] == "title" and shown["history"][-1]["old"] == "x"
-    both = run("--db", db, "fetch", "--from-archive", "--offline")
+    both = cli("--db", db, "fetch", "--from-archive", "--offline")
     assert both.exit_code == 1 and "only one of" in both.stderr

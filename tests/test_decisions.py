@@ -4,34 +4,20 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from callwatch.cli import app
-from tests.conftest import ROOT, RULES
+from tests.conftest import ROOT, RULES, cli
 
-runner = CliRunner()
 CALL = "eu-ft:11264COMPETITIVE_CALL"
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "d.db"
-    assert run("--db", path, "fetch", "--offline").exit_code == 0
-    return path
-
-
-def test_mark_survives_refetch_and_rules_change(db, tmp_path):
+def test_mark_survives_refetch_and_rules_change(offline_db, tmp_path):
     today = ["--today", "2026-06-01"]  # the UMX call was open then
     before = [
         c["id"]
         for c in json.loads(
-            run(
+            cli(
                 "--db",
-                db,
+                offline_db,
                 "rank",
                 "--kommun",
                 "Västerås",
@@ -44,9 +30,9 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
         )
     ]
     assert CALL in before
-    r = run(
+    r = cli(
         "--db",
-        db,
+        offline_db,
         "mark",
         CALL,
         "--kommun",
@@ -61,7 +47,7 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
         "Karin",
     )
     assert r.exit_code == 0, r.output
-    assert run("--db", db, "fetch", "--offline").exit_code == 0
+    assert cli("--db", offline_db, "fetch", "--offline").exit_code == 0
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     p = rules / "themes.toml"
@@ -70,11 +56,11 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
         encoding="utf-8",
     )
     ranked = json.loads(
-        run(
+        cli(
             "--rules",
             rules,
             "--db",
-            db,
+            offline_db,
             "rank",
             "--kommun",
             "Västerås",
@@ -87,11 +73,11 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
     )
     assert CALL not in [c["id"] for c in ranked]
     everything = json.loads(
-        run(
+        cli(
             "--rules",
             rules,
             "--db",
-            db,
+            offline_db,
             "rank",
             "--kommun",
             "Västerås",
@@ -105,7 +91,7 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
     )
     assert CALL in [c["id"] for c in everything]
     current = json.loads(
-        run("--db", db, "decisions", "--kommun", "Västerås", "--format", "json").stdout
+        cli("--db", offline_db, "decisions", "--kommun", "Västerås", "--format", "json").stdout
     )
     assert [(d["call_id"], d["status"], d["note"], d["by"]) for d in current] == [
         (CALL, "dismiss", "se mejl 3/6", "Karin")
@@ -114,18 +100,27 @@ def test_mark_survives_refetch_and_rules_change(db, tmp_path):
     assert CALL in [
         c["id"]
         for c in json.loads(
-            run(
-                "--db", db, "rank", "--kommun", "Umeå", "--format", "json", "--limit", "0", *today
+            cli(
+                "--db",
+                offline_db,
+                "rank",
+                "--kommun",
+                "Umeå",
+                "--format",
+                "json",
+                "--limit",
+                "0",
+                *today,
             ).stdout
         )
     ]
 
 
-def test_every_change_is_kept(db):
-    run("--db", db, "mark", CALL, "--kommun", "umea", "--status", "watch", "--by", "A")
-    run(
+def test_every_change_is_kept(offline_db):
+    cli("--db", offline_db, "mark", CALL, "--kommun", "umea", "--status", "watch", "--by", "A")
+    cli(
         "--db",
-        db,
+        offline_db,
         "mark",
         CALL,
         "--kommun",
@@ -137,46 +132,60 @@ def test_every_change_is_kept(db):
         "--by",
         "B",
     )
-    hist = json.loads(run("--db", db, "decisions", "--history", "--format", "json").stdout)
+    hist = json.loads(cli("--db", offline_db, "decisions", "--history", "--format", "json").stdout)
     assert [h["status"] for h in hist] == ["watch", "engage"]
-    current = json.loads(run("--db", db, "decisions", "--format", "json").stdout)
+    current = json.loads(cli("--db", offline_db, "decisions", "--format", "json").stdout)
     assert [c["status"] for c in current] == ["engage"]
-    shown = json.loads(run("--db", db, "show", CALL, "--format", "json").stdout)
+    shown = json.loads(cli("--db", offline_db, "show", CALL, "--format", "json").stdout)
     assert [d["status"] for d in shown["decisions"]] == ["watch", "engage"]
 
 
-def test_engaged_section_watch_view_and_network(db):
-    run("--db", db, "mark", CALL, "--kommun", "Umeå", "--status", "engage", "--reason", "mobilitet")
-    report = run("--db", db, "report", "--kommun", "Umeå", "--today", "2026-09-01").stdout
+def test_engaged_section_watch_view_and_network(offline_db):
+    cli(
+        "--db",
+        offline_db,
+        "mark",
+        CALL,
+        "--kommun",
+        "Umeå",
+        "--status",
+        "engage",
+        "--reason",
+        "mobilitet",
+    )
+    report = cli("--db", offline_db, "report", "--kommun", "Umeå", "--today", "2026-09-01").stdout
     section = report.split("## Vi engagerar oss (1)")[1].split("\n## ")[0]
     assert "Urban Mobility Explained" in section and "28 dagar kvar" in section
-    table = run(
-        "--db", db, "watch", "--kommun", "Umeå", "--format", "json", "--today", "2026-09-01"
+    table = cli(
+        "--db", offline_db, "watch", "--kommun", "Umeå", "--format", "json", "--today", "2026-09-01"
     ).stdout
     [row] = json.loads(table)
     assert row["id"] == CALL and row["days_left"] == 28 and row["status"] == "engage"
-    net = run("--db", db, "report", "--network", "--today", "2026-09-01").stdout
+    net = cli("--db", offline_db, "report", "--network", "--today", "2026-09-01").stdout
     assert "Umeå: engagerar sig (mobilitet)" in net
 
 
-def test_mark_errors(db):
-    r = run("--db", db, "mark", "nope:1", "--kommun", "umea", "--status", "watch")
+def test_mark_errors(offline_db):
+    r = cli("--db", offline_db, "mark", "nope:1", "--kommun", "umea", "--status", "watch")
     assert r.exit_code == 1 and "no call with id" in r.stderr
-    r = run("--db", db, "mark", CALL, "--kommun", "Umeo", "--status", "watch")
+    r = cli("--db", offline_db, "mark", CALL, "--kommun", "Umeo", "--status", "watch")
     assert r.exit_code == 1 and "did you mean 'Umeå'" in r.stderr
 
 
-def test_recurring_rounds_are_linked(db):
-    assert run("--db", db, "import", ROOT / "tests" / "eval" / "calltexts.jsonl").exit_code == 0
+def test_recurring_rounds_are_linked(offline_db):
+    assert (
+        cli("--db", offline_db, "import", ROOT / "tests" / "eval" / "calltexts.jsonl").exit_code
+        == 0
+    )
     new = "smartbuilt:2024-02-12-smart-built-environment---the-innovation-ideas-call"
     old = "import:formas-sbe-innovationideas-2022"
-    shown = json.loads(run("--db", db, "show", new, "--format", "json").stdout)
+    shown = json.loads(cli("--db", offline_db, "show", new, "--format", "json").stdout)
     assert [r["id"] for r in shown["rounds"]] == [old]
-    run("--db", db, "mark", old, "--kommun", "Skellefteå", "--status", "engage")
+    cli("--db", offline_db, "mark", old, "--kommun", "Skellefteå", "--status", "engage")
     ranked = json.loads(
-        run(
+        cli(
             "--db",
-            db,
+            offline_db,
             "rank",
             "--kommun",
             "Skellefteå",
@@ -215,7 +224,8 @@ def test_expected_reopening_needs_history():
     )
 
 
-def test_concurrent_marks_from_two_processes_keep_both(db):
+@pytest.mark.slow
+def test_concurrent_marks_from_two_processes_keep_both(offline_db):
     code = (
         "import sys; from callwatch.cli import main; "
         "sys.argv = ['callwatch', '--db', sys.argv[1], 'mark', sys.argv[2], '--kommun', sys.argv[3], "
@@ -224,9 +234,9 @@ def test_concurrent_marks_from_two_processes_keep_both(db):
         "    try:\n        main()\n    except SystemExit as e:\n        assert not e.code, e.code\n"
     )
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, str(db), CALL, k], cwd=ROOT)
+        subprocess.Popen([sys.executable, "-c", code, str(offline_db), CALL, k], cwd=ROOT)
         for k in ("umea", "uppsala")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    hist = json.loads(run("--db", db, "decisions", "--history", "--format", "json").stdout)
+    hist = json.loads(cli("--db", offline_db, "decisions", "--history", "--format", "json").stdout)
     assert sorted({h["kommun"] for h in hist}) == ["umea", "uppsala"] and len(hist) == 20

@@ -1,15 +1,17 @@
 """The README documents every command, and every command explains itself."""
 
 import re
+from typing import cast
 
+import click
 import typer.main
 
 from callwatch.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli
 
 
 def commands():
-    group = typer.main.get_command(app)
+    group = cast(click.Group, typer.main.get_command(app))  # the app has sub-commands
     for name, cmd in group.commands.items():
         if hasattr(cmd, "commands"):
             if cmd.callback:
@@ -31,14 +33,14 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in readme and "test-command" in ci
-    cmd = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme).group(1)
+    found = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme)
+    assert found, "README.md: no test command after <!-- test-command -->"
+    cmd = found.group(1)
     assert "pytest" in cmd
 
 
 def test_every_command_teaches_with_an_example_and_every_option_has_help():
-    from typer.testing import CliRunner
 
-    runner = CliRunner()
     for name, cmd in commands():
         assert "Example:" in (cmd.help or ""), f"{name}: no Example block"
         for param in cmd.params:
@@ -46,7 +48,7 @@ def test_every_command_teaches_with_an_example_and_every_option_has_help():
                 assert (getattr(param, "help", None) or "").strip(), f"{name} {param.opts}"
             else:
                 assert (getattr(param, "help", None) or "").strip(), f"{name} {param.name}"
-        text = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "100"}).stdout
+        text = cli(*name.split(), "--help", env={"COLUMNS": "100"}).stdout
         options = text.split("Options:")[-1]
         assert "Example:" in text and "<bool>" not in text and "<str>" not in options, name
         # flags are shown as flags: "--offline  Replay ..." with no value placeholder
@@ -57,9 +59,7 @@ def test_every_command_teaches_with_an_example_and_every_option_has_help():
 
 
 def test_usage_errors_are_one_line_on_stderr_with_exit_2():
-    from typer.testing import CliRunner
 
-    runner = CliRunner()
     for args in (
         ["calls", "--status"],
         ["nosuch"],
@@ -72,7 +72,7 @@ def test_usage_errors_are_one_line_on_stderr_with_exit_2():
         ["export", "--decimal", ";"],
         ["report", "--kommun", "umea", "--mail-to", "not-an-address"],
     ):
-        r = runner.invoke(app, args)
+        r = cli(*args)
         assert r.exit_code == 2, (args, r.exit_code, r.output)
         assert r.stdout == "", args
         lines = r.stderr.strip().splitlines()

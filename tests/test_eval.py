@@ -5,11 +5,15 @@ The thresholds sit a little under the figures measured when they were set (docs/
 
 import importlib.util
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow  # seconds: the whole development set through the matcher
 def test_evaluation_targets():
     spec = importlib.util.spec_from_file_location("evaluate", ROOT / "scripts" / "evaluate.py")
+    assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     out = mod.evaluate()

@@ -8,13 +8,11 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from callwatch.cli import app
 from callwatch.facts import APPLICANT_KINDS, FIELDS, extract
+from tests.conftest import cli
 
 TODAY = date(2026, 11, 28)
-runner = CliRunner()
 
 
 def facts(text: str, title: str = "", today: date = TODAY):
@@ -283,7 +281,7 @@ def test_extract_json_shape(tmp_path):
         "and the total costs need to be at least SEK 1,000,000.</p></main></body></html>",
         encoding="utf-8",
     )
-    r = runner.invoke(app, ["extract", str(page), str(html), "--today", "2026-11-28"])
+    r = cli("extract", page, html, "--today", "2026-11-28")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert isinstance(data, list) and len(data) == 2
@@ -295,24 +293,23 @@ def test_extract_json_shape(tmp_path):
     assert second["max_per_project"] == {"amount": 500000, "currency": "SEK"}
     assert second["status"] == "unknown" and second["budget_total"] is None
     assert "30 november 2020" in first["evidence"]["deadlines"]
-    table = runner.invoke(app, ["extract", str(page), "--format", "table"])
+    table = cli("extract", page, "--format", "table")
     assert table.exit_code == 0 and "closed" in table.stdout
 
 
 def test_extract_bad_file_is_one_line(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00broken")
-    r = runner.invoke(app, ["extract", str(bad)])
+    r = cli("extract", bad)
     assert r.exit_code == 1 and "bad.txt" in r.stderr and r.stdout == ""
 
 
 # --- offline data ----------------------------------------------------------------------------
 
 
-def test_offline_data_no_call_is_open_without_evidence(tmp_path):
-    db = str(tmp_path / "t.db")
-    assert runner.invoke(app, ["--db", db, "fetch", "--offline"]).exit_code in (0, 1)
-    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+def test_offline_data_no_call_is_open_without_evidence(offline_db):
+    db = offline_db
+    calls = json.loads(cli("--db", db, "calls", "--format", "json").stdout)
     assert calls
     for c in calls:
         assert c["status"] in ("open", "forthcoming", "closed", "unknown")
@@ -322,9 +319,7 @@ def test_offline_data_no_call_is_open_without_evidence(tmp_path):
     assert cycling and cycling[0]["status"] == "closed" and cycling[0]["stale"] == 1
     older = [c for c in calls if c["title"] == "Stöd till bostäder för äldre"]
     assert older and older[0]["status"] == "unknown"
-    unknown = json.loads(
-        runner.invoke(app, ["--db", db, "calls", "--status", "unknown", "--format", "json"]).stdout
-    )
+    unknown = json.loads(cli("--db", db, "calls", "--status", "unknown", "--format", "json").stdout)
     assert {c["id"] for c in unknown} == {c["id"] for c in calls if c["status"] == "unknown"}
 
 
@@ -373,20 +368,18 @@ def test_add_keeps_a_saved_page_as_a_call(tmp_path):
         encoding="utf-8",
     )
     url = "https://www.example.se/stod/laddinfrastruktur/"
-    r = runner.invoke(
-        app, ["--db", db, "add", str(page), "--url", url, "--funder", "Exempelverket"]
-    )
+    r = cli("--db", db, "add", page, "--url", url, "--funder", "Exempelverket")
     assert r.exit_code == 0, r.output
-    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    calls = json.loads(cli("--db", db, "calls", "--format", "json").stdout)
     assert len(calls) == 1
     c = calls[0]
     assert c["source"] == "import" and c["funder"] == "Exempelverket" and c["url"] == url
     assert c["status"] == "open" and c["deadline_has_time"] == 1
     assert c["deadlines"] == ["2027-01-15T14:00:00+01:00"]
     assert c["funding_rate_max"] == 0.5 and c["municipality_may_apply"] == "yes"
-    again = runner.invoke(app, ["--db", db, "add", str(page), "--url", url])
+    again = cli("--db", db, "add", page, "--url", url)
     assert again.exit_code == 0 and "updated" in again.stdout
-    bad = runner.invoke(app, ["--db", db, "add", str(page), "--url", "ftp://x"])
+    bad = cli("--db", db, "add", page, "--url", "ftp://x")
     assert bad.exit_code == 1 and "--url" in bad.stderr
 
 
@@ -401,11 +394,8 @@ def test_import_without_dates_is_unknown(tmp_path):
         + "\n",
         encoding="utf-8",
     )  # fmt: skip
-    assert runner.invoke(app, ["--db", db, "import", str(lines)]).exit_code == 0
-    calls = {
-        c["id"]: c
-        for c in json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
-    }
+    assert cli("--db", db, "import", lines).exit_code == 0
+    calls = {c["id"]: c for c in json.loads(cli("--db", db, "calls", "--format", "json").stdout)}
     assert calls["import:x-1"]["status"] == "unknown"
     assert (
         calls["import:x-2"]["status"] == "open"
@@ -413,11 +403,10 @@ def test_import_without_dates_is_unknown(tmp_path):
     )
 
 
-def test_from_archive_rederives_facts(tmp_path):
+def test_from_archive_rederives_facts(offline_db):
     import sqlite3
 
-    db = str(tmp_path / "a.db")
-    assert runner.invoke(app, ["--db", db, "fetch", "--offline"]).exit_code in (0, 1)
+    db = offline_db
     conn = sqlite3.connect(db)
     conn.execute(
         "UPDATE calls SET municipality_may_apply = 'no', facts = '{}', status = 'open', "
@@ -426,9 +415,9 @@ def test_from_archive_rederives_facts(tmp_path):
     )
     conn.commit()
     conn.close()
-    r = runner.invoke(app, ["--db", db, "fetch", "--from-archive", "--source", "trafikverket"])
+    r = cli("--db", db, "fetch", "--from-archive", "--source", "trafikverket")
     assert r.exit_code == 0, r.output
-    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    calls = json.loads(cli("--db", db, "calls", "--format", "json").stdout)
     cycling = next(c for c in calls if c["title"].startswith("Bidrag för ökad och säker cykling"))
     assert cycling["status"] == "closed" and cycling["facts"]["evidence"]["deadlines"]
     assert cycling["municipality_may_apply"] != "no"
@@ -437,8 +426,8 @@ def test_from_archive_rederives_facts(tmp_path):
     conn.execute("UPDATE calls SET municipality_may_apply = 'no', facts = '{}'")
     conn.commit()
     conn.close()
-    assert runner.invoke(app, ["--db", db, "fetch", "--from-archive"]).exit_code in (0, 1)
-    calls = json.loads(runner.invoke(app, ["--db", db, "calls", "--format", "json"]).stdout)
+    assert cli("--db", db, "fetch", "--from-archive").exit_code in (0, 1)
+    calls = json.loads(cli("--db", db, "calls", "--format", "json").stdout)
     assert all(c["facts"] for c in calls)
     assert any(c["municipality_may_apply"] == "yes" for c in calls)
 

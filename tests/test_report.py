@@ -7,13 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from typer.testing import CliRunner
 
 from callwatch import store
-from callwatch.cli import app
 from callwatch.models import Call
+from tests.conftest import cli
 
-runner = CliRunner()
 TODAY = "2026-12-01"
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # this week's fetch
 OLD = T0 - timedelta(days=40)
@@ -84,7 +82,9 @@ OLD_CALL = make(
 
 
 @pytest.fixture
-def db_path(tmp_path):
+def demo_db(tmp_path):
+    """Four constructed "demo" calls fetched this week and one older call whose deadline moved:
+    what the golden reports are made of."""
     path = tmp_path / "r.db"
     db = store.open_db(path)
     store.apply_crawl(db, "demo", [OLD_CALL], complete=False, now=OLD, run_id=None)
@@ -94,13 +94,9 @@ def db_path(tmp_path):
     return path
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def test_kommun_report_swedish_golden(db_path, golden):
-    r = run(
-        "--db", db_path, "report", "--kommun", "Umeå", "--today", TODAY, "--since", "2026-11-24"
+def test_kommun_report_swedish_golden(demo_db, golden):
+    r = cli(
+        "--db", demo_db, "report", "--kommun", "Umeå", "--today", TODAY, "--since", "2026-11-24"
     )
     assert r.exit_code == 0, r.output
     for heading in ("## Nya utlysningar", "## Stänger snart", "## Ändrade", "## Kommande"):
@@ -109,10 +105,10 @@ def test_kommun_report_swedish_golden(db_path, golden):
     golden("report_umea_sv.md", r.stdout)
 
 
-def test_kommun_report_english_golden(db_path, golden):
-    r = run(
+def test_kommun_report_english_golden(demo_db, golden):
+    r = cli(
         "--db",
-        db_path,
+        demo_db,
         "report",
         "--kommun",
         "umea",
@@ -129,8 +125,8 @@ def test_kommun_report_english_golden(db_path, golden):
     golden("report_umea_en.md", r.stdout)
 
 
-def test_network_report_golden(db_path, golden):
-    r = run("--db", db_path, "report", "--network", "--today", TODAY, "--since", "2026-11-24")
+def test_network_report_golden(demo_db, golden):
+    r = cli("--db", demo_db, "report", "--network", "--today", TODAY, "--since", "2026-11-24")
     assert r.exit_code == 0
     section = r.stdout.split("## Per tema")[0]
     shared = re.search(
@@ -143,40 +139,40 @@ def test_network_report_golden(db_path, golden):
 def test_empty_sections_say_so(tmp_path):
     db = tmp_path / "empty.db"
     store.open_db(db).conn.close()
-    r = run("--db", db, "report", "--kommun", "Västerås", "--today", TODAY)
+    r = cli("--db", db, "report", "--kommun", "Västerås", "--today", TODAY)
     assert r.exit_code == 0 and r.stdout.count("_Inga under perioden._") == 3
     assert "_Inget väntar på beslut just nu._" in r.stdout
     assert "_Inga utöver dem under Att besluta._" in r.stdout
 
 
-def test_titles_cannot_inject(db_path):
-    r = run(
-        "--db", db_path, "report", "--kommun", "uppsala", "--today", TODAY, "--since", "2026-11-24"
+def test_titles_cannot_inject(demo_db):
+    r = cli(
+        "--db", demo_db, "report", "--kommun", "uppsala", "--today", TODAY, "--since", "2026-11-24"
     )
     out = r.stdout
     assert "klimatneutral stad" in out
     assert not re.search(r"(?<!\\)\]\(javascript:", out) and not re.search(r"(?<!\\)<script", out)
     assert "\\[x\\](javascript:alert(1)) \\<script\\>" in out
-    html = run(
-        "--db", db_path, "report", "--kommun", "uppsala", "--format", "html", "--today", TODAY
+    html = cli(
+        "--db", demo_db, "report", "--kommun", "uppsala", "--format", "html", "--today", TODAY
     ).stdout
     assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
 
 
-def test_report_period_follows_previous_report(db_path):
-    first = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", "2026-11-30")
+def test_report_period_follows_previous_report(demo_db):
+    first = cli("--db", demo_db, "report", "--kommun", "Stockholm", "--today", "2026-11-30")
     assert "2026-11-23 – 2026-11-30" in first.stdout  # first report: the last 7 days
-    second = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", TODAY)
+    second = cli("--db", demo_db, "report", "--kommun", "Stockholm", "--today", TODAY)
     assert "2026-11-30 – 2026-12-01" in second.stdout
-    again = run("--db", db_path, "report", "--kommun", "Stockholm", "--today", TODAY)
+    again = cli("--db", demo_db, "report", "--kommun", "Stockholm", "--today", TODAY)
     assert again.stdout == second.stdout  # same database and date: same report
 
 
-def test_html_is_self_contained(db_path, tmp_path):
+def test_html_is_self_contained(demo_db, tmp_path):
     out = tmp_path / "r.html"
-    r = run(
+    r = cli(
         "--db",
-        db_path,
+        demo_db,
         "report",
         "--kommun",
         "Umeå",
@@ -197,13 +193,13 @@ def test_html_is_self_contained(db_path, tmp_path):
     assert "<link" not in html and "<script" not in html and 'class="timeline"' in html
 
 
-def test_ics_export(db_path, tmp_path):
+def test_ics_export(demo_db, tmp_path):
     from icalendar import Calendar
 
     out = tmp_path / "umea.ics"
-    r = run(
+    r = cli(
         "--db",
-        db_path,
+        demo_db,
         "export",
         "--format",
         "ics",
@@ -218,9 +214,9 @@ def test_ics_export(db_path, tmp_path):
     cal = Calendar.from_ical(out.read_bytes())
     events = [c for c in cal.walk() if c.name == "VEVENT"]
     ranked = json.loads(
-        run(
+        cli(
             "--db",
-            db_path,
+            demo_db,
             "rank",
             "--kommun",
             "umea",
@@ -239,9 +235,9 @@ def test_ics_export(db_path, tmp_path):
     uids = {str(e["uid"]) for e in events}
     assert "demo:klimat/deadline-0@callwatch" in uids and "demo:cirkular/opens@callwatch" in uids
     again = tmp_path / "again.ics"
-    run(
+    cli(
         "--db",
-        db_path,
+        demo_db,
         "export",
         "--format",
         "ics",
@@ -255,11 +251,11 @@ def test_ics_export(db_path, tmp_path):
     assert {str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")} == uids
 
 
-def test_csv_export_for_swedish_excel(db_path, tmp_path):
+def test_csv_export_for_swedish_excel(demo_db, tmp_path):
     out = tmp_path / "u.csv"
-    run(
+    cli(
         "--db",
-        db_path,
+        demo_db,
         "export",
         "--format",
         "csv",
@@ -280,19 +276,19 @@ def test_csv_export_for_swedish_excel(db_path, tmp_path):
     assert isinstance(klimat["poäng"], float) and 0 < klimat["poäng"] < 1
     assert "," in next(r for r in rows if r["titel"] == klimat["titel"])["poäng"]
     assert klimat["status"] == "öppen" and "klimat" in klimat["varför"]
-    comma = run(
-        "--db", db_path, "export", "--format", "csv", "--delimiter", ",", "--today", TODAY
+    comma = cli(
+        "--db", demo_db, "export", "--format", "csv", "--delimiter", ",", "--today", TODAY
     ).stdout_bytes
     plain = list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))
     assert plain[0]["title"] and "." in plain[0]["score"] and "," not in plain[0]["score"]
-    dot = run(
-        "--db", db_path, "export", "--format", "csv", "--decimal", ".", "--kommun", "umea",
+    dot = cli(
+        "--db", demo_db, "export", "--format", "csv", "--decimal", ".", "--kommun", "umea",
         "--today", TODAY,
     ).stdout_bytes  # fmt: skip
     assert "." in next(csv.DictReader(io.StringIO(dot.decode("utf-8-sig")), delimiter=";"))["poäng"]
     j = json.loads(
-        run(
-            "--db", db_path, "export", "--format", "json", "--kommun", "umea", "--today", TODAY
+        cli(
+            "--db", demo_db, "export", "--format", "json", "--kommun", "umea", "--today", TODAY
         ).stdout
     )
     assert {c["id"] for c in j} == {r["id"] for r in rows}
@@ -320,14 +316,15 @@ CHROMIUM = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
-def test_html_renders_in_headless_chromium(db_path, tmp_path):
+def test_html_renders_in_headless_chromium(demo_db, tmp_path):
     import subprocess
 
     page = tmp_path / "r.html"
-    run(
+    cli(
         "--db",
-        db_path,
+        demo_db,
         "report",
         "--kommun",
         "Umeå",
@@ -341,6 +338,7 @@ def test_html_renders_in_headless_chromium(db_path, tmp_path):
         "2026-11-24",
     )
     shot = tmp_path / "r.png"
+    assert CHROMIUM is not None
     proc = subprocess.run(
         [
             CHROMIUM,
@@ -379,7 +377,7 @@ def test_long_sections_are_cut_with_a_pointer(tmp_path):
     ]
     store.apply_crawl(db, "demo", many, complete=False, now=T0, run_id=None)
     db.conn.close()
-    out = run(
+    out = cli(
         "--db", path, "report", "--kommun", "Umeå", "--today", TODAY, "--since", "2026-11-24"
     ).stdout
     assert "## Nya utlysningar (40)" in out

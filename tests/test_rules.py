@@ -4,22 +4,38 @@ import pytest
 
 from callwatch import rules as rules_mod
 from callwatch.errors import ConfigError, NotFoundError
-from tests.conftest import RULES
+from tests.conftest import RULES, profile_ids, theme_ids
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def rules():
     return rules_mod.load(RULES)
 
 
 def test_all_rules_load(rules):
-    assert set(rules.themes) == set(rules_mod.THEME_IDS_REQUIRED)
-    assert len(rules.profiles) == 7
-    for p in rules.profiles.values():
-        assert set(p.weights) <= set(rules.themes)
-        assert p.nuts.startswith("SE")
-    for t in rules.themes.values():
-        assert t.label_sv and t.label_en and len(t.terms) >= 20
+    """What rules/ holds is what loads: every themes.toml table, every kommuner/*.toml file."""
+    assert sorted(rules.themes) == theme_ids()
+    assert set(rules_mod.THEME_IDS_REQUIRED) <= set(rules.themes)
+    assert sorted(rules.profiles) == profile_ids()
+
+
+@pytest.mark.parametrize("pid", profile_ids())
+def test_every_profile_is_complete(rules, pid):
+    p = rules.profiles[pid]
+    assert p.name and p.nuts.startswith("SE"), pid
+    assert p.weights and set(p.weights) <= set(rules.themes), pid
+    assert rules.profile(p.name).id == pid  # found by its own name
+
+
+@pytest.mark.parametrize("tid", theme_ids())
+def test_every_theme_is_complete(rules, tid):
+    t = rules.themes[tid]
+    assert t.label_sv and t.label_en and len(t.terms) >= 20, tid
+    assert t.scope_in and t.scope_out, tid
+    assert any("Agenda 2030" in r for r in t.references), tid
+    assert any("EuroVoc" in r for r in t.references), tid
+    assert len(t.topics) >= 3, tid
+    assert rules.theme(t.label_sv).id == tid  # found by its own label
 
 
 @pytest.mark.parametrize(
@@ -109,12 +125,7 @@ def test_hash_changes_with_any_file(tmp_path):
     assert rules_mod.load(folder).hash != before
 
 
-def test_themes_have_scope_references_and_sub_topics(rules):
-    for t in rules.themes.values():
-        assert t.scope_in and t.scope_out, t.id
-        assert any("Agenda 2030" in r for r in t.references), t.id
-        assert any("EuroVoc" in r for r in t.references), t.id
-        assert len(t.topics) >= 3, t.id
+def test_mobility_sub_topics(rules):
     assert {"kollektivtrafik", "cykel-och-gang", "gods-och-logistik", "elektrifiering"} <= set(
         rules.themes["mobilitet"].topics
     )

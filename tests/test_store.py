@@ -1,6 +1,7 @@
 import sqlite3
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -24,61 +25,65 @@ def make(native="A", **kw):
     return Call(**base)
 
 
-def test_new_then_unchanged(db):
-    c = store.apply_crawl(db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
+def test_new_then_unchanged(empty_db):
+    c = store.apply_crawl(empty_db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
     assert (c.new, c.updated, c.closed) == (2, 0, 0)
-    again = store.apply_crawl(db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=2)
+    again = store.apply_crawl(
+        empty_db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=2
+    )
     assert (again.new, again.updated, again.closed, again.unchanged) == (0, 0, 0, 2)
-    assert store.call_count(db) == 2
-    assert store.call_history(db, "src:A") == []
+    assert store.call_count(empty_db) == 2
+    assert store.call_history(empty_db, "src:A") == []
 
 
-def test_changes_are_recorded_field_by_field(db):
-    store.apply_crawl(db, "src", [make("A")], complete=True, now=NOW, run_id=1)
+def test_changes_are_recorded_field_by_field(empty_db):
+    store.apply_crawl(empty_db, "src", [make("A")], complete=True, now=NOW, run_id=1)
     later = NOW + timedelta(days=1)
     changed = make(
         "A", deadlines=["2027-04-01T14:00:00+02:00"], budget_amount=5e6, budget_currency="SEK"
     )
-    c = store.apply_crawl(db, "src", [changed], complete=True, now=later, run_id=2)
+    c = store.apply_crawl(empty_db, "src", [changed], complete=True, now=later, run_id=2)
     assert c.updated == 1
-    fields = {h["field"]: h for h in store.call_history(db, "src:A")}
+    fields = {h["field"]: h for h in store.call_history(empty_db, "src:A")}
     assert set(fields) == {"deadlines", "budget_amount", "budget_currency"}
     assert fields["deadlines"]["old"] == '["2027-03-01T14:00:00+01:00"]'
-    row = store.get_call(db, "src:A")
+    row = store.get_call(empty_db, "src:A")
     assert row["first_seen"] == NOW.isoformat() and row["last_seen"] == later.isoformat()
     assert row["budget_amount"] == 5e6
 
 
-def test_complete_crawl_closes_missing_calls(db):
-    store.apply_crawl(db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
-    c = store.apply_crawl(db, "src", [make("A")], complete=True, now=NOW, run_id=2)
+def test_complete_crawl_closes_missing_calls(empty_db):
+    store.apply_crawl(empty_db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
+    c = store.apply_crawl(empty_db, "src", [make("A")], complete=True, now=NOW, run_id=2)
     assert c.closed == 1
-    row = store.get_call(db, "src:B")
+    row = store.get_call(empty_db, "src:B")
     assert row["status"] == "closed" and "no longer listed" in row["closed_reason"]
-    assert store.call_history(db, "src:B")[-1]["new"] == "closed"
+    assert store.call_history(empty_db, "src:B")[-1]["new"] == "closed"
     # listed again later: reopened, not duplicated
-    c = store.apply_crawl(db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=3)
-    assert store.get_call(db, "src:B")["status"] == "open" and c.updated == 1
-    assert store.call_count(db) == 2
+    c = store.apply_crawl(empty_db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=3)
+    assert store.get_call(empty_db, "src:B")["status"] == "open" and c.updated == 1
+    assert store.call_count(empty_db) == 2
 
 
 @pytest.mark.parametrize("complete, calls", [(False, ["A"]), (True, [])])
-def test_partial_or_empty_crawl_closes_nothing(db, complete, calls):
-    store.apply_crawl(db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
-    c = store.apply_crawl(db, "src", [make(n) for n in calls], complete=complete, now=NOW, run_id=2)
+def test_partial_or_empty_crawl_closes_nothing(empty_db, complete, calls):
+    store.apply_crawl(empty_db, "src", [make("A"), make("B")], complete=True, now=NOW, run_id=1)
+    c = store.apply_crawl(
+        empty_db, "src", [make(n) for n in calls], complete=complete, now=NOW, run_id=2
+    )
     assert c.closed == 0
-    assert {r["status"] for r in store.query_calls(db)} == {"open"}
+    assert {r["status"] for r in store.query_calls(empty_db)} == {"open"}
 
 
-def test_other_sources_are_untouched(db):
-    store.apply_crawl(db, "src", [make("A")], complete=True, now=NOW, run_id=1)
+def test_other_sources_are_untouched(empty_db):
+    store.apply_crawl(empty_db, "src", [make("A")], complete=True, now=NOW, run_id=1)
     other = replace(make("X"), source="other")
-    store.apply_crawl(db, "other", [other], complete=True, now=NOW, run_id=2)
-    assert store.get_call(db, "src:A")["status"] == "open"
+    store.apply_crawl(empty_db, "other", [other], complete=True, now=NOW, run_id=2)
+    assert store.get_call(empty_db, "src:A")["status"] == "open"
 
 
-def test_raw_archive_is_content_addressed(db):
-    kw = dict(
+def test_raw_archive_is_content_addressed(empty_db):
+    kw: dict[str, Any] = dict(
         run_id=1,
         source="s",
         method="GET",
@@ -87,13 +92,13 @@ def test_raw_archive_is_content_addressed(db):
         content_type="text/html",
         fetched_at=NOW,
     )
-    h1 = archive.archive_response(db, body=b"hello" * 100, **kw)
-    h2 = archive.archive_response(db, body=b"hello" * 100, **kw)
+    h1 = archive.archive_response(empty_db, body=b"hello" * 100, **kw)
+    h2 = archive.archive_response(empty_db, body=b"hello" * 100, **kw)
     assert h1 == h2
-    assert db.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 1
-    assert db.execute("SELECT count(*) FROM fetch_log").fetchone()[0] == 2
-    assert archive.raw_body(db, h1) == b"hello" * 100
-    stored = db.execute("SELECT length(data) FROM raw_responses").fetchone()[0]
+    assert empty_db.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 1
+    assert empty_db.execute("SELECT count(*) FROM fetch_log").fetchone()[0] == 2
+    assert archive.raw_body(empty_db, h1) == b"hello" * 100
+    stored = empty_db.execute("SELECT length(data) FROM raw_responses").fetchone()[0]
     assert stored < 500  # compressed
 
 

@@ -1,10 +1,11 @@
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from callwatch.adapters import web
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, web_fixture_ids
 
 WEB = FIXTURES / "web"
 
@@ -54,7 +55,7 @@ def test_tillvaxtverket_regions_status_and_eligibility(specs):
     )
     assert c.native_id == "7085"
     assert c.extra["regions"] == ["Norrbotten", "Västerbotten"]
-    assert c.opens.startswith("2024-08-12")
+    assert (c.opens or "").startswith("2024-08-12")
     assert c.eligibility.startswith("Offentliga aktörer")
     assert c.budget_amount == 30_000_000
     before = datetime(2024, 6, 1, tzinfo=UTC)
@@ -70,7 +71,7 @@ def test_boverket_period_in_prose(specs):
         spec, page("boverket", "call1.html"), url_of("boverket", "call1.html"), NOW
     )
     assert c.title.startswith("Stöd till kommuner för ökat småhusbyggande")
-    assert c.opens.startswith("2024-04-02") and c.deadlines[0].startswith("2026-10-01")
+    assert (c.opens or "").startswith("2024-04-02") and c.deadlines[0].startswith("2026-10-01")
     closed_url = (
         "https://www.boverket.se/sv/bidrag--garantier/bidrag-som-inte-langre-gar-att-soka/x/"
     )
@@ -96,28 +97,26 @@ def test_viable_cities_english(specs):
     assert "gemensam acceleration mot klimatneutrala" in untitled.title.lower()  # from the URL
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        "energimyndigheten",
-        "tillvaxtverket",
-        "boverket",
-        "naturvardsverket",
-        "trafikverket",
-        "viablecities",
-        "smartbuilt",
-        "formas-web",
-    ],
-)
-def test_every_web_fixture_extracts(specs, source):
-    spec = specs[source]
-    urls = json.loads((WEB / source / "urls.json").read_text(encoding="utf-8"))
+def extract_every_page(spec, folder: Path) -> None:
+    """Every page of a web fixture folder reads: the listing gives cards, each call page a
+    title that is not site furniture, its own URL and a description."""
+    urls = json.loads((folder / "urls.json").read_text(encoding="utf-8"))
+    listings = [u for u, name in urls.items() if name == "listing.html"]
+    assert listings, f"{folder.name}: urls.json names no listing.html"
+    assert spec.options["listing_urls"][0] in listings, spec.id
+    listing = (folder / "listing.html").read_text(encoding="utf-8")
+    assert web.parse_listing(spec, listing, listings[0]), spec.id
     for u, name in urls.items():
         if name == "listing.html":
             continue
-        c = web.parse_call_page(spec, page(source, name), u, NOW)
-        assert c.title and not c.title.startswith(("Kakor", "Närbild", "Logga in")), (source, name)
+        c = web.parse_call_page(spec, (folder / name).read_text(encoding="utf-8"), u, NOW)
+        assert c.title and not c.title.startswith(("Kakor", "Närbild", "Logga in")), (spec.id, name)
         assert c.url == u and c.description
+
+
+@pytest.mark.parametrize("source", web_fixture_ids())
+def test_every_web_fixture_extracts(specs, source):
+    extract_every_page(specs[source], WEB / source)
 
 
 def test_layout_change_is_broken_not_empty(specs, tmp_path):
@@ -135,8 +134,6 @@ def test_layout_change_is_broken_not_empty(specs, tmp_path):
 
 
 def test_feed_kind(tmp_path):
-    from pathlib import Path
-
     from callwatch.adapters import feed
     from callwatch.sources import load_source
 

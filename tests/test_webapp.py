@@ -8,16 +8,15 @@ import contextlib
 import json
 import re
 import sqlite3
+import sys
 import time
 import warnings
 
 import pytest
-from typer.testing import CliRunner
 
 from callwatch import decisions, paths, store
 from callwatch import rules as rules_mod
-from callwatch.cli import app as cli_app
-from tests.conftest import NOW, ROOT
+from tests.conftest import ROOT, cli, copy_db, frozen_env
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[web]'")
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 for its test client
@@ -28,23 +27,34 @@ from callwatch.web import auth  # noqa: E402
 from callwatch.web.app import create_app  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-runner = CliRunner()
 PASSWORD = "korrekt-hast-batteri"
 HOSTILE = "<script>alert(1)</script>"
 
 
-def run(*args, **kw):
-    return runner.invoke(cli_app, [str(a) for a in args], **kw)
+def cheap_hashing(mp: pytest.MonkeyPatch) -> None:
+    """argon2 at its real cost takes a good part of a second per sign-in on a busy two-core
+    machine; these tests check who may sign in, not what a hash costs (the stored hash is still
+    argon2). The module is looked up afresh: one test re-imports callwatch.web."""
+    from argon2 import PasswordHasher
+
+    live = sys.modules["callwatch.web.auth"]
+    mp.setattr(live, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    cheap_hashing(monkeypatch)
 
 
 @pytest.fixture(scope="module")
-def offline_db(tmp_path_factory):
-    """The offline recordings fetched once into a database with two users (Umeå, Uppsala) and a
-    hostile call; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("web") / "offline.db"
+def web_db_once(offline_db_once, tmp_path_factory):
+    """The session's offline database plus two users (Umeå, Uppsala) and a hostile call; each
+    test works on its own copy (`web_db`)."""
+    folder = tmp_path_factory.mktemp("web")
+    path = copy_db(offline_db_once, folder / "offline.db")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CALLWATCH_NOW", NOW.isoformat())
-        assert run("--db", path, "fetch", "--offline", "--quiet").exit_code == 0
+        frozen_env(mp, folder)
+        cheap_hashing(mp)
         jsonl = path.parent / "hostile.jsonl"
         jsonl.write_text(
             json.dumps(
@@ -62,7 +72,7 @@ def offline_db(tmp_path_factory):
             + "\n",
             encoding="utf-8",
         )
-        imported = run("--db", path, "import", jsonl)
+        imported = cli("--db", path, "import", jsonl)
         assert imported.exit_code == 0, imported.output
         db = store.open_db(path)
         # a hostile link as a broken adapter might store it (the importer refuses it)
@@ -74,11 +84,12 @@ def offline_db(tmp_path_factory):
 
 
 @pytest.fixture
-def db_path(offline_db, tmp_path):
+def web_db(web_db_once, tmp_path):
     path = tmp_path / "web.db"
-    src, dst = sqlite3.connect(offline_db), sqlite3.connect(path)
+    src, dst = sqlite3.connect(web_db_once), sqlite3.connect(path)
     src.backup(dst)  # the whole database, whatever is still in its WAL
-    src.close(), dst.close()
+    src.close()
+    dst.close()
     return path
 
 
@@ -88,12 +99,14 @@ def rules():
 
 
 @pytest.fixture
-def client(db_path, rules):
-    return TestClient(create_app(db_path, rules, secret="test-secret", login_delay=0.01))
+def client(web_db, rules):
+    return TestClient(create_app(web_db, rules, secret="test-secret", login_delay=0.01))
 
 
 def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token in the page"
+    return m.group(1)
 
 
 def sign_in(client, name="anna", password=PASSWORD):
@@ -145,9 +158,9 @@ def test_sign_in_and_out(client):
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_secure_cookie_behind_https(db_path, rules):
+def test_secure_cookie_behind_https(web_db, rules):
     client = TestClient(
-        create_app(db_path, rules, secret="s", login_delay=0.01), base_url="https://testserver"
+        create_app(web_db, rules, secret="s", login_delay=0.01), base_url="https://testserver"
     )
     r = sign_in(client)
     assert "Secure" in r.headers["set-cookie"]
@@ -232,8 +245,8 @@ def test_security_headers(client):
     assert css.status_code == 200 and "max-age" in css.headers["cache-control"]
 
 
-def test_kommun_page_lists_the_same_top_calls_as_rank(client, db_path):
-    out = run("--db", db_path, "rank", "--kommun", "Umeå", "--format", "json")
+def test_kommun_page_lists_the_same_top_calls_as_rank(client, web_db):
+    out = cli("--db", web_db, "rank", "--kommun", "Umeå", "--format", "json")
     assert out.exit_code == 0, out.output
     cli_ids = [r["id"] for r in json.loads(out.stdout)]
     assert cli_ids
@@ -242,7 +255,7 @@ def test_kommun_page_lists_the_same_top_calls_as_rank(client, db_path):
     assert web_ids[: len(cli_ids)] == cli_ids
 
 
-def test_filters_narrow_the_ranking(client, db_path):
+def test_filters_narrow_the_ranking(client, web_db):
     sign_in(client)
     all_ids = ranked_ids(client.get("/kommun/umea?status=all").text)
     closed = ranked_ids(client.get("/kommun/umea?status=closed").text)
@@ -252,16 +265,16 @@ def test_filters_narrow_the_ranking(client, db_path):
     assert ranked_ids(client.get("/kommun/umea?status=all&budget=1000000").text) == []
 
 
-def test_downloads_are_the_cli_outputs(client, db_path):
+def test_downloads_are_the_cli_outputs(client, web_db):
     sign_in(client)
     md = client.get("/kommun/umea/report.md")
     assert md.headers["content-type"].startswith("text/markdown")
-    cli = run("--db", db_path, "report", "--kommun", "Umeå")
-    assert md.text == cli.stdout
+    from_cli = cli("--db", web_db, "report", "--kommun", "Umeå")
+    assert md.text == from_cli.stdout
     csv = client.get("/kommun/umea/report.csv")
     assert (
         csv.content
-        == run("--db", db_path, "export", "--format", "csv", "--kommun", "Umeå").stdout_bytes
+        == cli("--db", web_db, "export", "--format", "csv", "--kommun", "Umeå").stdout_bytes
     )
     ics = client.get("/kommun/umea/report.ics")
     assert (
@@ -275,7 +288,7 @@ def test_downloads_are_the_cli_outputs(client, db_path):
     )
 
 
-def test_decision_in_the_browser_is_the_cli_history(client, db_path, rules):
+def test_decision_in_the_browser_is_the_cli_history(client, web_db, rules):
     sign_in(client)
     cid = "eu-ft:HORIZON-CL5-2026-09-D4-03"
     page = client.get("/call/" + cid).text
@@ -286,30 +299,30 @@ def test_decision_in_the_browser_is_the_cli_history(client, db_path, rules):
         follow_redirects=False,
     )  # fmt: skip
     assert r.status_code == 303
-    out = json.loads(run("--db", db_path, "decisions", "--format", "json").stdout)
+    out = json.loads(cli("--db", web_db, "decisions", "--format", "json").stdout)
     assert [(d["call_id"], d["kommun"], d["status"], d["by"]) for d in out] == [
         (cid, "umea", "engage", "anna")
     ]
     assert "Beslutet är sparat" in client.get(r.headers["location"]).text
     # another municipality's coordinator sees it on the network page and on the call
-    other = TestClient(create_app(db_path, rules, secret="test-secret", login_delay=0.01))
+    other = TestClient(create_app(web_db, rules, secret="test-secret", login_delay=0.01))
     sign_in(other, "ulla")
     home = other.get("/").text
     assert "passar vår klimatplan" in home and f'data-call-id="{cid}"' in home
     assert "Ring Formas" in other.get("/call/" + cid).text
 
 
-def test_decision_without_csrf_token_is_refused(client, db_path):
+def test_decision_without_csrf_token_is_refused(client, web_db):
     sign_in(client)
     for token in (None, "forged"):
         data = {"call_id": "import:hostile", "kommun": "umea", "status": "engage"}
         if token:
             data["csrf_token"] = token
         assert client.post("/decide", data=data).status_code == 403
-    assert decisions.current(store.open_db(db_path)) == []
+    assert decisions.current(store.open_db(web_db)) == []
 
 
-def test_umea_user_cannot_decide_for_uppsala(client, db_path):
+def test_umea_user_cannot_decide_for_uppsala(client, web_db):
     sign_in(client)
     token = csrf(client.get("/call/import:hostile").text)
     r = client.post(
@@ -318,10 +331,10 @@ def test_umea_user_cannot_decide_for_uppsala(client, db_path):
               "status": "dismiss"},
     )  # fmt: skip
     assert r.status_code == 403 and "bara besluta för din egen kommun" in r.text
-    assert decisions.current(store.open_db(db_path)) == []
+    assert decisions.current(store.open_db(web_db)) == []
 
 
-def test_decision_without_session_goes_to_login(client, db_path):
+def test_decision_without_session_goes_to_login(client, web_db):
     token = csrf(client.get("/login").text)
     r = client.post(
         "/decide",
@@ -334,7 +347,7 @@ def test_decision_without_session_goes_to_login(client, db_path):
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/login"
-    assert decisions.current(store.open_db(db_path)) == []
+    assert decisions.current(store.open_db(web_db)) == []
 
 
 def test_hostile_title_renders_as_text(client):
@@ -358,24 +371,24 @@ def test_english_switch(client):
 
 def test_users_commands(tmp_path):
     db = tmp_path / "u.db"
-    r = run("--db", db, "users", "add", "Anna", "--kommun", "umea", input="ett-langt-losenord\n")
+    r = cli("--db", db, "users", "add", "Anna", "--kommun", "umea", input="ett-langt-losenord\n")
     assert r.exit_code == 0, r.output
     assert "ett-langt-losenord" not in r.output
     stored = store.open_db(db).execute("SELECT name, kommun, password_hash FROM users").fetchall()
     assert stored[0][:2] == ("anna", "umea") and stored[0][2].startswith("$argon2")
     assert b"ett-langt-losenord" not in db.read_bytes()
-    assert "anna" in run("--db", db, "users", "list").output
-    bad = run("--db", db, "users", "add", "bo", "--kommun", "umea", input="kort\n")
+    assert "anna" in cli("--db", db, "users", "list").output
+    bad = cli("--db", db, "users", "add", "bo", "--kommun", "umea", input="kort\n")
     assert bad.exit_code == 1 and "too short" in bad.output
-    assert run("--db", db, "users", "add", "bo", "--kommun", "Atlantis", input="x" * 12).exit_code
-    assert run("--db", db, "users", "remove", "anna").exit_code == 0
-    assert run("--db", db, "users", "remove", "anna").exit_code == 1
+    assert cli("--db", db, "users", "add", "bo", "--kommun", "Atlantis", input="x" * 12).exit_code
+    assert cli("--db", db, "users", "remove", "anna").exit_code == 0
+    assert cli("--db", db, "users", "remove", "anna").exit_code == 1
 
 
-def test_removed_user_loses_the_session(client, db_path):
+def test_removed_user_loses_the_session(client, web_db):
     sign_in(client)
     assert client.get("/", follow_redirects=False).status_code == 200
-    auth.remove_user(store.open_db(db_path), "anna")
+    auth.remove_user(store.open_db(web_db), "anna")
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
@@ -384,15 +397,15 @@ def test_removed_user_loses_the_session(client, db_path):
 
 
 @pytest.mark.slow
-def test_end_to_end_in_headless_chromium(db_path, rules, tmp_path):
+def test_end_to_end_in_headless_chromium(web_db, rules, tmp_path):
     from tests import chromium
 
     if chromium.BINARY is None:
         pytest.skip("no headless Chromium here (Debian: apt-get install chromium)")
-    db = store.open_db(db_path)
+    db = store.open_db(web_db)
     db.conn.execute("DELETE FROM calls WHERE id = 'import:hostile'")  # a clean screenshot
     db.conn.close()
-    app = create_app(db_path, rules, secret="e2e", login_delay=0.01)
+    app = create_app(web_db, rules, secret="e2e", login_delay=0.01)
     with chromium.serve(app) as base, chromium.Browser(tmp_path / "profile") as browser:
         browser.goto(f"{base}/kommun/umea")
         assert browser.path() == "/login"
@@ -419,11 +432,11 @@ def test_end_to_end_in_headless_chromium(db_path, rules, tmp_path):
             (ROOT / "docs" / "webapp-umea.png").write_bytes(shot)
         browser.screenshot(width=390)  # a phone's width renders too
         assert browser.errors() == []
-    current = decisions.current(store.open_db(db_path))
+    current = decisions.current(store.open_db(web_db))
     assert [(d["kommun"], d["status"], d["by"]) for d in current] == [("umea", "watch", "anna")]
 
 
-def test_to_decide_matches_a_full_evaluation(client, db_path, rules, monkeypatch):
+def test_to_decide_matches_a_full_evaluation(client, web_db, rules, monkeypatch):
     """ "Att besluta" reads candidates by their stored next deadline; it must list exactly the
     relevant calls that rank.rank_for_profile finds closing within 30 days, without a decision."""
     from callwatch import rank as rank_mod
@@ -431,13 +444,14 @@ def test_to_decide_matches_a_full_evaluation(client, db_path, rules, monkeypatch
 
     monkeypatch.setenv("CALLWATCH_NOW", "2026-04-01T08:00:00+00:00")
     today = __import__("datetime").date(2026, 4, 1)
-    db = store.open_db(db_path)
+    db = store.open_db(web_db)
     profile = rules.profiles["umea"]
     full = rank_mod.rank_for_profile(
         db, rules, profile, today, within=report_mod.CLOSING_DAYS,
         min_relevance=report_mod.REPORT_MIN_RELEVANCE, explain=False,
     )  # fmt: skip
-    expected = [r.id for r in sorted(full, key=lambda r: (r.days_left, r.id)) if r.days_left >= 0]
+    closing = [(r.days_left, r.id) for r in full if r.days_left is not None and r.days_left >= 0]
+    expected = [rid for _, rid in sorted(closing)]
     assert expected, "the offline data should have calls closing in April 2026"
     sign_in(client)
     html = client.get("/kommun/umea").text
@@ -445,8 +459,8 @@ def test_to_decide_matches_a_full_evaluation(client, db_path, rules, monkeypatch
     assert re.findall(r'data-call-id="([^"]+)"', section) == expected
 
 
-def test_pages_are_computed_ahead_and_refreshed_by_a_decision(db_path, rules):
-    app = create_app(db_path, rules, secret="s", login_delay=0.01, warm_interval=0.05)
+def test_pages_are_computed_ahead_and_refreshed_by_a_decision(web_db, rules):
+    app = create_app(web_db, rules, secret="s", login_delay=0.01, warm_interval=0.05)
     web = app.state.web
     with TestClient(app) as client:  # runs the lifespan: the warm-up thread starts
         deadline = time.monotonic() + 30
@@ -467,7 +481,7 @@ def test_without_the_web_extra_serve_says_how_to_get_it(monkeypatch, tmp_path):
     for name in [m for m in sys.modules if m.startswith(("callwatch.web", "starlette", "argon2"))]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "argon2", None)  # as if argon2-cffi were not installed
-    r = run("--db", tmp_path / "x.db", "users", "add", "anna", "--kommun", "umea", input="x" * 12)
+    r = cli("--db", tmp_path / "x.db", "users", "add", "anna", "--kommun", "umea", input="x" * 12)
     assert r.exit_code == 1
     assert r.stderr.strip() == (
         "Error: this command needs the web extra (argon2 is missing): pip install 'callwatch[web]'"
@@ -484,11 +498,11 @@ def test_reasons_are_in_the_page_language(client):
     assert "Priority 0." in en and "x weight" in en
 
 
-def test_pages_do_not_wait_for_a_running_fetch(client, db_path):
+def test_pages_do_not_wait_for_a_running_fetch(client, web_db):
     """A fetch holds SQLite's write lock while it stores a source; in WAL mode every page still
     answers at once (reads never take the write lock)."""
     sign_in(client)
-    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer = sqlite3.connect(web_db, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE calls SET title = title || ' (being re-fetched)'")
     try:
@@ -502,10 +516,10 @@ def test_pages_do_not_wait_for_a_running_fetch(client, db_path):
         writer.close()
 
 
-def test_call_page_shows_the_shared_facts_columns_when_the_database_has_them(client, db_path):
+def test_call_page_shows_the_shared_facts_columns_when_the_database_has_them(client, web_db):
     """The facts helper adds columns to `calls` (see HELPERS-COMMON.md); the page shows them
     when present, with each fact's evidence sentence, whatever the JSON's exact shape."""
-    db = store.open_db(db_path)
+    db = store.open_db(web_db)
     for col, kind in (("facts", "TEXT"), ("max_per_project", "REAL"), ("cofinancing_required",
                       "INTEGER"), ("municipality_may_apply", "TEXT"), ("stale", "INTEGER")):  # fmt: skip
         # the facts migration has added it by now; a test database of an older schema may not
