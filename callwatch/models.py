@@ -209,5 +209,6 @@ def validate(call: Call) -> list[str]:
         call.budget_amount = float(b)
     keywords = [safe.text(k)[:MAX_KEYWORD] for k in (call.keywords or []) if isinstance(k, str)]
     call.keywords = [k for k in keywords if k.strip()][:MAX_KEYWORDS]
-    call.extra = _clean_extra(call.extra or {}) if isinstance(call.extra, dict) else {}
+    extra = _clean_extra(call.extra or {}) if isinstance(call.extra, dict) else {}
+    call.extra = extra if isinstance(extra, dict) else {}
     return [f"{call.id}: {x}" for x in w]

@@ -49,8 +49,9 @@ def _html(html: str) -> tuple[str, str]:
     if not title:
         meta = tree.css_first('meta[property="og:title"]')
         title = clean(meta.attributes.get("content") or "") if meta else ""
-    if not title and tree.css_first("title"):
-        title = re.split(r"\s+[|–-]\s+", clean(tree.css_first("title").text()))[0]
+    title_node = tree.css_first("title")
+    if not title and title_node is not None:
+        title = re.split(r"\s+[|–-]\s+", clean(title_node.text()))[0]
     content = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
     blocks = []
     if content is not None:

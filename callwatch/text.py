@@ -211,7 +211,7 @@ class Vocabulary:
 
     compounds: bool = True
     single: dict[str, list[tuple[Term, str]]] = field(default_factory=lambda: defaultdict(list))
-    phrases: dict[str, list[tuple[Term, tuple[str, ...], str]]] = field(
+    phrases: dict[str, list[tuple[Term, tuple[str, ...], str, tuple[frozenset[str], ...]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     fuzzy_pool: dict[str, list[tuple[Term, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -222,7 +222,9 @@ class Vocabulary:
     _live: set[str] = field(default_factory=set)  # ... of which these match something
 
     def add(self, text: str, owner: str, weight: float) -> Term | None:
-        self._cache.clear(), self._seen.clear(), self._live.clear()
+        self._cache.clear()
+        self._seen.clear()
+        self._live.clear()
         alts = [(a.strip(), tuple(tokens(a))) for a in text.split(ALTERNATIVES)]
         alts = [(a, p) for a, p in alts if p]
         if not alts:

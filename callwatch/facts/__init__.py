@@ -232,8 +232,8 @@ def extract(
             elif consortium is None and _SINGLE.search(s):
                 consortium = (False, s)
             for m in _MIN_MUNI.finditer(s):
-                n = m.group("n").lower()
-                value = _NUMBER.get(n) or int(n)
+                word = m.group("n").lower()
+                value = _NUMBER.get(word) or int(word)
                 if min_muni is None or value > min_muni[0]:
                     min_muni = (value, s)
     if duration and duration >= 1:
@@ -254,12 +254,12 @@ def extract(
         f.max_per_project = {"amount": meta.max_per_project[0], "currency": meta.max_per_project[1]}
         ev["max_per_project"] = src + "structured maximum per project"
     elif maxes:
-        best = max(maxes, key=lambda x: x[0].amount)
-        f.max_per_project, ev["max_per_project"] = _amount(best[0]), best[1]
+        top = max(maxes, key=lambda x: x[0].amount)
+        f.max_per_project, ev["max_per_project"] = _amount(top[0]), top[1]
     if mins:
-        low = min(mins, key=lambda x: x[0].amount)
-        if not f.max_per_project or low[0].amount <= f.max_per_project["amount"]:
-            f.min_per_project, ev["min_per_project"] = _amount(low[0]), low[1]
+        least = min(mins, key=lambda x: x[0].amount)
+        if not f.max_per_project or least[0].amount <= f.max_per_project["amount"]:
+            f.min_per_project, ev["min_per_project"] = _amount(least[0]), least[1]
     if rates:
         r, s = max(rates, key=lambda x: x[0])
         f.funding_rate_max, ev["funding_rate_max"] = r, s
