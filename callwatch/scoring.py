@@ -1,20 +1,31 @@
 """Precomputed scores: theme relevance and eligibility are computed once per call version and
 rules version and stored in call_scores with their evidence. Ranking only reads them.
 
-A call is re-scored when its content hash or the rules hash changes. The down-weighting of very
-common terms depends on the whole collection; when the set of down-weighted terms changes, every
-call is re-scored so all scores stay comparable.
+A call is re-scored when its content hash or the rules hash changes. What the analyser found in
+the text (match.Found: every term hit, before weights) is stored with the scores, per call
+version and analyser version, so re-scoring does not repeat itself:
+- a rules change that only moves weights (themes.toml, eligibility.toml, kommuner/*.toml)
+  re-weighs the stored findings of every call without reading any text;
+- a change of terms re-reads only the calls that can contain a changed term (term_index.py)
+  and re-weighs the rest;
+- a changed analyser (text.py, match.py) or a call without stored findings is read again.
+The down-weighting of very common terms depends on the whole collection; when the set of
+down-weighted terms changes, every call is re-scored so all scores stay comparable.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
+
+    from callwatch.match import Analysis, Matcher
 
 from callwatch import clock, merge, store
 from callwatch.rank import profile_relevance, region_check, size_factor
@@ -22,6 +33,9 @@ from callwatch.rules import Rules
 
 # the facts extraction's `municipality_may_apply` column, where this database has it
 MAY_APPLY = {"yes": "eligible", "no": "not eligible"}
+# what the stored findings depend on besides the terms: the analyser's own code
+ANALYSER_FILES = ("text.py", "match.py")
+CHUNK = 500
 
 
 @dataclass
@@ -29,6 +43,33 @@ class RefreshStats:
     scored: int
     total: int
     full: bool
+    read: int = 0  # calls whose text was analysed (the rest were re-weighed from findings)
+
+
+def analyser_version() -> str:
+    """Changes whenever the analyser's code does: stored findings are then read again."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ANALYSER_FILES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def analysed_terms(rules: Rules) -> list[list[str]]:
+    """Everything the analyser looks for, without weights, in rules order: when this is the same
+    for two rules versions, they differ only in weights."""
+    out: list[list[str]] = []
+    for tid, theme in rules.themes.items():
+        out += [["theme", tid, t] for t in theme.terms]
+        out += [["exclude", tid, t] for t in theme.exclude]
+    el = rules.eligibility
+    out += [["+", "", t] for t in el.positive]
+    strong = {s.casefold() for s in el.strong}
+    out += [["-", "strong" if t.casefold() in strong else "", t] for t in el.negative]
+    for pid, profile in rules.profiles.items():
+        out += [["k", pid, t] for t in profile.keywords]
+        out += [["x", pid, t] for t in profile.exclude]
+    return out
 
 
 def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
@@ -46,53 +87,72 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
         store.set_meta(db, "scored_version", version)
         return RefreshStats(0, store.call_count(db), False)
     # imported here: the text analysis (stemmers) is only needed when something must be scored
-    from callwatch.match import Analysis, Matcher, call_fields, common_factors, score
+    from callwatch.match import Matcher, common_factors, score
 
+    analyser = analyser_version()
+    terms_now = analysed_terms(rules)
+    same_analyser = store.get_meta(db, "analyser_version") == analyser
+    terms_before = json.loads(store.get_meta(db, "analysed_terms") or "null")
     current = {r[0]: r[1] for r in db.execute("SELECT id, content_hash FROM calls")}
+    # call id -> (content hash, rules hash, terms, findings stored)
     stored = {
-        r[0]: (r[1], r[2], r[3])
-        for r in db.execute("SELECT call_id, content_hash, rules_hash, terms FROM call_scores")
+        r[0]: (r[1], r[2], r[3], bool(r[4]))
+        for r in db.execute(
+            "SELECT call_id, content_hash, rules_hash, terms, analysis IS NOT NULL FROM call_scores"
+        )
     }
-    pending = [
+    # the calls whose text must be read: new, changed, without findings, or all of them when
+    # the analyser changed
+    read = {
         cid
         for cid, h in current.items()
-        if cid not in stored or stored[cid][0] != h or stored[cid][1] != rules.hash
-    ]
-    if not pending and not (set(stored) - set(current)):
+        if not same_analyser or cid not in stored or stored[cid][0] != h or not stored[cid][3]
+    }
+    if same_analyser and terms_before is not None and terms_before != terms_now:
+        from callwatch import term_index
+
+        maybe = term_index.candidates(db, terms_before, terms_now)
+        read |= set(current) if maybe is None else maybe & set(current)
+    reweigh = {c for c in current if c not in read and stored[c][1] != rules.hash}
+    if not read and not reweigh and not (set(stored) - set(current)):
         return RefreshStats(0, len(current), False)
     matcher = Matcher(rules)
     analyses: dict[str, Analysis] = {}
     facts: dict[str, tuple[dict, float]] = {}
+    findings: dict[str, str] = {}  # call id -> match.Found as JSON
     merged = merge.load(db)  # a linked call is scored on the best facts of all its listings
+    fact_cols = _fact_columns(db)
 
     def analyse(ids: list[str]) -> None:
-        for chunk in _chunks(ids, 500):
+        for chunk in _chunks(ids, CHUNK):
             cur = db.execute(
                 f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(chunk))})", chunk
             )
             cols = [c[0] for c in cur.description]
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
-                analysis = matcher.analyse(call_fields(call))
-                verdict = MAY_APPLY.get(call.get("municipality_may_apply") or "")
-                if verdict:  # the facts extraction's answer beats the matcher's phrase hint
-                    analysis.eligibility = verdict
-                    analysis.eligibility_evidence = [
-                        f"municipality may apply: {call['municipality_may_apply']} (call facts)",
-                        *analysis.eligibility_evidence,
-                    ]
-                for pid, profile in rules.profiles.items():
-                    outside = region_check(call["extra"] or {}, profile)
-                    if outside:
-                        analysis.profiles.setdefault(pid, {})["o"] = outside
-                analyses[call["id"]] = analysis
-                size, _ = size_factor(
-                    call["budget_amount"], call["budget_currency"], None,
-                    call.get("max_per_project"),
-                )  # fmt: skip
-                facts[call["id"]] = (analysis.profiles, size)
+                _analyse_text(matcher, call, rules, analyses, facts, findings)
 
-    analyse(pending)
+    def weigh(ids: list[str]) -> None:
+        """Score from stored findings: no text is read. A finding naming a term the rules no
+        longer have (which term_index would have caught) sends its call to be read instead."""
+        again: list[str] = []
+        for chunk in _chunks(ids, CHUNK):
+            cur = db.execute(
+                f"SELECT c.id, c.extra, c.budget_amount, c.budget_currency{fact_cols}, s.analysis "
+                "FROM calls c JOIN call_scores s ON s.call_id = c.id "
+                f"WHERE c.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            cols = [c[0] for c in cur.description]
+            for row in cur.fetchall():
+                call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
+                if not _weigh_stored(matcher, call, rules, analyses, facts, findings):
+                    again.append(call["id"])
+        analyse(again)
+
+    analyse([c for c in current if c in read])  # in storage order, as before
+    weigh([c for c in current if c in reweigh])
     doc_freq: Counter[str] = Counter()
     for cid in current:
         if cid in analyses:
@@ -103,7 +163,9 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     fingerprint = f"{rules.hash}:{json.dumps(sorted(factors.items()))}"
     full = store.get_meta(db, "score_fingerprint") != fingerprint
     if full and len(analyses) < len(current):
-        analyse([c for c in current if c not in analyses])
+        rest = [c for c in current if c not in analyses]
+        weigh([c for c in rest if stored.get(c, (None, None, None, False))[3]])
+        analyse([c for c in rest if c not in analyses])
     now = clock.now().isoformat()
     rows = []
     theme_rows: list[tuple] = []
@@ -132,13 +194,14 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
                 now,
                 json.dumps(facts[cid][0], ensure_ascii=False),
                 facts[cid][1],
+                findings[cid],
             )
         )
     with store.transaction(db):
         db.conn.executemany(
             "INSERT OR REPLACE INTO call_scores (call_id, content_hash, rules_hash, themes, "
             "evidence, eligibility, eligibility_evidence, terms, excluded, scored_at, profiles, "
-            "size_factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "size_factor, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         db.conn.execute("DELETE FROM call_scores WHERE call_id NOT IN (SELECT id FROM calls)")
@@ -152,14 +215,82 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
                 db.conn.execute(f"DELETE FROM {table} WHERE call_id NOT IN (SELECT id FROM calls)")
         db.conn.executemany("INSERT INTO theme_scores VALUES (?, ?, ?)", theme_rows)
         db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", profile_rows)
-        db.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('score_fingerprint', ?)",
-            [fingerprint],
-        )
-        db.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('scored_version', ?)", [version]
-        )
-    return RefreshStats(len(rows), len(current), full)
+        for key, value in (
+            ("score_fingerprint", fingerprint),
+            ("scored_version", version),
+            ("analyser_version", analyser),
+            ("analysed_terms", json.dumps(terms_now, ensure_ascii=False)),
+        ):
+            db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+    return RefreshStats(len(rows), len(current), full, read=len(read))
+
+
+def _fact_columns(db: sqlite_utils.Database) -> str:
+    """The facts migration's columns the scores read, where this database has them."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    return "".join(f", c.{c}" for c in ("max_per_project", "municipality_may_apply") if c in have)
+
+
+def _with_facts(
+    analysis: Analysis,
+    call: dict,
+    rules: Rules,
+    analyses: dict[str, Analysis],
+    facts: dict[str, tuple[dict, float]],
+) -> None:
+    """What the call's facts add to its analysis: the facts extraction's who-may-apply verdict,
+    the regions it is open to, and the size factor."""
+    verdict = MAY_APPLY.get(call.get("municipality_may_apply") or "")
+    if verdict:  # the facts extraction's answer beats the matcher's phrase hint
+        analysis.eligibility = verdict
+        analysis.eligibility_evidence = [
+            f"municipality may apply: {call['municipality_may_apply']} (call facts)",
+            *analysis.eligibility_evidence,
+        ]
+    for pid, profile in rules.profiles.items():
+        outside = region_check(call["extra"] or {}, profile)
+        if outside:
+            analysis.profiles.setdefault(pid, {})["o"] = outside
+    analyses[call["id"]] = analysis
+    size, _ = size_factor(
+        call["budget_amount"], call["budget_currency"], None, call.get("max_per_project")
+    )
+    facts[call["id"]] = (analysis.profiles, size)
+
+
+def _analyse_text(
+    matcher: Matcher,
+    call: dict,
+    rules: Rules,
+    analyses: dict[str, Analysis],
+    facts: dict[str, tuple[dict, float]],
+    findings: dict[str, str],
+) -> None:
+    from callwatch.match import call_fields
+
+    found = matcher.find(call_fields(call))
+    findings[call["id"]] = found.to_json()
+    _with_facts(matcher.weigh(found), call, rules, analyses, facts)
+
+
+def _weigh_stored(
+    matcher: Matcher,
+    call: dict,
+    rules: Rules,
+    analyses: dict[str, Analysis],
+    facts: dict[str, tuple[dict, float]],
+    findings: dict[str, str],
+) -> bool:
+    from callwatch.match import Found
+
+    blob = call["analysis"]
+    try:
+        analysis = matcher.weigh(Found.from_json(blob))
+    except (KeyError, ValueError, TypeError):
+        return False
+    findings[call["id"]] = blob
+    _with_facts(analysis, call, rules, analyses, facts)
+    return True
 
 
 def _chunks(items: list[str], size: int):  # noqa: ANN202

@@ -336,6 +336,14 @@ def _m011_search_index(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')")
 
 
+def _m_call_analysis(db: sqlite_utils.Database) -> None:
+    """What the analyser found in each call's text, before weights (match.Found), so a
+    weight-only rules change re-scores without reading text (scoring.py). A call scored before
+    has none until it is next analysed from its text."""
+    if "analysis" not in {r[1] for r in db.execute("PRAGMA table_info(call_scores)")}:
+        db.execute("ALTER TABLE call_scores ADD COLUMN analysis TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -354,6 +362,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m010_link_index,
     _m011_search_index,
     _m010_harden,
+    _m_call_analysis,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
