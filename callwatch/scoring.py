@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
 
-    from callwatch.match import Analysis, Matcher
+    from callwatch.match import Analysis
 
 from callwatch import clock, merge, store
 from callwatch.rank import profile_relevance, region_check, size_factor
@@ -86,9 +87,6 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     if not stale:
         store.set_meta(db, "scored_version", version)
         return RefreshStats(0, store.call_count(db), False)
-    # imported here: the text analysis (stemmers) is only needed when something must be scored
-    from callwatch.match import Matcher, common_factors, score
-
     analyser = analyser_version()
     terms_now = analysed_terms(rules)
     same_analyser = store.get_meta(db, "analyser_version") == analyser
@@ -116,12 +114,17 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     reweigh = {c for c in current if c not in read and stored[c][1] != rules.hash}
     if not read and not reweigh and not (set(stored) - set(current)):
         return RefreshStats(0, len(current), False)
+    # imported here: the text analysis (stemmers) is only needed when something must be scored
+    from callwatch.match import Found, Matcher, call_fields, common_factors, score
+
     matcher = Matcher(rules)
-    analyses: dict[str, Analysis] = {}
-    facts: dict[str, tuple[dict, float]] = {}
-    findings: dict[str, str] = {}  # call id -> match.Found as JSON
     merged = merge.load(db)  # a linked call is scored on the best facts of all its listings
     fact_cols = _fact_columns(db)
+    # Two passes keep memory flat: the first analyses (or re-weighs) each call only to learn
+    # its terms, for the collection's term frequencies; the second re-weighs each call's
+    # findings (cheap, no text) chunk by chunk and writes its scores.
+    fresh: dict[str, str] = {}  # call id -> findings (match.Found JSON) of a call read now
+    terms_of: dict[str, list[str]] = {}
 
     def analyse(ids: list[str]) -> None:
         for chunk in _chunks(ids, CHUNK):
@@ -131,90 +134,95 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             cols = [c[0] for c in cur.description]
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
-                _analyse_text(matcher, call, rules, analyses, facts, findings)
+                found = matcher.find(call_fields(call))
+                fresh[call["id"]] = found.to_json()
+                terms_of[call["id"]] = matcher.weigh(found).terms()
 
-    def weigh(ids: list[str]) -> None:
-        """Score from stored findings: no text is read. A finding naming a term the rules no
-        longer have (which term_index would have caught) sends its call to be read instead."""
-        again: list[str] = []
+    def weighed(ids: list[str], retry: bool = True) -> Iterator[tuple[str, Analysis, dict, str]]:
+        """(id, analysis, call facts, findings) from findings, no text read. A finding naming
+        a term the rules no longer have (term_index would have caught it) has its call read."""
         for chunk in _chunks(ids, CHUNK):
             cur = db.execute(
                 f"SELECT c.id, c.extra, c.budget_amount, c.budget_currency{fact_cols}, s.analysis "
-                "FROM calls c JOIN call_scores s ON s.call_id = c.id "
+                "FROM calls c LEFT JOIN call_scores s ON s.call_id = c.id "
                 f"WHERE c.id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
             cols = [c[0] for c in cur.description]
+            again: list[str] = []
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
-                if not _weigh_stored(matcher, call, rules, analyses, facts, findings):
+                blob = fresh.get(call["id"]) or call["analysis"]
+                try:
+                    analysis = matcher.weigh(Found.from_json(blob))
+                except (KeyError, ValueError, TypeError):
+                    if not retry:
+                        raise
                     again.append(call["id"])
-        analyse(again)
+                    continue
+                yield call["id"], analysis, call, blob
+            if again:
+                analyse(again)
+                yield from weighed(again, retry=False)
 
     analyse([c for c in current if c in read])  # in storage order, as before
-    weigh([c for c in current if c in reweigh])
+    for cid, analysis, _, _ in weighed([c for c in current if c in reweigh]):
+        terms_of[cid] = analysis.terms()
     doc_freq: Counter[str] = Counter()
     for cid in current:
-        if cid in analyses:
-            doc_freq.update(analyses[cid].terms())
+        if cid in terms_of:
+            doc_freq.update(terms_of[cid])
         elif cid in stored:
             doc_freq.update(json.loads(stored[cid][2] or "[]"))
     factors = common_factors(doc_freq, len(current))
     fingerprint = f"{rules.hash}:{json.dumps(sorted(factors.items()))}"
     full = store.get_meta(db, "score_fingerprint") != fingerprint
-    if full and len(analyses) < len(current):
-        rest = [c for c in current if c not in analyses]
-        weigh([c for c in rest if stored.get(c, (None, None, None, False))[3]])
-        analyse([c for c in rest if c not in analyses])
+    todo = [c for c in current if c in terms_of or full]
+    terms_of.clear()
     now = clock.now().isoformat()
-    rows = []
-    theme_rows: list[tuple] = []
-    profile_rows: list[tuple] = []
-    for cid, analysis in analyses.items():
-        themes = score(analysis, factors)
-        for t, ts in themes.items():
-            if ts.score > 0:
-                theme_rows.append((t, cid, ts.score))
-        values = {t: ts.score for t, ts in themes.items()}
-        for pid, profile in rules.profiles.items():
-            rel = profile_relevance(values, profile.weights, analysis.profiles.get(pid, {}))
-            if rel > 0:
-                profile_rows.append((pid, cid, rel))
-        rows.append(
-            (
-                cid,
-                current[cid],
-                rules.hash,
-                json.dumps({t: s.score for t, s in themes.items()}),
-                json.dumps({t: s.evidence for t, s in themes.items()}, ensure_ascii=False),
-                analysis.eligibility,
-                json.dumps(analysis.eligibility_evidence, ensure_ascii=False),
-                json.dumps(analysis.terms(), ensure_ascii=False),
-                json.dumps(analysis.excluded, ensure_ascii=False),
-                now,
-                json.dumps(facts[cid][0], ensure_ascii=False),
-                facts[cid][1],
-                findings[cid],
-            )
-        )
+    scored = 0
     with store.transaction(db):
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO call_scores (call_id, content_hash, rules_hash, themes, "
-            "evidence, eligibility, eligibility_evidence, terms, excluded, scored_at, profiles, "
-            "size_factor, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.conn.execute("DELETE FROM call_scores WHERE call_id NOT IN (SELECT id FROM calls)")
         for table in ("theme_scores", "profile_scores"):
             if full:
                 db.conn.execute(f"DELETE FROM {table}")
             else:
-                db.conn.executemany(
-                    f"DELETE FROM {table} WHERE call_id = ?", [(cid,) for cid in analyses]
-                )
+                db.conn.executemany(f"DELETE FROM {table} WHERE call_id = ?", [(c,) for c in todo])
                 db.conn.execute(f"DELETE FROM {table} WHERE call_id NOT IN (SELECT id FROM calls)")
-        db.conn.executemany("INSERT INTO theme_scores VALUES (?, ?, ?)", theme_rows)
-        db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", profile_rows)
+        rows: list[tuple] = []
+        theme_rows: list[tuple] = []
+        profile_rows: list[tuple] = []
+        for cid, analysis, call, blob in weighed(todo):
+            profiles, size = _with_facts(analysis, call, rules)
+            themes = score(analysis, factors)
+            for t, ts in themes.items():
+                if ts.score > 0:
+                    theme_rows.append((t, cid, ts.score))
+            values = {t: ts.score for t, ts in themes.items()}
+            for pid, profile in rules.profiles.items():
+                rel = profile_relevance(values, profile.weights, analysis.profiles.get(pid, {}))
+                if rel > 0:
+                    profile_rows.append((pid, cid, rel))
+            rows.append(
+                (
+                    cid,
+                    current[cid],
+                    rules.hash,
+                    json.dumps({t: s.score for t, s in themes.items()}),
+                    json.dumps({t: s.evidence for t, s in themes.items()}, ensure_ascii=False),
+                    analysis.eligibility,
+                    json.dumps(analysis.eligibility_evidence, ensure_ascii=False),
+                    json.dumps(analysis.terms(), ensure_ascii=False),
+                    json.dumps(analysis.excluded, ensure_ascii=False),
+                    now,
+                    json.dumps(profiles, ensure_ascii=False),
+                    size,
+                    blob,
+                )
+            )
+            if len(rows) >= CHUNK:
+                scored += _write(db, rows, theme_rows, profile_rows)
+        scored += _write(db, rows, theme_rows, profile_rows)
+        db.conn.execute("DELETE FROM call_scores WHERE call_id NOT IN (SELECT id FROM calls)")
         for key, value in (
             ("score_fingerprint", fingerprint),
             ("scored_version", version),
@@ -222,7 +230,24 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             ("analysed_terms", json.dumps(terms_now, ensure_ascii=False)),
         ):
             db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
-    return RefreshStats(len(rows), len(current), full, read=len(read))
+    return RefreshStats(scored, len(current), full, read=len(fresh))
+
+
+def _write(
+    db: sqlite_utils.Database, rows: list[tuple], theme_rows: list[tuple], profile_rows: list[tuple]
+) -> int:
+    """Write one chunk of scores and empty the lists; returns how many calls it held."""
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO call_scores (call_id, content_hash, rules_hash, themes, "
+        "evidence, eligibility, eligibility_evidence, terms, excluded, scored_at, profiles, "
+        "size_factor, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.conn.executemany("INSERT INTO theme_scores VALUES (?, ?, ?)", theme_rows)
+    db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", profile_rows)
+    n = len(rows)
+    rows.clear(), theme_rows.clear(), profile_rows.clear()
+    return n
 
 
 def _fact_columns(db: sqlite_utils.Database) -> str:
@@ -231,15 +256,9 @@ def _fact_columns(db: sqlite_utils.Database) -> str:
     return "".join(f", c.{c}" for c in ("max_per_project", "municipality_may_apply") if c in have)
 
 
-def _with_facts(
-    analysis: Analysis,
-    call: dict,
-    rules: Rules,
-    analyses: dict[str, Analysis],
-    facts: dict[str, tuple[dict, float]],
-) -> None:
+def _with_facts(analysis: Analysis, call: dict, rules: Rules) -> tuple[dict, float]:
     """What the call's facts add to its analysis: the facts extraction's who-may-apply verdict,
-    the regions it is open to, and the size factor."""
+    the regions it is open to; returns (per-municipality facts, size factor)."""
     verdict = MAY_APPLY.get(call.get("municipality_may_apply") or "")
     if verdict:  # the facts extraction's answer beats the matcher's phrase hint
         analysis.eligibility = verdict
@@ -251,46 +270,10 @@ def _with_facts(
         outside = region_check(call["extra"] or {}, profile)
         if outside:
             analysis.profiles.setdefault(pid, {})["o"] = outside
-    analyses[call["id"]] = analysis
     size, _ = size_factor(
         call["budget_amount"], call["budget_currency"], None, call.get("max_per_project")
     )
-    facts[call["id"]] = (analysis.profiles, size)
-
-
-def _analyse_text(
-    matcher: Matcher,
-    call: dict,
-    rules: Rules,
-    analyses: dict[str, Analysis],
-    facts: dict[str, tuple[dict, float]],
-    findings: dict[str, str],
-) -> None:
-    from callwatch.match import call_fields
-
-    found = matcher.find(call_fields(call))
-    findings[call["id"]] = found.to_json()
-    _with_facts(matcher.weigh(found), call, rules, analyses, facts)
-
-
-def _weigh_stored(
-    matcher: Matcher,
-    call: dict,
-    rules: Rules,
-    analyses: dict[str, Analysis],
-    facts: dict[str, tuple[dict, float]],
-    findings: dict[str, str],
-) -> bool:
-    from callwatch.match import Found
-
-    blob = call["analysis"]
-    try:
-        analysis = matcher.weigh(Found.from_json(blob))
-    except (KeyError, ValueError, TypeError):
-        return False
-    findings[call["id"]] = blob
-    _with_facts(analysis, call, rules, analyses, facts)
-    return True
+    return analysis.profiles, size
 
 
 def _chunks(items: list[str], size: int):  # noqa: ANN202
