@@ -94,14 +94,6 @@ def _chunks(ids: list[str], n: int = 500):  # noqa: ANN202
         yield ids[i : i + n]
 
 
-def _first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    out = {}
-    for chunk in _chunks(ids):
-        q = f"SELECT id, first_seen FROM calls WHERE id IN ({', '.join('?' * len(chunk))})"
-        out.update(dict(db.execute(q, chunk).fetchall()))
-    return out
-
-
 def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) -> dict[str, list]:
     out: dict[str, list] = {}
     for chunk in _chunks(ids):
@@ -325,14 +317,56 @@ def kommun_report(
     filters: Filters | None = None,
     limit: int = SECTION_LIMIT,
 ) -> Report:
-    from callwatch import recurring
+    from callwatch import report_select as select
+    from callwatch.recurring import expected_reopening
 
     t = words(lang)
-    calls = relevant_for(db, rules, profile, today, hidden or set(), filters)
-    ids = [r.id for r in calls]
-    seen = _first_seen(db, ids)
-    changes = _changes(db, ids, start, today)
+    changes = _changed_in(db, profile, start, today)
+    calls = select.briefs(db, profile, today, REPORT_MIN_RELEVANCE, hidden or set(), set(changes))
+    if filters is not None and filters.active():
+        keep = {r.id for r in relevant_for(db, rules, profile, today, hidden or set(), filters)}
+        calls = [b for b in calls if b.id in keep]
     mine = decided_calls(db, profile.id)
+    period = (start.isoformat(), today.isoformat())
+
+    decide = sorted(
+        (b for b in calls if closes_within(b, decide_days) and b.id not in mine),
+        key=lambda b: (b.days_left, -b.score, b.id),
+    )
+    new = [b for b in calls if period[0] <= b.first_seen[:10] <= period[1] and b.status != "closed"]
+    to_decide = {b.id for b in decide}
+    closing_total = sum(1 for b in calls if closes_within(b, CLOSING_DAYS))
+    closing = sorted(
+        (b for b in calls if closes_within(b, CLOSING_DAYS) and b.id not in to_decide),
+        key=lambda b: (b.days_left, b.id),
+    )
+    changed = [b for b in calls if b.id in changes]
+    forthcoming: list[tuple[select.Brief, str]] = [
+        (b, "") for b in calls if b.status == "forthcoming"
+    ]
+    closed = [b for b in calls if b.status == "closed" and b.series]
+    rounds = select.series_rounds(db, {b.series for b in closed if b.series})
+    for b in closed:
+        when = expected_reopening(rounds.get(b.series or "", []), today, lang)
+        if when:
+            forthcoming.append((b, when))
+    timeline = sorted(
+        (
+            b
+            for b in calls
+            if b.status == "open" and b.days_left is not None and 0 <= b.days_left <= 90
+        ),
+        key=lambda b: (b.days_left or 0, b.id),
+    )[:limit]
+    cut = [decide, new, closing, changed, forthcoming]
+    shown = [
+        x if isinstance(x, select.Brief) else x[0]
+        for part in cut
+        for x in part[: limit if limit > 0 else None]
+    ]
+    ranked = select.full(db, profile, today, [b.id for b in shown + timeline])
+    # the calls changed in the period need all their changes, whatever the cut
+    history = _changes(db, [b.id for b in changed[: limit if limit > 0 else None]], start, today)
 
     def item(r: rank_mod.Ranked, **kw: object) -> Item:
         it = Item(r, **kw)  # type: ignore[arg-type]
@@ -344,29 +378,17 @@ def kommun_report(
             it.mark_for = profile.id
         return it
 
-    decide = sorted(
-        (item(r) for r in calls if closes_within(r, decide_days) and r.id not in mine),
-        key=lambda i: (i.ranked.days_left, -i.ranked.score, i.ranked.id),
-    )
-    new = [
-        item(r)
-        for r in calls
-        if start.isoformat() <= (seen.get(r.id) or "")[:10] <= today.isoformat()
-        and r.status != "closed"
-    ]
-    to_decide = {i.ranked.id for i in decide}
-    closing_total = sum(1 for r in calls if closes_within(r, CLOSING_DAYS))
-    closing = sorted(
-        (item(r) for r in calls if closes_within(r, CLOSING_DAYS) and r.id not in to_decide),
-        key=lambda i: (i.ranked.days_left, i.ranked.id),
-    )
-    changed = [item(r, changes=changes[r.id]) for r in calls if r.id in changes]
-    forthcoming = [item(r) for r in calls if r.status == "forthcoming"]
-    for r in calls:
-        if r.status == "closed":
-            when = recurring.expected_reopening(recurring.rounds(db, r.id), today, lang)
-            if when:
-                forthcoming.append(item(r, expected=when))
+    def head(part: list) -> list[Item]:
+        """The items a section shows: its first `limit` calls, read in full."""
+        out = []
+        for x in part[: limit if limit > 0 else None]:
+            b, expected = (x, "") if isinstance(x, select.Brief) else x
+            kw: dict = {"changes": history.get(b.id, [])} if part is changed else {}
+            if expected:
+                kw["expected"] = expected
+            out.append(item(ranked[b.id], **kw))
+        return out
+
     own_lists: dict[str, list[Item]] = {}
     for status in ("engage", "watch"):
         rows = [
@@ -379,23 +401,20 @@ def kommun_report(
         )
     facts: dict[str, dict] = {}
     sections = [
-        Section("decide", t["decide"], decide, t["empty_decide"],
+        Section("decide", t["decide"], head(decide), t["empty_decide"],
                 intro=t["decide_intro"].format(days=decide_days)),
-        Section("new", t["new"], new, t["empty"]),
+        Section("new", t["new"], head(new), t["empty"]),
         Section("engaged", t["engaged"], own_lists["engage"], t["empty_engaged"].format(name=profile.name)),
         Section("watched", t["watched"], own_lists["watch"], t["empty_watched"].format(name=profile.name)),
-        Section("closing", t["closing"], closing, t["empty_closing"], intro=t["closing_intro"]),
-        Section("changed", t["changed"], changed, t["empty"]),
-        Section("forthcoming", t["forthcoming"], forthcoming, t["empty"]),
+        Section("closing", t["closing"], head(closing), t["empty_closing"], intro=t["closing_intro"]),
+        Section("changed", t["changed"], head(changed), t["empty"]),
+        Section("forthcoming", t["forthcoming"], head(forthcoming), t["empty"]),
     ]  # fmt: skip
-    for s in sections:
+    totals = [len(decide), len(new), None, None, len(closing), len(changed), len(forthcoming)]
+    for s, total in zip(sections, totals, strict=True):
         _cut(db, s, limit, profile, facts)
-    timeline = [
-        item(r)
-        for r in calls
-        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= 90
-    ]
-    timeline = sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[:limit]
+        if total is not None:
+            s.total = total  # counted before the cut
     return Report(
         title=t["title"].format(name=profile.name),
         lang=lang,
@@ -409,9 +428,21 @@ def kommun_report(
             days=CLOSING_DAYS,
             changed=sections[5].total,
         ),  # fmt: skip
-        timeline=timeline,
+        timeline=[item(ranked[b.id]) for b in timeline],
         kommun=profile.id,
     )
+
+
+def _changed_in(db: sqlite_utils.Database, profile: Profile, start: date, end: date) -> set[str]:
+    """Ids of the calls relevant to the municipality whose deadlines, budget or status changed
+    in the period (what the report's "changed" section lists)."""
+    q = (
+        "SELECT DISTINCT h.call_id FROM call_history h JOIN profile_scores ps "
+        "ON ps.call_id = h.call_id AND ps.profile = ? WHERE h.field IN "
+        "('deadlines', 'budget_amount', 'status') AND substr(h.changed_at, 1, 10) >= ? "
+        "AND substr(h.changed_at, 1, 10) <= ?"
+    )
+    return {r[0] for r in db.execute(q, [profile.id, start.isoformat(), end.isoformat()])}
 
 
 # ---------------------------------------------------------------------------------------------
