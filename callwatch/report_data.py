@@ -472,6 +472,8 @@ def network_report(
     filters: Filters | None = None,
     limit: int = SECTION_LIMIT,
 ) -> Report:
+    from callwatch import report_select as select
+
     t = words(lang)
     hidden = hidden or {}
     relevant: dict[str, list[tuple[float, str]]] = {}  # call id -> [(score, municipality)]
@@ -480,18 +482,33 @@ def network_report(
     # ranking can stop at that score instead of reading every relevant call.
     knows_requirements = bool({"min_municipalities", "consortium_required"} & set(fact_columns(db)))
     floor = 0.0 if knows_requirements else NETWORK_MIN_SCORE
-    for pid, profile in sorted(rules.profiles.items()):
-        ranked = rank_mod.rank_for_profile(
-            db, rules, profile, today, min_relevance=REPORT_MIN_RELEVANCE, min_score=floor,
-            explain=False,
-        )  # fmt: skip
-        for r in apply_filters(db, ranked, filters):
-            if r.id in hidden.get(pid, set()):
-                continue
-            ranked_by_id.setdefault(r.id, r)
-            relevant.setdefault(r.id, []).append((r.score, profile.name))
-    facts = call_facts(db, list(ranked_by_id))
     decided = decided_calls(db)
+    # only calls that can be joint candidates, or that someone decided on, are ranked: the
+    # same rows rank_for_profile would give for them (report_select.ranked_among)
+    among = select.joint_candidates(
+        db, sorted(rules.profiles), REPORT_MIN_RELEVANCE, NETWORK_MIN_SCORE
+    ) | set(decided)
+    profiles = [p for _, p in sorted(rules.profiles.items())]
+    if filters is not None and filters.active():  # filters read ranked calls: rank them all
+        calls: dict[str, select.Brief] = {}
+        who_of: dict[str, list[tuple[float, Profile]]] = {}
+        for profile in profiles:
+            ranked = select.ranked_among(db, profile, today, among, REPORT_MIN_RELEVANCE, floor)
+            for r in apply_filters(db, ranked, filters):
+                if r.id in hidden.get(profile.id, set()):
+                    continue
+                if r.id not in ranked_by_id:
+                    ranked_by_id[r.id] = r
+                    calls[r.id] = select.Brief(r.id, r.status, r.days_left, r.deadline, r.score, r.tier, None, "")  # fmt: skip
+                who_of.setdefault(r.id, []).append((r.score, profile))
+    else:
+        calls, who_of = select.network_briefs(
+            db, profiles, today, among, REPORT_MIN_RELEVANCE, floor, hidden
+        )
+    for cid, found in who_of.items():
+        relevant[cid] = [(score, p.name) for score, p in found]
+    first = {cid: found[0][1] for cid, found in who_of.items()}  # whose ranking it is shown by
+    facts = call_facts(db, list(calls))
     names = {pid: p.name for pid, p in rules.profiles.items()}
 
     def decision_lines(cid: str) -> list[str]:
@@ -500,19 +517,34 @@ def network_report(
             for d in decided.get(cid, [])
         ]  # fmt: skip
 
-    joint: list[tuple[tuple, Item]] = []
-    for cid, r in ranked_by_id.items():
+    def read(ids: list[str]) -> None:
+        """The ranked calls (as their first municipality's ranking has them) for these ids."""
+        by: dict[str, list[str]] = {}
+        for cid in ids:
+            if cid not in ranked_by_id:
+                by.setdefault(first[cid].id, []).append(cid)
+        for pid, some in by.items():
+            ranked_by_id.update(select.full(db, rules.profiles[pid], today, some))
+
+    joint: list[tuple[tuple, str, list[str], list[str]]] = []
+    for cid, b in calls.items():
         who = sorted(relevant[cid], key=lambda x: (-x[0], x[1]))
         high = [name for score, name in who if score >= NETWORK_MIN_SCORE]
         required = _requirement(facts.get(cid, {}), lang)
         if not required and len(high) < 2:
             continue
         why = required + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
-        it = Item(r, kommuner=[name for _, name in who] if required else high, joint=why)
+        kommuner = [name for _, name in who] if required else high
+        joint.append(((0 if required else 1, *_urgency(b)), cid, kommuner, why))
+    joint.sort(key=lambda x: x[0])
+    listed = {cid for _, cid, _, _ in joint}
+    read([cid for _, cid, _, _ in joint[: limit if limit > 0 else None]])
+    read([cid for cid in decided if cid in calls])
+    joint_items = []
+    for _, cid, kommuner, why in joint[: limit if limit > 0 else None]:
+        it = Item(ranked_by_id[cid], kommuner=kommuner, joint=why)
         it.decided = decision_lines(cid)
-        joint.append(((0 if required else 1, *_urgency(r)), it))
-    joint_items = [it for _, it in sorted(joint, key=lambda x: x[0])]
-    listed = {it.ranked.id for it in joint_items}
+        joint_items.append(it)
 
     decided_items = []
     for cid in decided:
@@ -537,10 +569,10 @@ def network_report(
     ]
     for s in sections:
         _cut(db, s, limit, None, facts)
+    sections[0].total = len(joint)  # counted before the cut
     shown = {i.ranked.id for s in sections for i in s.items} | listed
     for theme in rules.themes.values():
-        top = rank_mod.rank_for_theme(db, rules, theme, today, limit=THEME_LIMIT + len(shown))
-        top = [r for r in apply_filters(db, top, filters) if r.id not in shown][:THEME_LIMIT]
+        top = select.top_for_theme(db, rules, theme, today, shown, THEME_LIMIT, filters)
         shown |= {r.id for r in top}
         items = []
         for r in top:
