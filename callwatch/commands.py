@@ -1279,8 +1279,8 @@ def build_export(
         )  # fmt: skip
     if fmt == "ics":
         ranked = export_mod.with_events(ranked, today, closed)
-    ranked = rank_mod.explain_many(
-        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked]
+    ranked = export_mod.explain_rows(
+        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked], fmt
     )
     out_lang = lang or ("sv" if fmt in ("ics", "csv") and delimiter == ";" else "en")
 
