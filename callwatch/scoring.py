@@ -114,10 +114,30 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     reweigh = {c for c in current if c not in read and stored[c][1] != rules.hash}
     if not read and not reweigh and not (set(stored) - set(current)):
         return RefreshStats(0, len(current), False)
+    weights_now = analysed_weights(rules)
+    weights_before = json.loads(store.get_meta(db, "analysed_weights") or "null")
+    factors_before = _factors_of(store.get_meta(db, "score_fingerprint"))
+    # A call whose findings hold no term whose weight changed scores as before: only its rules
+    # hash moves (and, when a municipality's theme weights changed, its relevance rows)
+    untouched: set[str] = set()
+    if (
+        reweigh
+        and weights_before is not None
+        and factors_before is not None
+        and weights_before.get("r") == weights_now["r"]  # a region moved: every "o" fact anew
+    ):
+        untouched = reweigh - _weighed_differently(db, reweigh, weights_before, weights_now)
+    profiles_changed = weights_before is None or weights_before["p"] != weights_now["p"]
     # imported here: the text analysis (stemmers) is only needed when something must be scored
     from callwatch.match import Found, Matcher, call_fields, common_factors, score
 
-    matcher = Matcher(rules)
+    lazy: list[Matcher] = []  # built on first use: the stemmers and lemma tables take seconds
+
+    def matcher() -> Matcher:
+        if not lazy:
+            lazy.append(Matcher(rules))
+        return lazy[0]
+
     merged = merge.load(db)  # a linked call is scored on the best facts of all its listings
     fact_cols = _fact_columns(db)
     # Two passes keep memory flat: the first analyses (or re-weighs) each call only to learn
@@ -134,9 +154,9 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             cols = [c[0] for c in cur.description]
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
-                found = matcher.find(call_fields(call))
+                found = matcher().find(call_fields(call))
                 fresh[call["id"]] = found.to_json()
-                terms_of[call["id"]] = matcher.weigh(found).terms()
+                terms_of[call["id"]] = matcher().weigh(found).terms()
 
     def weighed(ids: list[str], retry: bool = True) -> Iterator[tuple[str, Analysis, dict, str]]:
         """(id, analysis, call facts, findings) from findings, no text read. A finding naming
@@ -154,7 +174,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
                 blob = fresh.get(call["id"]) or call["analysis"]
                 try:
-                    analysis = matcher.weigh(Found.from_json(blob))
+                    analysis = matcher().weigh(Found.from_json(blob))
                 except (KeyError, ValueError, TypeError):
                     if not retry:
                         raise
@@ -166,7 +186,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
                 yield from weighed(again, retry=False)
 
     analyse([c for c in current if c in read])  # in storage order, as before
-    for cid, analysis, _, _ in weighed([c for c in current if c in reweigh]):
+    for cid, analysis, _, _ in weighed([c for c in current if c in reweigh - untouched]):
         terms_of[cid] = analysis.terms()
     doc_freq: Counter[str] = Counter()
     for cid in current:
@@ -177,17 +197,30 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     factors = common_factors(doc_freq, len(current))
     fingerprint = f"{rules.hash}:{json.dumps(sorted(factors.items()))}"
     full = store.get_meta(db, "score_fingerprint") != fingerprint
-    todo = [c for c in current if c in terms_of or full]
+    if full and factors_before is not None:
+        # the down-weighting moved for some terms: exactly the calls holding them score anew
+        moved = {
+            t
+            for t in set(factors) | set(factors_before)
+            if factors.get(t, 1.0) != factors_before.get(t, 1.0)
+        }
+        hit = {c for c in current if c not in terms_of and moved & set(_stored_terms(stored, c))}
+        untouched -= hit
+        todo = [c for c in current if c in terms_of or c in hit]
+    else:
+        untouched = set() if full else untouched
+        todo = [c for c in current if c in terms_of or (full and c not in untouched)]
+    todo = [c for c in todo if c not in untouched]
     terms_of.clear()
     now = clock.now().isoformat()
     scored = 0
     with store.transaction(db):
         for table in ("theme_scores", "profile_scores"):
-            if full:
-                db.conn.execute(f"DELETE FROM {table}")
-            else:
-                db.conn.executemany(f"DELETE FROM {table} WHERE call_id = ?", [(c,) for c in todo])
-                db.conn.execute(f"DELETE FROM {table} WHERE call_id NOT IN (SELECT id FROM calls)")
+            _delete_rows(db, table, todo)
+            db.conn.execute(f"DELETE FROM {table} WHERE call_id NOT IN (SELECT id FROM calls)")
+        scored += _move_untouched(
+            db, rules, [c for c in current if c in untouched], profiles_changed, now
+        )
         rows: list[tuple] = []
         theme_rows: list[tuple] = []
         profile_rows: list[tuple] = []
@@ -228,6 +261,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             ("scored_version", version),
             ("analyser_version", analyser),
             ("analysed_terms", json.dumps(terms_now, ensure_ascii=False)),
+            ("analysed_weights", json.dumps(weights_now, ensure_ascii=False)),
         ):
             db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
     return RefreshStats(scored, len(current), full, read=len(fresh))
@@ -248,6 +282,108 @@ def _write(
     n = len(rows)
     rows.clear(), theme_rows.clear(), profile_rows.clear()
     return n
+
+
+def analysed_weights(rules: Rules) -> dict:
+    """Every weight the scores use: theme terms ("theme|term"), eligibility phrases
+    ("+|phrase", "-|phrase") and each municipality's theme weights; and each municipality's
+    region, which the stored per-municipality facts ("o": outside its region) depend on."""
+    el = rules.eligibility
+    return {
+        "t": {f"{tid}|{t}": w for tid, theme in rules.themes.items() for t, w in theme.terms.items()},
+        "e": {**{f"+|{t}": w for t, w in el.positive.items()}, **{f"-|{t}": w for t, w in el.negative.items()}},
+        "p": {pid: p.weights for pid, p in rules.profiles.items()},
+        "r": {pid: [p.nuts, p.lan] for pid, p in rules.profiles.items()},  # regions: see "o"
+    }  # fmt: skip
+
+
+def _factors_of(fingerprint: str | None) -> dict[str, float] | None:
+    """The down-weighting factors a stored score fingerprint ("rules hash:json") was made with."""
+    if not fingerprint or ":" not in fingerprint:
+        return None
+    try:
+        return {t: f for t, f in json.loads(fingerprint.split(":", 1)[1])}
+    except (ValueError, TypeError):
+        return None
+
+
+def _stored_terms(stored: dict, cid: str) -> list[str]:
+    entry = stored.get(cid)
+    return json.loads(entry[2] or "[]") if entry else []
+
+
+def _weighed_differently(
+    db: sqlite_utils.Database, ids: set[str], before: dict, now: dict
+) -> set[str]:
+    """The calls whose findings hold a theme term or eligibility phrase whose weight changed
+    (found as the term's place in the findings JSON, match.Found.to_json)."""
+    import re
+
+    def key(a: str, b: str) -> str:
+        return json.dumps([a, b], ensure_ascii=False, separators=(",", ":"))[:-1] + ","
+
+    pieces = [
+        key(*k.split("|", 1))
+        for table in ("t", "e")
+        for k in set(before[table]) | set(now[table])
+        if before[table].get(k) != now[table].get(k)
+    ]
+    if not pieces:
+        return set()
+    pattern = re.compile("|".join(re.escape(p) for p in pieces))
+    out: set[str] = set()
+    wanted = sorted(ids)
+    for chunk in _chunks(wanted, CHUNK):
+        for cid, blob in db.execute(
+            "SELECT call_id, analysis FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if not blob or pattern.search(blob):
+                out.add(cid)
+    return out
+
+
+def _move_untouched(
+    db: sqlite_utils.Database, rules: Rules, ids: list[str], profiles_changed: bool, now: str
+) -> int:
+    """Calls whose scores are as before: the new rules hash, and their relevance per
+    municipality again from their stored theme scores when those weights changed."""
+    db.conn.executemany(
+        "UPDATE call_scores SET rules_hash = ?, scored_at = ? WHERE call_id = ?",
+        [(rules.hash, now, c) for c in ids],
+    )
+    if not profiles_changed:
+        return len(ids)
+    for chunk in _chunks(ids, CHUNK):
+        rows = []
+        for cid, themes, profiles in db.execute(
+            "SELECT call_id, themes, profiles FROM call_scores "
+            f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            values = json.loads(themes or "{}")
+            facts = json.loads(profiles or "{}")
+            for pid, profile in rules.profiles.items():
+                rel = profile_relevance(values, profile.weights, facts.get(pid, {}))
+                if rel > 0:
+                    rows.append((pid, cid, rel))
+        _delete_rows(db, "profile_scores", chunk)
+        db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", rows)
+    return len(ids)
+
+
+def _delete_rows(db: sqlite_utils.Database, table: str, ids: list[str]) -> None:
+    """Delete the rows of these calls from theme_scores or profile_scores in one pass: their
+    keys start with the theme or municipality, so a delete by call id alone scans the table,
+    once per call when run per call."""
+    if not ids:
+        return
+    db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS scoring_ids (id TEXT PRIMARY KEY)")
+    db.conn.execute("DELETE FROM temp.scoring_ids")
+    db.conn.executemany("INSERT OR IGNORE INTO temp.scoring_ids VALUES (?)", [(c,) for c in ids])
+    db.conn.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT id FROM temp.scoring_ids)")
+    db.conn.execute("DELETE FROM temp.scoring_ids")
 
 
 def _fact_columns(db: sqlite_utils.Database) -> str:
