@@ -355,6 +355,7 @@ def _move_untouched(
     )
     if not profiles_changed:
         return len(ids)
+    _delete_rows(db, "profile_scores", ids)  # one pass over the table for all of them
     for chunk in _chunks(ids, CHUNK):
         rows = []
         for cid, themes, profiles in db.execute(
@@ -368,7 +369,6 @@ def _move_untouched(
                 rel = profile_relevance(values, profile.weights, facts.get(pid, {}))
                 if rel > 0:
                     rows.append((pid, cid, rel))
-        _delete_rows(db, "profile_scores", chunk)
         db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", rows)
     return len(ids)
 
