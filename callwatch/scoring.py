@@ -186,7 +186,8 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
                 yield from weighed(again, retry=False)
 
     analyse([c for c in current if c in read])  # in storage order, as before
-    for cid, analysis, _, _ in weighed([c for c in current if c in reweigh - untouched]):
+    heavy = reweigh - untouched
+    for cid, analysis, _, _ in weighed([c for c in current if c in heavy]):
         terms_of[cid] = analysis.terms()
     doc_freq: Counter[str] = Counter()
     for cid in current:
