@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from callwatch import rank as rank_mod
 from callwatch import safe
 from callwatch.dates import local_date, local_datetime
 from callwatch.facts.apply import has_time
 from callwatch.priority import THEME_SHOWN
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from callwatch.rules import Profile, Theme
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSV_COLUMNS = [
@@ -73,6 +80,7 @@ def to_ics(
     properties (tests/test_perf.py compares the two on hostile text): icalendar took about 3 ms
     per event, a minute for a network's 18,000 deadlines."""
     words = ICS_WORDS.get(lang, ICS_WORDS["sv"])
+    verify_word = words["verify"] + " "
     stamp = datetime.combine(today, datetime.min.time(), tzinfo=UTC).strftime("%Y%m%dT%H%M%SZ")
     out = [
         "BEGIN:VCALENDAR",
@@ -82,24 +90,25 @@ def to_ics(
         _line("X-WR-CALNAME:" + " ".join(safe.ics(name).splitlines())),
     ]
     for r in ranked:
+        link = safe.url(r.url)
+        url = link if link and _calendar_url(link) else None
+        head = f"{verify_word if r.status == 'unknown' else ''}{r.funder}."
+        why: str | None = None  # worked out once per call, and only when it has an event
         for n, d in enumerate(r.deadlines):
             day = local_date(d)
             if day < today and not include_closed:
                 continue
             # a time of day only where the funder gave one (not our end-of-day for a bare date)
-            local = local_datetime(d).strftime("%H:%M")
-            when = f" ({local})" if has_time(d) else ""
-            link = safe.url(r.url)
-            why = reason(r) if reason else ""
-            verify = words["verify"] + " " if r.status == "unknown" else ""
+            when = f" ({local_datetime(d).strftime('%H:%M')})" if has_time(d) else ""
+            if why is None:
+                why = reason(r) if reason else ""
             out += _event(
                 summary=safe.ics(f"{words['deadline']}: {r.title}{when}"),
                 day=day,
                 stamp=stamp,
                 uid=f"{r.id}/deadline-{n}@callwatch",
-                description=safe.ics(f"{verify}{r.funder}." + (f" {why}" if why else ""))
-                + f"\n{link or ''}",
-                url=link if link and _calendar_url(link) else None,
+                description=safe.ics(head + (f" {why}" if why else "")) + f"\n{link or ''}",
+                url=url,
             )
         if r.status == "forthcoming" and r.opens:
             out += _event(
@@ -107,7 +116,7 @@ def to_ics(
                 day=local_date(r.opens),
                 stamp=stamp,
                 uid=f"{r.id}/opens@callwatch",
-                description=safe.ics(r.funder) + f"\n{safe.url(r.url) or ''}",
+                description=safe.ics(r.funder) + f"\n{link or ''}",
                 url=None,
             )
     out.append("END:VCALENDAR")
@@ -126,8 +135,8 @@ def _event(
     lines = [
         "BEGIN:VEVENT",
         _line("SUMMARY:" + _text(summary)),
-        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-        f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"DTSTART;VALUE=DATE:{_ymd(day)}",
+        f"DTEND;VALUE=DATE:{_ymd(day + timedelta(days=1))}",
         f"DTSTAMP:{stamp}",
         _line("UID:" + _text(uid)),
         _line("DESCRIPTION:" + _text(description)),
@@ -136,6 +145,11 @@ def _event(
         lines.append(_line("URL:" + url))
     lines.append("END:VEVENT")
     return lines
+
+
+def _ymd(day: date) -> str:
+    """20261127: strftime('%Y%m%d') for the years a stored date can have (1000-9999)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _text(value: str) -> str:
@@ -236,3 +250,38 @@ def to_csv(
 
 def to_json(ranked: list[rank_mod.Ranked]) -> bytes:
     return (safe.json_dumps([r.to_dict() for r in ranked], indent=2) + "\n").encode()
+
+
+def explain_rows(
+    db: sqlite_utils.Database,
+    items: list[tuple[rank_mod.Ranked, Profile | None, Theme | None]],
+    fmt: str,
+) -> list[rank_mod.Ranked]:
+    """What the export writes about each call. JSON carries the whole explanation
+    (rank.explain_many); the calendar and CSV write only the themes, the words that matched
+    and the municipality's own keywords (commands.human_reason, theme_labels), so for them
+    only those are read: evidence 500 calls at a time, no reasons built, no facts re-read."""
+    if fmt == "json":
+        return rank_mod.explain_many(db, items)
+    ids = [r.id for r, _, _ in items if not r.reasons]
+    evidence: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        evidence.update(
+            db.execute(
+                "SELECT call_id, evidence FROM call_scores "
+                f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    out = []
+    for r, profile, _ in items:
+        if not r.reasons:  # the same fields rank.explain_reasons fills, from the same data
+            themes: dict[str, float] = json.loads(r.evidence.get("_themes") or "{}")
+            r.themes = {t: round(v, 3) for t, v in sorted(themes.items(), key=lambda kv: -kv[1])}
+            facts = r.evidence.get("_facts", {})
+            if profile is not None and facts.get("k"):
+                r.keywords = list(facts["k"])
+            r.evidence = json.loads(evidence.get(r.id) or "{}")
+        out.append(r)
+    return out

@@ -6,13 +6,14 @@ rules hash (see scoring.py). Every score carries its evidence: which term, in wh
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from callwatch.boilerplate import clean_tokens
 from callwatch.rules import Rules
-from callwatch.text import Hit, Vocabulary
+from callwatch.text import Hit, Term, Vocabulary
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.
@@ -55,6 +56,32 @@ class Analysis:
 
 
 @dataclass
+class Found:
+    """What one call's text holds for the current vocabularies, before any weight counts: every
+    theme term hit (before each word is given to one term, which weights decide), the exclusion
+    phrases, eligibility phrases and municipality keywords. Stored per call version (scoring.py),
+    so a weight-only rules change is re-scored from it without reading the text again."""
+
+    themes: list[
+        tuple[str, list[list]]
+    ]  # (field, [[theme, term, position, length, how, form, literal]])
+    excluded: dict[str, str]
+    eligibility: list[list]  # [sign (+/-), term, field, strong], first occurrence of each term
+    profiles: dict[str, dict]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.themes, self.excluded, self.eligibility, self.profiles],
+            ensure_ascii=False, separators=(",", ":"),
+        )  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> Found:
+        themes, excluded, eligibility, profiles = json.loads(text)
+        return cls([(f, hits) for f, hits in themes], excluded, eligibility, profiles)
+
+
+@dataclass
 class Matcher:
     rules: Rules
     themes: Vocabulary = field(default_factory=Vocabulary)
@@ -65,18 +92,30 @@ class Matcher:
     # only ("Norrland" is not in "Västernorrland")
     local: Vocabulary = field(default_factory=lambda: Vocabulary(compounds=False))
 
+    # (theme, term text) -> its Term, and (sign, text) -> eligibility weight: how a stored Found
+    # is weighed with the current rules (weigh())
+    theme_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
+    eligibility_weights: dict[tuple[str, str], float] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
             for term, weight in theme.terms.items():
-                self.themes.add(term, theme.id, weight)
+                added = self.themes.add(term, theme.id, weight)
+                if added is not None:
+                    self.theme_terms.setdefault((theme.id, added.text), added)
             for phrase in theme.exclude:
                 self.excludes.add(phrase, theme.id, 1.0)
         el = self.rules.eligibility
         for term, weight in el.positive.items():
-            self.positive.add(term, "positive", weight)
+            added = self.positive.add(term, "positive", weight)
+            if added is not None:
+                self.eligibility_weights.setdefault(("+", added.text), added.weight)
         strong = {s.casefold() for s in el.strong}
         for term, weight in el.negative.items():
-            self.negative.add(term, "strong" if term.casefold() in strong else "negative", weight)
+            owner = "strong" if term.casefold() in strong else "negative"
+            added = self.negative.add(term, owner, weight)
+            if added is not None:
+                self.eligibility_weights.setdefault(("-", added.text), added.weight)
         for pid, profile in self.rules.profiles.items():
             for kw in profile.keywords:
                 self.local.add(kw, f"{pid}|k", 1.0)
@@ -86,8 +125,10 @@ class Matcher:
     def analyse(self, fields: dict[str, str]) -> Analysis:
         """Theme term hits and an eligibility verdict for one call's text fields. Boilerplate
         (log-in, cookie, navigation, contact and how-to-apply text) is not read for themes."""
-        hits: dict[str, dict[str, dict]] = defaultdict(dict)
-        excluded: dict[str, str] = {}
+        return self.weigh(self.find(fields))
+
+    def find(self, fields: dict[str, str]) -> Found:
+        """Everything the vocabularies find in one call's text fields; no weight is used."""
         raw: dict[str, list[str]] = {}
         toks: dict[str, list[str]] = {}
         for name, text in fields.items():
@@ -96,8 +137,35 @@ class Matcher:
             # a scraped page's title can be page chrome too ("Läs mer om kakor", "Ladda om
             # sidan"): titles are cleaned like every other field
             raw[name], toks[name] = clean_tokens(text)
+        themes: list[tuple[str, list[list]]] = []
+        excluded: dict[str, str] = {}
         for name, tk in toks.items():
-            for h in _one_per_word(self.themes.find(tk, name)):
+            hits = self.themes.find(tk, name)
+            if hits:
+                themes.append(
+                    (name, [[h.term.owner, h.term.text, h.position, h.length, h.how, h.form, h.literal] for h in hits])
+                )  # fmt: skip
+            for h in self.excludes.find(tk, name):
+                excluded.setdefault(h.term.owner, h.term.text)
+        profiles: dict[str, dict] = {}
+        text = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
+        for h in self.local.find(text, "text"):
+            pid, kind = h.term.owner.split("|")
+            bucket = profiles.setdefault(pid, {}).setdefault(kind, [])
+            if h.term.text not in bucket:
+                bucket.append(h.term.text)
+        return Found(themes, excluded, self._eligibility_hits(raw), profiles)
+
+    def weigh(self, found: Found) -> Analysis:
+        """The analysis of what find() found, with the current rules' weights: each word given
+        to one term of a theme, and the eligibility verdict."""
+        hits: dict[str, dict[str, dict]] = defaultdict(dict)
+        for name, found_hits in found.themes:
+            found_here = [
+                Hit(self.theme_terms[(owner, text)], name, pos, length, how, form, literal)
+                for owner, text, pos, length, how, form, literal in found_hits
+            ]
+            for h in _one_per_word(found_here):
                 entry = hits[h.term.owner].setdefault(
                     h.term.text,
                     {"weight": h.term.weight, "fields": {}, "how": h.how, "form": h.form},
@@ -107,39 +175,43 @@ class Matcher:
                     entry["how"], entry["form"] = h.how, h.form
                 elif h.literal and h.how == entry["how"] and name == "title":
                     entry["form"] = h.form
-            for h in self.excludes.find(tk, name):
-                excluded.setdefault(h.term.owner, h.term.text)
-        verdict, evidence = self._eligibility(raw)
-        profiles: dict[str, dict] = {}
-        text = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
-        for h in self.local.find(text, "text"):
-            pid, kind = h.term.owner.split("|")
-            bucket = profiles.setdefault(pid, {}).setdefault(kind, [])
-            if h.term.text not in bucket:
-                bucket.append(h.term.text)
-        return Analysis(dict(hits), excluded, verdict, evidence, profiles)
+        verdict, evidence = self._eligibility(found.eligibility)
+        profiles = {
+            pid: {k: list(v) for k, v in kinds.items()} for pid, kinds in found.profiles.items()
+        }
+        return Analysis(dict(hits), dict(found.excluded), verdict, evidence, profiles)
 
-    def _eligibility(self, toks: dict[str, list[str]]) -> tuple[str, list[str]]:
-        pos = neg = 0.0
-        strong: list[Hit] = []
-        evidence: list[str] = []
+    def _eligibility_hits(self, toks: dict[str, list[str]]) -> list[list]:
+        """[sign, term, field, strong] for the first occurrence of each eligibility phrase."""
+        out: list[list] = []
         seen: set[tuple[str, str]] = set()
         for name, tk in toks.items():
             if name == "title":
                 continue
-            w = 2.0 if name == "eligibility" else 1.0
             for h in self.positive.find(tk, name):
                 if ("+", h.term.text) not in seen:
                     seen.add(("+", h.term.text))
-                    pos += h.term.weight * w
-                    evidence.append(f"+ '{h.term.text}' ({name})")
+                    out.append(["+", h.term.text, name, False])
             for h in self.negative.find(tk, name):
                 if ("-", h.term.text) not in seen:
                     seen.add(("-", h.term.text))
-                    neg += h.term.weight * w
-                    evidence.append(f"- '{h.term.text}' ({name})")
-                    if h.term.owner == "strong":
-                        strong.append(h)
+                    out.append(["-", h.term.text, name, h.term.owner == "strong"])
+        return out
+
+    def _eligibility(self, found: list[list]) -> tuple[str, list[str]]:
+        pos = neg = 0.0
+        strong = False
+        evidence: list[str] = []
+        for sign, text, name, is_strong in found:
+            weight = self.eligibility_weights[(sign, text)] * (
+                2.0 if name == "eligibility" else 1.0
+            )
+            evidence.append(f"{sign} '{text}' ({name})")
+            if sign == "+":
+                pos += weight
+            else:
+                neg += weight
+                strong = strong or is_strong
         if strong:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:

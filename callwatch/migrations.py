@@ -293,6 +293,23 @@ def _m011_search_index(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')")
 
 
+def _m_call_analysis(db: sqlite_utils.Database) -> None:
+    """What the analyser found in each call's text, before weights (match.Found), so a
+    weight-only rules change re-scores without reading text (scoring.py); a call scored before
+    has none until it is next analysed from its text. And a covering index for reads."""
+    if "analysis" not in {r[1] for r in db.execute("PRAGMA table_info(call_scores)")}:
+        db.execute("ALTER TABLE call_scores ADD COLUMN analysis TEXT")
+    # Ranking, reports and exports read these columns of many calls; most of them come after
+    # the (long) description in a row, so reading them from the table reads its overflow pages.
+    # This index holds them, so those reads never touch the texts.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_calls_read ON calls (id, duplicate_of, status, opens, "
+        "deadlines, budget_amount, budget_currency, series, first_seen, stale, max_per_project, "
+        "min_municipalities, consortium_required, funding_rate_max, cofinancing_required, "
+        "deadline_has_time, municipality_may_apply, funder, programme, title, url)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_scores,
@@ -311,6 +328,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m010_link_index,
     _m011_search_index,
     _m010_harden,
+    _m_call_analysis,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

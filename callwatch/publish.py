@@ -260,7 +260,6 @@ def build_export(
     shared by `callwatch export` and the web app's downloads. Calls are ranked without reasons
     first; only the rows that are written get explained."""
     from callwatch import export as export_mod
-    from callwatch import rank as rank_mod
     from callwatch.reasons import human_reason, theme_labels
 
     closed = include_closed or bool(filters and "closed" in filters.statuses)
@@ -270,8 +269,8 @@ def build_export(
     )
     if fmt == "ics":
         ranked = export_mod.with_events(ranked, today, closed)
-    ranked = rank_mod.explain_many(
-        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked]
+    ranked = export_mod.explain_rows(
+        db, [(r, profile_of.get(r.id), None if r.id in profile_of else target) for r in ranked], fmt
     )
     out_lang = lang or ("sv" if fmt in ("ics", "csv") and delimiter == ";" else "en")
 

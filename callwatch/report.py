@@ -35,11 +35,11 @@ from callwatch.report_data import (  # noqa: F401 - the report API in one place
     Report,
     Section,
     kommun_report,
-    network_report,
     period_start,
     relevant_for,
     remember,
 )
+from callwatch.report_network import network_report  # noqa: F401
 from callwatch.report_text import TEXT, deadline_text, money, words  # noqa: F401
 from callwatch.rules import Rules
 

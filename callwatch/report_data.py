@@ -98,14 +98,6 @@ def _chunks(ids: list[str], n: int = 500):  # noqa: ANN202
         yield ids[i : i + n]
 
 
-def _first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    out = {}
-    for chunk in _chunks(ids):
-        q = f"SELECT id, first_seen FROM calls WHERE id IN ({', '.join('?' * len(chunk))})"
-        out.update(dict(db.execute(q, chunk).fetchall()))
-    return out
-
-
 def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) -> dict[str, list]:
     out: dict[str, list] = {}
     for chunk in _chunks(ids):
@@ -327,14 +319,56 @@ def kommun_report(
     filters: Filters | None = None,
     limit: int = SECTION_LIMIT,
 ) -> Report:
-    from callwatch import recurring
+    from callwatch import report_select as select
+    from callwatch.recurring import expected_reopening
 
     t = words(lang)
-    calls = relevant_for(db, rules, profile, today, hidden or set(), filters)
-    ids = [r.id for r in calls]
-    seen = _first_seen(db, ids)
-    changes = _changes(db, ids, start, today)
+    changes = _changed_in(db, profile, start, today)
+    calls = select.briefs(db, profile, today, REPORT_MIN_RELEVANCE, hidden or set(), set(changes))
+    if filters is not None and filters.active():
+        keep = {r.id for r in relevant_for(db, rules, profile, today, hidden or set(), filters)}
+        calls = [b for b in calls if b.id in keep]
     mine = decided_calls(db, profile.id)
+    period = (start.isoformat(), today.isoformat())
+
+    decide = sorted(
+        (b for b in calls if closes_within(b, decide_days) and b.id not in mine),
+        key=lambda b: (b.days_left, -b.score, b.id),
+    )
+    new = [b for b in calls if period[0] <= b.first_seen[:10] <= period[1] and b.status != "closed"]
+    to_decide = {b.id for b in decide}
+    closing_total = sum(1 for b in calls if closes_within(b, CLOSING_DAYS))
+    closing = sorted(
+        (b for b in calls if closes_within(b, CLOSING_DAYS) and b.id not in to_decide),
+        key=lambda b: (b.days_left, b.id),
+    )
+    changed = [b for b in calls if b.id in changes]
+    forthcoming: list[tuple[select.Brief, str]] = [
+        (b, "") for b in calls if b.status == "forthcoming"
+    ]
+    closed = [b for b in calls if b.status == "closed" and b.series]
+    rounds = select.series_rounds(db, {b.series for b in closed if b.series})
+    for b in closed:
+        when = expected_reopening(rounds.get(b.series or "", []), today, lang)
+        if when:
+            forthcoming.append((b, when))
+    timeline = sorted(
+        (
+            b
+            for b in calls
+            if b.status == "open" and b.days_left is not None and 0 <= b.days_left <= TIMELINE_DAYS
+        ),
+        key=lambda b: (b.days_left or 0, b.id),
+    )[:limit]
+    cut = [decide, new, closing, changed, forthcoming]
+    shown = [
+        x if isinstance(x, select.Brief) else x[0]
+        for part in cut
+        for x in part[: limit if limit > 0 else None]
+    ]
+    ranked = select.full(db, profile, today, [b.id for b in shown + timeline])
+    # the calls changed in the period need all their changes, whatever the cut
+    history = _changes(db, [b.id for b in changed[: limit if limit > 0 else None]], start, today)
 
     def item(r: rank_mod.Ranked, **kw: object) -> Item:
         it = Item(r, **kw)  # type: ignore[arg-type]
@@ -346,29 +380,17 @@ def kommun_report(
             it.mark_for = profile.id
         return it
 
-    decide = sorted(
-        (item(r) for r in calls if closes_within(r, decide_days) and r.id not in mine),
-        key=lambda i: (i.ranked.days_left, -i.ranked.score, i.ranked.id),
-    )
-    new = [
-        item(r)
-        for r in calls
-        if start.isoformat() <= (seen.get(r.id) or "")[:10] <= today.isoformat()
-        and r.status != "closed"
-    ]
-    to_decide = {i.ranked.id for i in decide}
-    closing_total = sum(1 for r in calls if closes_within(r, CLOSING_DAYS))
-    closing = sorted(
-        (item(r) for r in calls if closes_within(r, CLOSING_DAYS) and r.id not in to_decide),
-        key=lambda i: (i.ranked.days_left, i.ranked.id),
-    )
-    changed = [item(r, changes=changes[r.id]) for r in calls if r.id in changes]
-    forthcoming = [item(r) for r in calls if r.status == "forthcoming"]
-    for r in calls:
-        if r.status == "closed":
-            when = recurring.expected_reopening(recurring.rounds(db, r.id), today, lang)
-            if when:
-                forthcoming.append(item(r, expected=when))
+    def head(part: list) -> list[Item]:
+        """The items a section shows: its first `limit` calls, read in full."""
+        out = []
+        for x in part[: limit if limit > 0 else None]:
+            b, expected = (x, "") if isinstance(x, select.Brief) else x
+            kw: dict = {"changes": history.get(b.id, [])} if part is changed else {}
+            if expected:
+                kw["expected"] = expected
+            out.append(item(ranked[b.id], **kw))
+        return out
+
     own_lists: dict[str, list[Item]] = {}
     for status in ("engage", "watch"):
         rows = [
@@ -381,23 +403,20 @@ def kommun_report(
         )
     facts: dict[str, dict] = {}
     sections = [
-        Section("decide", t["decide"], decide, t["empty_decide"],
+        Section("decide", t["decide"], head(decide), t["empty_decide"],
                 intro=t["decide_intro"].format(days=decide_days)),
-        Section("new", t["new"], new, t["empty"]),
+        Section("new", t["new"], head(new), t["empty"]),
         Section("engaged", t["engaged"], own_lists["engage"], t["empty_engaged"].format(name=profile.name)),
         Section("watched", t["watched"], own_lists["watch"], t["empty_watched"].format(name=profile.name)),
-        Section("closing", t["closing"], closing, t["empty_closing"], intro=t["closing_intro"]),
-        Section("changed", t["changed"], changed, t["empty"]),
-        Section("forthcoming", t["forthcoming"], forthcoming, t["empty"]),
+        Section("closing", t["closing"], head(closing), t["empty_closing"], intro=t["closing_intro"]),
+        Section("changed", t["changed"], head(changed), t["empty"]),
+        Section("forthcoming", t["forthcoming"], head(forthcoming), t["empty"]),
     ]  # fmt: skip
-    for s in sections:
+    totals = [len(decide), len(new), None, None, len(closing), len(changed), len(forthcoming)]
+    for s, total in zip(sections, totals, strict=True):
         _cut(db, s, limit, profile, facts)
-    timeline = [
-        item(r)
-        for r in calls
-        if r.status == "open" and r.days_left is not None and 0 <= r.days_left <= TIMELINE_DAYS
-    ]
-    timeline = sorted(timeline, key=lambda i: (i.ranked.days_left or 0, i.ranked.id))[:limit]
+        if total is not None:
+            s.total = total  # counted before the cut
     return Report(
         title=t["title"].format(name=profile.name),
         lang=lang,
@@ -411,130 +430,18 @@ def kommun_report(
             days=CLOSING_DAYS,
             changed=sections[5].total,
         ),  # fmt: skip
-        timeline=timeline,
+        timeline=[item(ranked[b.id]) for b in timeline],
         kommun=profile.id,
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# The network
-
-
-def _requirement(facts: dict, lang: str) -> list[str]:
-    """Worded requirement to apply together, from the facts columns (empty when unknown)."""
-    t = words(lang)
-    out = []
-    n = facts.get("min_municipalities")
-    if n is not None and n >= 2:
-        out.append(t["requires_n"].format(n=int(n)))
-    if facts.get("consortium_required") == 1:
-        out.append(t["requires_consortium"])
-    return out
-
-
-def network_report(
-    db: sqlite_utils.Database,
-    rules: Rules,
-    today: date,
-    start: date,
-    lang: str = "sv",
-    hidden: dict[str, set[str]] | None = None,
-    *,
-    filters: Filters | None = None,
-    limit: int = SECTION_LIMIT,
-) -> Report:
-    t = words(lang)
-    hidden = hidden or {}
-    relevant: dict[str, list[tuple[float, str]]] = {}  # call id -> [(score, municipality)]
-    ranked_by_id: dict[str, rank_mod.Ranked] = {}
-    # Without the requirement columns only "ranked high" can make a joint candidate, so the
-    # ranking can stop at that score instead of reading every relevant call.
-    knows_requirements = bool({"min_municipalities", "consortium_required"} & set(fact_columns(db)))
-    floor = 0.0 if knows_requirements else NETWORK_MIN_SCORE
-    for pid, profile in sorted(rules.profiles.items()):
-        ranked = rank_mod.rank_for_profile(
-            db, rules, profile, today, min_relevance=REPORT_MIN_RELEVANCE, min_score=floor,
-            explain=False,
-        )  # fmt: skip
-        for r in apply_filters(db, ranked, filters):
-            if r.id in hidden.get(pid, set()):
-                continue
-            ranked_by_id.setdefault(r.id, r)
-            relevant.setdefault(r.id, []).append((r.score, profile.name))
-    facts = call_facts(db, list(ranked_by_id))
-    decided = decided_calls(db)
-    names = {pid: p.name for pid, p in rules.profiles.items()}
-
-    def decision_lines(cid: str) -> list[str]:
-        return [
-            decision_line(names.get(d["kommun"], d["kommun"]), d["status"], d["reason"], d["by"], d["created"], lang)
-            for d in decided.get(cid, [])
-        ]  # fmt: skip
-
-    joint: list[tuple[tuple, Item]] = []
-    for cid, r in ranked_by_id.items():
-        who = sorted(relevant[cid], key=lambda x: (-x[0], x[1]))
-        high = [name for score, name in who if score >= NETWORK_MIN_SCORE]
-        required = _requirement(facts.get(cid, {}), lang)
-        if not required and len(high) < 2:
-            continue
-        why = required + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
-        it = Item(r, kommuner=[name for _, name in who] if required else high, joint=why)
-        it.decided = decision_lines(cid)
-        joint.append(((0 if required else 1, *_urgency(r)), it))
-    joint_items = [it for _, it in sorted(joint, key=lambda x: x[0])]
-    listed = {it.ranked.id for it in joint_items}
-
-    decided_items = []
-    for cid in decided:
-        some = rules.profiles.get(decided[cid][-1]["kommun"]) or next(iter(rules.profiles.values()))
-        r = ranked_by_id.get(cid) or ranked_call(db, rules, some, today, cid)
-        if r is None or r.status == "closed":
-            continue
-        it = Item(r)
-        it.decided = decision_lines(cid)
-        decided_items.append(it)
-    decided_items.sort(key=lambda i: _urgency(i.ranked))
-
-    lines = []
-    for tid, theme in rules.themes.items():
-        strong = [p.name for p in rules.profiles.values() if p.weights.get(tid, 0) >= 0.7]
-        lines.append(
-            t["theme_line"].format(theme=theme.label(lang), kommuner=", ".join(strong) or t["none"])
-        )
-    sections = [
-        Section("joint", t["joint"], joint_items, t["empty_joint"], intro=t["joint_intro"]),
-        Section("decided", t["network_decided"], decided_items, t["empty_network_decided"]),
-    ]
-    for s in sections:
-        _cut(db, s, limit, None, facts)
-    shown = {i.ranked.id for s in sections for i in s.items} | listed
-    for theme in rules.themes.values():
-        top = rank_mod.rank_for_theme(db, rules, theme, today, limit=THEME_LIMIT + len(shown))
-        top = [r for r in apply_filters(db, top, filters) if r.id not in shown][:THEME_LIMIT]
-        shown |= {r.id for r in top}
-        items = []
-        for r in top:
-            it = Item(r)
-            it.decided = decision_lines(r.id)
-            items.append(it)
-        sec = Section(
-            f"theme:{theme.id}", f"{t['by_theme']}: {theme.label(lang)}", items, t["empty_theme"]
-        )
-        sections.append(_cut(db, sec, THEME_LIMIT, None, facts))
-    return Report(
-        title=t["network_title"],
-        lang=lang,
-        today=today,
-        start=start,
-        sections=sections,
-        summary=t["network_summary"].format(
-            joint=sections[0].total, decided=sections[1].total, n=len(rules.profiles)
-        ),
-        extra_lines=lines,
-        timeline=[
-            i
-            for i in joint_items[:limit]
-            if i.ranked.days_left is not None and 0 <= i.ranked.days_left <= TIMELINE_DAYS
-        ],  # fmt: skip
+def _changed_in(db: sqlite_utils.Database, profile: Profile, start: date, end: date) -> set[str]:
+    """Ids of the calls relevant to the municipality whose deadlines, budget or status changed
+    in the period (what the report's "changed" section lists)."""
+    q = (
+        "SELECT DISTINCT h.call_id FROM call_history h JOIN profile_scores ps "
+        "ON ps.call_id = h.call_id AND ps.profile = ? WHERE h.field IN "
+        "('deadlines', 'budget_amount', 'status') AND substr(h.changed_at, 1, 10) >= ? "
+        "AND substr(h.changed_at, 1, 10) <= ?"
     )
+    return {r[0] for r in db.execute(q, [profile.id, start.isoformat(), end.isoformat()])}

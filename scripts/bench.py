@@ -12,12 +12,13 @@ processes unless noted:
   rank          `callwatch rank --kommun umea`
   search        `callwatch calls --search klimat` (table, default limit)
   export ics    `callwatch export --format ics` (the whole network)
-  report        `callwatch report --kommun Umeå` (with --report)
+  report        `callwatch report --kommun Umeå` and `report --network` (with --report)
   --help        `callwatch --help`
 
 Every figure is the min and median over --repeat runs and the median's ratio to the interpreter
 floor (`python -c "import sqlite3"`), measured in the same run, with each command's peak memory
-(max RSS of that process). The machine is stated in the output.
+(max RSS of that process). The machine is stated in the output. Re-scoring after a rules
+edit is measured by scripts/bench_rescore.py (on a database --keep leaves).
 
     python scripts/bench.py [--sizes 5000,20000,50000] [--repeat 5] [--out results.md]
 """
@@ -212,6 +213,12 @@ def main() -> None:
                     "report --kommun Umeå",
                     size,
                     [*base, "report", "--kommun", "Umeå", "--today", "2026-11-27"],
+                    args.repeat,
+                )
+                table.measure(
+                    "report --network",
+                    size,
+                    [*base, "report", "--network", "--today", "2026-11-27"],
                     args.repeat,
                 )
     md = table.markdown()

@@ -1,0 +1,353 @@
+"""Which calls a municipality's report shows, found without building every ranked call.
+
+A report counts its sections over every relevant call and shows at most SECTION_LIMIT of each.
+Counting and ordering need only a call's status, days left, score and rank tier, so each
+relevant call is read as a Brief (these few values, computed by rank.py's own functions from the
+same row and in the same order as rank_for_profile), and only the calls a section keeps are read
+in full (full()). A closed call is briefed only when a section can hold it: it has recorded
+changes in the period or earlier rounds that may tell when it reopens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from callwatch import priority
+from callwatch import rank as rank_mod
+from callwatch.dates import shown_deadline
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from callwatch.recurring import Round
+    from callwatch.report_data import Filters
+    from callwatch.rules import Profile, Rules, Theme
+
+
+@dataclass
+class Brief:
+    """The part of a ranked call (rank.Ranked) a report counts and orders by."""
+
+    id: str
+    status: str
+    days_left: int | None
+    deadline: str | None
+    score: float
+    tier: int
+    series: str | None
+    first_seen: str
+
+
+def order(b: Brief) -> tuple:
+    """rank._order for a Brief: the order rank_for_profile returns."""
+    return (b.tier, -b.score, b.deadline or "9999", b.id)
+
+
+def briefs(
+    db: sqlite_utils.Database,
+    profile: Profile,
+    today: date,
+    min_relevance: float,
+    hidden: set[str],
+    keep_closed: set[str],
+) -> list[Brief]:
+    """What relevant_for() returns (closed calls included, hidden ones left out), as Briefs in
+    rank order; a closed call only when it is in `keep_closed` or has a series."""
+    from callwatch.merge import load, overlay
+
+    contract = rank_mod._contract_columns(db)
+    cur = db.execute(
+        "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, c.status, c.series, "
+        "c.first_seen, c.budget_amount, c.budget_currency, s.eligibility AS verdict, "
+        f"s.size_factor, s.profiles, {contract} FROM profile_scores ps "
+        "JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
+        "WHERE ps.profile = ? AND ps.relevance >= ? AND c.duplicate_of IS NULL",
+        [profile.id, max(min_relevance, priority.MIN_RELEVANCE)],
+    )
+    cols = [c[0] for c in cur.description]
+    merged = load(db)  # a linked call shows the best facts of all its listings
+    out: list[Brief] = []
+    for values in cur:
+        if values[1] in hidden:
+            continue
+        row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
+        row["deadlines"] = json.loads(row["deadlines"] or "[]")
+        status = priority.effective_status(row, today)
+        if status == "closed" and not row["series"] and row["id"] not in keep_closed:
+            continue  # no section shows it
+        deadline, days = shown_deadline(row["deadlines"], today)
+        profiles = row["profiles"]
+        facts = json.loads(profiles).get(profile.id, {}) if profiles != "{}" else {}
+        score, _, why_hidden, *_ = priority.score_factors(row, facts, profile, status, days)
+        if why_hidden and why_hidden != "closed":
+            continue
+        stale = bool(row.get("stale"))
+        dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
+        tier = priority.tier_of(status, dated, stale)
+        out.append(
+            Brief(row["id"], status, days, deadline, score, tier, row["series"], row["first_seen"] or "")
+        )  # fmt: skip
+    out.sort(key=order)
+    return out
+
+
+def full(
+    db: sqlite_utils.Database, profile: Profile, today: date, ids: list[str]
+) -> dict[str, rank_mod.Ranked]:
+    """The ranked calls (unexplained) for the ids a report keeps: rank_for_profile's rows and
+    evaluation for these calls only."""
+    from callwatch.merge import load, overlay
+
+    merged = load(db)
+    rest = rank_mod._rest_columns(db)
+    out: dict[str, rank_mod.Ranked] = {}
+    ids = list(dict.fromkeys(ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        cur = db.execute(
+            "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
+            f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
+            "JOIN call_scores s ON s.call_id = c.id "
+            f"WHERE ps.profile = ? AND ps.call_id IN ({', '.join('?' * len(chunk))})",
+            [profile.id, *chunk],
+        )
+        cols = [c[0] for c in cur.description]
+        for values in cur:
+            row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
+            out[row["id"]] = rank_mod._evaluate(row, profile.weights, profile, today)
+    return out
+
+
+def series_rounds(db: sqlite_utils.Database, series: set[str]) -> dict[str, list[Round]]:
+    """recurring.rounds() for many series at once, without their decisions (what
+    recurring.expected_reopening reads)."""
+    from callwatch.recurring import Round
+
+    out: dict[str, list[Round]] = {}
+    ids = sorted(series)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for sid, cid, title, status, opens, deadlines, budget, currency in db.execute(
+            "SELECT series, id, title, status, opens, deadlines, budget_amount, budget_currency "
+            f"FROM calls WHERE series IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            dl = json.loads(deadlines or "[]")
+            out.setdefault(sid, []).append(
+                Round(cid, title, status, opens, dl[-1] if dl else None, budget, currency, [])
+            )
+    for rounds in out.values():
+        rounds.sort(key=lambda r: (r.deadline or r.opens or "", r.id))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The network report: only calls that can be joint candidates (or were decided on) are ranked
+
+
+def joint_candidates(
+    db: sqlite_utils.Database, profiles: list[str], min_relevance: float, high: float
+) -> set[str]:
+    """Calls that can make the network's joint list: relevant (`min_relevance`) to two or more
+    municipalities at `high` or above (a score is never above its relevance), or with a stated
+    requirement to apply together (min_municipalities >= 2, a consortium; merged facts too)."""
+    from callwatch.merge import load
+
+    marks = ", ".join("?" * len(profiles))
+    out = {
+        r[0]
+        for r in db.execute(
+            f"SELECT call_id FROM profile_scores WHERE profile IN ({marks}) AND relevance >= ? "
+            "GROUP BY call_id HAVING count(*) >= 2",
+            [*profiles, max(high, min_relevance)],
+        )
+    }
+    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    tests = {"min_municipalities": ">= 2", "consortium_required": "= 1"}
+    where = " OR ".join(f"{c} {test}" for c, test in tests.items() if c in have)
+    if where:
+        out |= {r[0] for r in db.execute(f"SELECT id FROM calls WHERE {where}")}
+        for cid, (fields, _) in load(db).items():
+            n = fields.get("min_municipalities")
+            if (n is not None and n >= 2) or fields.get("consortium_required") == 1:
+                out.add(cid)
+    return out
+
+
+def ranked_among(
+    db: sqlite_utils.Database,
+    profile: Profile,
+    today: date,
+    ids: set[str],
+    min_relevance: float,
+    min_score: float,
+) -> list[rank_mod.Ranked]:
+    """rank_for_profile(min_relevance=, min_score=, explain=False) restricted to `ids`: the
+    same rows, evaluation and filters, best first."""
+    from callwatch.merge import load, overlay
+
+    merged = load(db)
+    rest = rank_mod._rest_columns(db)
+    floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
+    out: list[rank_mod.Ranked] = []
+    wanted = sorted(ids)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        cur = db.execute(
+            "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
+            f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
+            "JOIN call_scores s ON s.call_id = c.id WHERE ps.profile = ? AND +ps.relevance >= ? "
+            "AND +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
+            # looked up by (profile, call id), not by scanning the relevance index (+)
+            f"AND ps.call_id IN ({', '.join('?' * len(chunk))})",
+            [profile.id, floor, today.isoformat(), *chunk],
+        )
+        cols = [c[0] for c in cur.description]
+        for values in cur:
+            row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
+            r = rank_mod._evaluate(row, profile.weights, profile, today)
+            if r.relevance < min_relevance or r.score < min_score or r.status == "closed":
+                continue
+            if r.hidden and r.hidden != "closed":
+                continue
+            out.append(r)
+    out.sort(key=priority.sort_key)
+    return out
+
+
+def top_for_theme(
+    db: sqlite_utils.Database,
+    rules: Rules,
+    theme: Theme,
+    today: date,
+    shown: set[str],
+    n: int,
+    filters: Filters | None,
+) -> list[rank_mod.Ranked]:
+    """The theme's n best calls that pass the filters and are not yet shown, explained for the
+    theme: the first n of rank_for_theme() once the shown calls are taken out. Without filters
+    the shown calls are skipped before they are evaluated (rank._rank's reading, with that one
+    step added), so a network that lists thousands of calls does not evaluate them all."""
+    if filters is not None and filters.active():
+        from callwatch.report_data import apply_filters
+
+        ranked = rank_mod.rank_for_theme(db, rules, theme, today, limit=n + len(shown), explain=False)  # fmt: skip
+        top = [r for r in apply_filters(db, ranked, filters) if r.id not in shown][:n]
+        return [rank_mod.explain_call(db, r, theme=theme) for r in top]
+    import heapq
+
+    from callwatch.merge import load, overlay
+
+    rest = rank_mod._rest_columns(db)
+    rows = rank_mod._candidates(db, None, theme, False, today, None, light=True)
+    cols = next(rows)
+    merged = load(db)
+    results: list[rank_mod.Ranked] = []
+    heap: list[tuple[float, int]] = []
+    for values in rows:
+        if values[0] < priority.MIN_RELEVANCE:
+            break
+        if len(heap) >= n:
+            if values[0] < heap[0][0]:
+                break
+            if values[1] <= heap[0][0]:
+                continue
+        row = dict(zip(cols, values, strict=True))
+        if row["id"] in shown:
+            continue
+        row.update(rank_mod._read_rest(db, rest, row["id"]))
+        row = overlay(row, merged, as_json=True)
+        r = rank_mod._evaluate(row, {theme.id: 1.0}, None, today)
+        if r.relevance < priority.MIN_RELEVANCE or r.status == "closed":
+            continue
+        if r.hidden and r.hidden != "closed":
+            continue
+        results.append(r)
+        key = priority.score_key(r)
+        if len(heap) < n:
+            heapq.heappush(heap, (key, len(results)))
+        elif key > heap[0][0]:
+            heapq.heapreplace(heap, (key, len(results)))
+    results.sort(key=priority.sort_key)
+    return [rank_mod.explain_call(db, r, theme=theme) for r in results[:n]]
+
+
+def network_briefs(
+    db: sqlite_utils.Database,
+    profiles: list[Profile],
+    today: date,
+    ids: set[str],
+    min_relevance: float,
+    min_score: float,
+    hidden: dict[str, set[str]],
+) -> tuple[dict[str, Brief], dict[str, list[tuple[float, Profile]]]]:
+    """For the calls in `ids`: (call id -> Brief, call id -> [(score, municipality)] in the
+    profiles' order) with what ranked_among() would give each profile, but each call read and
+    parsed once and no ranked call built: the network report counts and orders by these."""
+    from callwatch.merge import load, overlay
+
+    merged = load(db)
+    contract = rank_mod._contract_columns(db)
+    floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
+    order_of = {p.id: i for i, p in enumerate(profiles)}
+    marks = ", ".join("?" * len(profiles))
+    calls: dict[str, Brief] = {}
+    who: dict[str, list[tuple[float, Profile]]] = {}
+    wanted = sorted(ids)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        relevance: dict[str, list[tuple[str, float]]] = {}
+        for pid, cid, rel in db.execute(
+            f"SELECT profile, call_id, relevance FROM profile_scores WHERE profile IN ({marks}) "
+            f"AND call_id IN ({', '.join('?' * len(chunk))}) AND +relevance >= ?",
+            [*order_of, *chunk, floor],
+        ):
+            relevance.setdefault(cid, []).append((pid, rel))
+        cur = db.execute(
+            "SELECT c.id, c.opens, c.deadlines, c.status, c.series, c.first_seen, "
+            "c.budget_amount, c.budget_currency, s.eligibility AS verdict, s.size_factor, "
+            f"s.profiles, {contract} FROM calls c JOIN call_scores s ON s.call_id = c.id "
+            # + : looked up by id, not by scanning the (mostly NULL) duplicate_of index
+            "WHERE +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
+            f"AND c.id IN ({', '.join('?' * len(chunk))})",
+            [today.isoformat(), *chunk],
+        )
+        cols = [c[0] for c in cur.description]
+        for values in cur:
+            if values[0] not in relevance:
+                continue
+            row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
+            row["deadlines"] = json.loads(row["deadlines"] or "[]")
+            status = priority.effective_status(row, today)
+            if status == "closed":
+                continue
+            deadline, days = shown_deadline(row["deadlines"], today)
+            facts = json.loads(row["profiles"]) if row["profiles"] != "{}" else {}
+            found: list[tuple[int, float, Profile]] = []
+            for pid, rel in relevance[row["id"]]:
+                if round(rel, 4) < min_relevance or row["id"] in hidden.get(pid, ()):
+                    continue
+                profile = profiles[order_of[pid]]
+                row["upper"] = rel
+                score, _, why_hidden, *_ = priority.score_factors(
+                    row, facts.get(pid, {}), profile, status, days
+                )
+                if score < min_score or (why_hidden and why_hidden != "closed"):
+                    continue
+                found.append((order_of[pid], score, profile))
+            if not found:
+                continue
+            found.sort(key=lambda x: x[0])
+            stale = bool(row.get("stale"))
+            dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
+            calls[row["id"]] = Brief(
+                row["id"], status, days, deadline, found[0][1], priority.tier_of(status, dated, stale),
+                row["series"], row["first_seen"] or "",
+            )  # fmt: skip
+            who[row["id"]] = [(score, profile) for _, score, profile in found]
+    return calls, who

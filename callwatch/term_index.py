@@ -1,0 +1,153 @@
+"""Which calls can contain a term: after a rules edit adds or removes terms, only these calls are
+analysed again (scoring.py); every other call is re-weighed from its stored findings.
+
+A term word w reaches a text word t (text.py) when they share a form (the word, a lemma, a
+Snowball stem), when w is a part of t as a compound, or, for long words, by a small spelling
+difference. Every form and compound part of t is, in practice, a piece of t that starts with the
+first four letters of one of w's forms once accents are folded away ("bostäder" and "bostad"
+share "bost"; "klimatanpassning" holds "anpa"); a spelling variant is checked against each text
+word with the analyser's own fuzzy score. The text words come from the full-text index's
+vocabulary (calls_fts, store.py), so no call text is read to find the candidates; the short
+fields that index does not hold (eligibility, keywords, extra) are read and matched the same
+way, and a merged call is a candidate when any of its listings is.
+
+The test is a superset of what the analyser can match, except for irregular inflections whose
+lemma changes the first four letters (Swedish "böcker"/"bok"): a call that a new term reaches
+only through such a word gets it when the call is next analysed (its text or the analyser
+changes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+ANCHOR = 4  # letters of a form that every word reached by it holds
+FTS_CHUNK = 200  # tokens per MATCH query
+
+
+def fold(text: str) -> str:
+    """Casefolded without accents, as the full-text index (remove_diacritics) stores words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def changed_terms(before: list[list[str]], now: list[list[str]]) -> set[str] | None:
+    """The texts of terms added, removed or moved between two scoring.analysed_terms(); None
+    when only their order changed (which can change a call's evidence: read everything)."""
+    a = {tuple(x) for x in before}
+    b = {tuple(x) for x in now}
+    if a == b:
+        return None
+    return {x[2] for x in a ^ b}
+
+
+def anchors(terms: set[str]) -> tuple[set[str], set[str]]:
+    """(pieces every word reached by these terms holds, long words reached by spelling too)."""
+    from callwatch.text import ALTERNATIVES, FUZZY_MIN, forms, tokens
+
+    pieces: set[str] = set()
+    fuzzy: set[str] = set()
+    for term in terms:
+        for alt in term.split(ALTERNATIVES):
+            for word in tokens(alt):
+                for form in forms(word):
+                    bare = form[3:] if form[2:3] == ":" else form
+                    if bare:
+                        pieces.add(fold(bare)[:ANCHOR])
+                if len(word) >= FUZZY_MIN:
+                    fuzzy.add(fold(word))
+    return pieces, fuzzy
+
+
+def _reached(words: list[str], pieces: set[str], fuzzy: set[str]) -> set[str]:
+    """The (folded) words a changed term can reach."""
+    if not words:
+        return set()
+    out: set[str] = set()
+    if pieces:
+        pattern = re.compile("|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True)))
+        out |= {w for w in words if pattern.search(w)}
+    if fuzzy:
+        from rapidfuzz import fuzz, process
+
+        from callwatch.text import FUZZY_CUTOFF, FUZZY_MIN
+
+        long = [w for w in words if len(w) >= FUZZY_MIN]
+        for word in fuzzy:
+            # folding only makes letters equal, so the folded score is never below the real one
+            for match, _, _ in process.extract(
+                word, long, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+            ):
+                out.add(match)
+    return out
+
+
+def candidates(
+    db: sqlite_utils.Database, before: list[list[str]], now: list[list[str]]
+) -> set[str] | None:
+    """Ids of the calls that can contain a term added or removed between two rules versions;
+    None when it cannot be told (no full-text index, or only the order of terms changed)."""
+    from callwatch import store
+
+    terms = changed_terms(before, now)
+    if terms is None or not store.has_search_index(db):
+        return None
+    pieces, fuzzy = anchors(terms)
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.calls_fts_words "
+            "USING fts5vocab(main, calls_fts, row)"
+        )
+        vocabulary = [r[0] for r in db.execute("SELECT term FROM temp.calls_fts_words")]
+    except Exception:  # noqa: BLE001 - a SQLite without fts5vocab: read everything
+        return None
+    by_fold: dict[str, list[str]] = {}
+    for word in vocabulary:
+        by_fold.setdefault(fold(word), []).append(word)
+    hit_words = [w for f in _reached(list(by_fold), pieces, fuzzy) for w in by_fold[f]]
+    out: set[str] = set()
+    for i in range(0, len(hit_words), FTS_CHUNK):
+        query = " OR ".join(f'"{w}"' for w in hit_words[i : i + FTS_CHUNK])
+        out.update(
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM calls WHERE rowid IN "
+                "(SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)",
+                [query],
+            )
+        )
+    out |= _short_fields(db, pieces, fuzzy)
+    return _with_merged(db, out)
+
+
+def _short_fields(db: sqlite_utils.Database, pieces: set[str], fuzzy: set[str]) -> set[str]:
+    """Calls whose eligibility, keywords or extra fields (not in the full-text index) hold a
+    word a changed term can reach."""
+    words: dict[str, set[str]] = {}
+    for cid, *texts in db.execute(
+        "SELECT id, eligibility, keywords, extra FROM calls WHERE coalesce(eligibility, '') != '' "
+        "OR keywords NOT IN ('', '[]') OR extra NOT IN ('', '{}')"
+    ):
+        for w in set(re.findall(r"\w+", fold(" ".join(t for t in texts if t)))):
+            words.setdefault(w, set()).add(cid)
+    return {cid for w in _reached(list(words), pieces, fuzzy) for cid in words[w]}
+
+
+def _with_merged(db: sqlite_utils.Database, ids: set[str]) -> set[str]:
+    """A merged call is scored on its listings' text: it is a candidate when any listing is."""
+    try:
+        groups = db.execute("SELECT call_id, members FROM merged_calls").fetchall()
+    except Exception:  # noqa: BLE001 - a database from before merging
+        return ids
+    out = set(ids)
+    for canonical, members in groups:
+        listed = set(json.loads(members or "[]")) | {canonical}
+        if listed & ids:
+            out |= listed
+    return out
