@@ -219,7 +219,9 @@ def rows(
             "url": r.url,
             "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",
             "funding_rate_max": "" if r.funding_rate_max is None else f"{r.funding_rate_max:g}",
-            "cofinancing_required": {True: "yes", False: "no"}.get(r.cofinancing_required, ""),
+            "cofinancing_required": ""
+            if r.cofinancing_required is None
+            else ("yes" if r.cofinancing_required else "no"),
             "deadline_has_time": "yes" if r.deadline_has_time else "no",
         }
         for r in ranked

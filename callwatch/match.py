@@ -148,8 +148,8 @@ class Matcher:
             for h in self.excludes.find(tk, name):
                 excluded.setdefault(h.term.owner, h.term.text)
         profiles: dict[str, dict] = {}
-        text = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
-        for h in self.local.find(text, "text"):
+        body = [t for name in ("title", "summary", "description") for t in toks.get(name, [])]
+        for h in self.local.find(body, "text"):
             pid, kind = h.term.owner.split("|")
             bucket = profiles.setdefault(pid, {}).setdefault(kind, [])
             if h.term.text not in bucket:

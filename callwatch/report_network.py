@@ -132,10 +132,10 @@ def network_report(
     decided_items = []
     for cid in decided:
         some = rules.profiles.get(decided[cid][-1]["kommun"]) or next(iter(rules.profiles.values()))
-        r = ranked_by_id.get(cid) or ranked_call(db, rules, some, today, cid)
-        if r is None or r.status == "closed":
+        call = ranked_by_id.get(cid) or ranked_call(db, rules, some, today, cid)
+        if call is None or call.status == "closed":
             continue
-        it = Item(r)
+        it = Item(call)
         it.decided = decision_lines(cid)
         decided_items.append(it)
     decided_items.sort(key=lambda i: _urgency(i.ranked))
