@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 import sqlite_utils
 
@@ -111,7 +112,15 @@ def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) 
     return out
 
 
-def closes_within(r: rank_mod.Ranked, days: int) -> bool:
+class Dated(Protocol):
+    """What closes_within and _urgency read: a Ranked call or a report_select.Brief."""
+
+    id: str
+    status: str
+    days_left: int | None
+
+
+def closes_within(r: Dated, days: int) -> bool:
     """An open call whose next deadline is today or within `days` days."""
     return r.status == "open" and r.days_left is not None and 0 <= r.days_left <= days
 
@@ -140,15 +149,9 @@ def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
 
 
 def _text_match(db: sqlite_utils.Database, ids: list[str], search: str) -> set[str]:
-    like = f"%{search}%"
-    out: set[str] = set()
-    for chunk in _chunks(ids):
-        q = (
-            f"SELECT id FROM calls WHERE id IN ({', '.join('?' * len(chunk))}) AND (title LIKE ? "
-            "OR summary LIKE ? OR description LIKE ? OR programme LIKE ? OR id LIKE ?)"
-        )
-        out.update(r[0] for r in db.execute(q, [*chunk, like, like, like, like, like]))
-    return out
+    from callwatch import store
+
+    return store.matching(db, ids, search)
 
 
 def apply_filters(
@@ -215,7 +218,7 @@ def remember(
         )
 
 
-def _urgency(r: rank_mod.Ranked) -> tuple:
+def _urgency(r: Dated) -> tuple:
     """Most urgent first: open calls by days left, then forthcoming/rolling, closed last."""
     if r.status == "closed" or (r.days_left is not None and r.days_left < 0):
         return (2, 0, r.id)
@@ -227,18 +230,10 @@ def _urgency(r: rank_mod.Ranked) -> tuple:
 def decided_calls(db: sqlite_utils.Database, kommun: str | None = None) -> dict[str, list[dict]]:
     """Canonical call id -> current decisions on it or on any of its listings, oldest first
     (one per municipality: the latest)."""
-    q = (
-        "SELECT d.call_id, coalesce(c.duplicate_of, d.call_id), d.kommun, d.status, d.reason, "
-        "d.by, d.created FROM decisions_current d JOIN calls c ON c.id = d.call_id"
-    )
-    args: list = []
-    if kommun:
-        q += " WHERE d.kommun = ?"
-        args.append(kommun)
+    from callwatch.decisions import current_by_canonical
+
     latest: dict[tuple[str, str], dict] = {}
-    for cid, canonical, k, status, reason, by, created in db.execute(
-        q + " ORDER BY d.created", args
-    ):
+    for cid, canonical, k, status, reason, by, created in current_by_canonical(db, kommun):
         latest[(canonical, k)] = {
             "call_id": cid, "canonical": canonical, "kommun": k, "status": status,
             "reason": reason or "", "by": by or "", "created": created or "",
@@ -360,8 +355,8 @@ def kommun_report(
         ),
         key=lambda b: (b.days_left or 0, b.id),
     )[:limit]
-    cut = [decide, new, closing, changed, forthcoming]
-    shown = [
+    cut: list[list] = [decide, new, closing, changed, forthcoming]
+    shown: list[select.Brief] = [
         x if isinstance(x, select.Brief) else x[0]
         for part in cut
         for x in part[: limit if limit > 0 else None]

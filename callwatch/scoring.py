@@ -15,12 +15,10 @@ down-weighted terms changes, every call is re-scored so all scores stay comparab
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
@@ -31,9 +29,8 @@ if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' im
 from callwatch import clock, merge, store
 from callwatch.priority import MAY_APPLY, profile_relevance, region_check, size_factor
 from callwatch.rules import Rules
+from callwatch.term_index import analysed_terms, analysed_weights, analyser_version
 
-# what the stored findings depend on besides the terms: the analyser's own code
-ANALYSER_FILES = ("text.py", "compounds.py", "boilerplate.py", "match.py")
 CHUNK = 500
 
 
@@ -43,32 +40,6 @@ class RefreshStats:
     total: int
     full: bool
     read: int = 0  # calls whose text was analysed (the rest were re-weighed from findings)
-
-
-def analyser_version() -> str:
-    """Changes whenever the analyser's code does: stored findings are then read again."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in ANALYSER_FILES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def analysed_terms(rules: Rules) -> list[list[str]]:
-    """Everything the analyser looks for, without weights, in rules order: when this is the same
-    for two rules versions, they differ only in weights."""
-    out: list[list[str]] = []
-    for tid, theme in rules.themes.items():
-        out += [["theme", tid, t] for t in theme.terms]
-        out += [["exclude", tid, t] for t in theme.exclude]
-    el = rules.eligibility
-    out += [["+", "", t] for t in el.positive]
-    strong = {s.casefold() for s in el.strong}
-    out += [["-", "strong" if t.casefold() in strong else "", t] for t in el.negative]
-    for pid, profile in rules.profiles.items():
-        out += [["k", pid, t] for t in profile.keywords]
-        out += [["x", pid, t] for t in profile.exclude]
-    return out
 
 
 def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
@@ -279,21 +250,10 @@ def _write(
     db.conn.executemany("INSERT INTO theme_scores VALUES (?, ?, ?)", theme_rows)
     db.conn.executemany("INSERT INTO profile_scores VALUES (?, ?, ?)", profile_rows)
     n = len(rows)
-    rows.clear(), theme_rows.clear(), profile_rows.clear()
+    rows.clear()
+    theme_rows.clear()
+    profile_rows.clear()
     return n
-
-
-def analysed_weights(rules: Rules) -> dict:
-    """Every weight the scores use: theme terms ("theme|term"), eligibility phrases
-    ("+|phrase", "-|phrase") and each municipality's theme weights; and each municipality's
-    region, which the stored per-municipality facts ("o": outside its region) depend on."""
-    el = rules.eligibility
-    return {
-        "t": {f"{tid}|{t}": w for tid, theme in rules.themes.items() for t, w in theme.terms.items()},
-        "e": {**{f"+|{t}": w for t, w in el.positive.items()}, **{f"-|{t}": w for t, w in el.negative.items()}},
-        "p": {pid: p.weights for pid, p in rules.profiles.items()},
-        "r": {pid: [p.nuts, p.lan] for pid, p in rules.profiles.items()},  # regions: see "o"
-    }  # fmt: skip
 
 
 def _factors_of(fingerprint: str | None) -> dict[str, float] | None:

@@ -15,20 +15,70 @@ The test is a superset of what the analyser can match, except for irregular infl
 lemma changes the first four letters (Swedish "böcker"/"bok"): a call that a new term reaches
 only through such a word gets it when the call is next analysed (its text or the analyser
 changes).
+
+It also says what the stored findings were made with (analyser_version, analysed_terms,
+analysed_weights), so scoring.py can tell a weight-only edit from a term edit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from callwatch.rules import Rules
+
 ANCHOR = 4  # letters of a form that every word reached by it holds
 FTS_CHUNK = 200  # tokens per MATCH query
+
+
+# what the stored findings depend on besides the terms: the analyser's own code
+ANALYSER_FILES = ("text.py", "compounds.py", "boilerplate.py", "match.py")
+
+
+def analyser_version() -> str:
+    """Changes whenever the analyser's code does: stored findings are then read again."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ANALYSER_FILES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def analysed_terms(rules: Rules) -> list[list[str]]:
+    """Everything the analyser looks for, without weights, in rules order: when this is the same
+    for two rules versions, they differ only in weights."""
+    out: list[list[str]] = []
+    for tid, theme in rules.themes.items():
+        out += [["theme", tid, t] for t in theme.terms]
+        out += [["exclude", tid, t] for t in theme.exclude]
+    el = rules.eligibility
+    out += [["+", "", t] for t in el.positive]
+    strong = {s.casefold() for s in el.strong}
+    out += [["-", "strong" if t.casefold() in strong else "", t] for t in el.negative]
+    for pid, profile in rules.profiles.items():
+        out += [["k", pid, t] for t in profile.keywords]
+        out += [["x", pid, t] for t in profile.exclude]
+    return out
+
+
+def analysed_weights(rules: Rules) -> dict:
+    """Every weight the scores use: theme terms ("theme|term"), eligibility phrases
+    ("+|phrase", "-|phrase") and each municipality's theme weights; and each municipality's
+    region, which the stored per-municipality facts ("o": outside its region) depend on."""
+    el = rules.eligibility
+    return {
+        "t": {f"{tid}|{t}": w for tid, theme in rules.themes.items() for t, w in theme.terms.items()},
+        "e": {**{f"+|{t}": w for t, w in el.positive.items()}, **{f"-|{t}": w for t, w in el.negative.items()}},
+        "p": {pid: p.weights for pid, p in rules.profiles.items()},
+        "r": {pid: [p.nuts, p.lan] for pid, p in rules.profiles.items()},  # regions: see "o"
+    }  # fmt: skip
 
 
 def fold(text: str) -> str:

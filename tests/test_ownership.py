@@ -28,7 +28,6 @@ OWNERS = {
 KNOWN = {
     ("rank", "calls"), ("rank", "call_scores"), ("rank", "profile_scores"),
     ("report_data", "calls"), ("report_data", "call_history"),
-    ("report_data", "decisions_current"),
     ("scoring", "calls"), ("scoring", "meta"),
     # perf2's read paths, added in the same round as the rule: to move into their owners
     ("export", "call_scores"), ("report_data", "profile_scores"),
