@@ -19,11 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from callwatch import clock, store
 from callwatch.dates import next_or_last_deadline
+
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 TEXT_FIELDS = ("title", "summary", "description", "eligibility")  # longest wins
 # the shared contract's fact columns (facts migration); merged only where the table has them

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from callwatch import archive, clock, paths, store
+from callwatch import clock, paths, store
 from callwatch.errors import CallwatchError
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def _fetch_locked(
     all_specs: list[SourceSpec],
     progress: Progress,
 ) -> FetchResult:
+    from callwatch import archive  # only a fetch pays for httpx (archive -> http)
     from callwatch.fetch import FetchOptions, run_fetch
 
     db = ws.db(create=True)

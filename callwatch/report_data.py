@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Protocol
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Protocol
 
 from callwatch import rank as rank_mod
 from callwatch import shortid
@@ -20,6 +18,9 @@ from callwatch.dates import shown_deadline
 from callwatch.priority import EUR_SEK, effective_status
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
+
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 CLOSING_DAYS = 30
 DECIDE_DAYS = 30  # "Att besluta": relevant calls closing within this many days, no decision yet

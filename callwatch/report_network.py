@@ -6,8 +6,7 @@ readers it uses); wording in report_text.py, rendering in report.py.
 from __future__ import annotations
 
 from datetime import date
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from callwatch import rank as rank_mod
 from callwatch.report_data import (
@@ -30,6 +29,9 @@ from callwatch.report_data import (
 )
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
+
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 
 def _requirement(facts: dict, lang: str) -> list[str]:

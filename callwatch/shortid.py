@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from callwatch.errors import NotFoundError
+
+if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
+    import sqlite_utils
 
 ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # 32 symbols, no l/o/0/1 to misread
 LENGTH = 6
