@@ -21,7 +21,9 @@ the other's table; rows are written by their owner alone.
     merged_calls                     callwatch.merge
     decisions, decisions_current     callwatch.decisions
     call_scores, theme_scores,
-    profile_scores                   callwatch.scoring
+    profile_scores                   callwatch.scoring (writes and refresh reads),
+                                     callwatch.score_reads (the other reads, so that
+                                     scoring.py stays under the module size limit)
     reports                          callwatch.report_data
     users                            callwatch.web.auth
 """
