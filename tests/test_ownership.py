@@ -31,7 +31,6 @@ OWNERS: dict[str, str | tuple[str, ...]] = {
 KNOWN = {
     ("rank", "calls"), ("rank", "call_scores"), ("rank", "profile_scores"),
     ("report_data", "calls"), ("report_data", "call_history"),
-    ("scoring", "calls"), ("scoring", "meta"),
     # perf2's read paths, added in the same round as the rule: to move into their owners
     ("report_data", "profile_scores"),
     ("report_select", "call_scores"), ("report_select", "calls"),
