@@ -35,7 +35,6 @@ KNOWN = {
     ("report_data", "profile_scores"),
     ("report_select", "call_scores"), ("report_select", "calls"),
     ("report_select", "profile_scores"),
-    ("term_index", "calls"), ("term_index", "calls_fts"), ("term_index", "merged_calls"),
 }  # fmt: skip
 
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|PRAGMA table_info)\b", re.I)

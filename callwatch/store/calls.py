@@ -310,3 +310,39 @@ def facts_of(db: sqlite_utils.Database, call_id: str) -> str | None:
     """One call's stored facts (JSON text: every fact with its evidence), or None."""
     row = db.execute("SELECT facts FROM calls WHERE id = ?", [call_id]).fetchone()
     return row[0] if row else None
+
+
+def fts_vocabulary(db: sqlite_utils.Database) -> list[str] | None:
+    """Every word in the full-text index (through a temporary fts5vocab table), so a changed
+    rules term can be looked up against the words stored; None when this SQLite has no
+    fts5vocab."""
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.calls_fts_words "
+            "USING fts5vocab(main, calls_fts, row)"
+        )
+        return [r[0] for r in db.execute("SELECT term FROM temp.calls_fts_words")]
+    except Exception:  # noqa: BLE001 - a SQLite without fts5vocab
+        return None
+
+
+def fts_ids(db: sqlite_utils.Database, query: str) -> list[str]:
+    """Ids of the calls the full-text index finds for an FTS5 MATCH expression (as given: the
+    caller quotes its words)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM calls WHERE rowid IN "
+            "(SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)",
+            [query],
+        )
+    ]
+
+
+def short_field_texts(db: sqlite_utils.Database) -> Iterator[tuple]:
+    """(id, eligibility, keywords, extra) of the calls with any of these fields, which the
+    full-text index does not hold; streamed, not read into memory at once."""
+    yield from db.execute(
+        "SELECT id, eligibility, keywords, extra FROM calls WHERE coalesce(eligibility, '') != '' "
+        "OR keywords NOT IN ('', '[]') OR extra NOT IN ('', '{}')"
+    )
