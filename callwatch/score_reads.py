@@ -7,9 +7,14 @@ here so that scoring.py stays under the module size limit. Only scoring.py write
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from callwatch.priority import bound_sql
+
 if TYPE_CHECKING:
+    import sqlite3
+
     import sqlite_utils
 
 
@@ -27,3 +32,98 @@ def theme_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
             ).fetchall()
         )
     return evidence
+
+
+def ranking_candidates(
+    db: sqlite_utils.Database,
+    profile_id: str | None,
+    theme_id: str | None,
+    min_relevance: float,
+    today: str,
+    *,
+    include_closed: bool,
+    call_id: str | None,
+    rest: str,
+) -> Iterator:
+    """The calls relevant to a municipality (or a theme, when profile_id is None) in order of
+    their best possible score (relevance), read from the score index, each with a cheap upper
+    bound on its final score (priority.bound_sql): the column names first, then the rows as
+    tuples. `rest`: further columns of calls `c` and call_scores `s`, each led by ", "."""
+    if profile_id is not None:
+        src = "profile_scores ps"
+        upper = "ps.relevance"
+        where = ["ps.profile = ?", "ps.relevance >= ?", "c.duplicate_of IS NULL"]
+        args: list = [profile_id, min_relevance]
+    else:
+        assert theme_id is not None
+        src = "theme_scores ps"
+        upper = "ps.score"
+        where = ["ps.theme = ?", "ps.score >= ?", "c.duplicate_of IS NULL"]
+        args = [theme_id, min_relevance]
+    if not include_closed:
+        # cheap pre-filter with a day of slack; effective_status() decides exactly
+        where.append(
+            "NOT (c.deadlines NOT IN ('', '[]') AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
+        )
+        args.append(today)
+    if call_id is not None:
+        where.append("c.id = ?")
+        args.append(call_id)
+    sql = (
+        f"SELECT {upper} AS upper, {bound_sql(upper)} AS bound, c.id, c.opens, "
+        f"c.deadlines, s.eligibility AS verdict, s.size_factor{rest} "
+        f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
+        f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
+    )
+    cur = db.execute(sql, [today, today, *args])
+    yield [c[0] for c in cur.description]  # the column names first, then the rows as tuples
+    yield from cur
+
+
+def call_with_scores(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+    """These columns (of calls `c` and call_scores `s`) of one call: the rest of a ranking row,
+    read only for the calls a ranking evaluates."""
+    cur = db.execute(
+        f"SELECT {columns} FROM calls c JOIN call_scores s ON s.call_id = c.id WHERE c.id = ?",
+        [call_id],
+    )
+    cols = [c[0] for c in cur.description]
+    return dict(zip(cols, cur.fetchone(), strict=True))
+
+
+def network_rows(
+    db: sqlite_utils.Database,
+    profile_ids: list[str],
+    min_relevance: float,
+    today: str,
+    contract: str,
+    *,
+    include_closed: bool,
+) -> sqlite3.Cursor:
+    """Every call relevant to at least one of these municipalities, once, in storage order,
+    with its relevance per municipality as a JSON object (gathered from the (profile, call_id)
+    index: no sort of every (call, municipality) row) and the columns a ranking evaluates.
+    `contract`: the facts columns of calls `c` (rank._contract_columns)."""
+    marks = ", ".join("?" * len(profile_ids))
+    where = [
+        f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
+        "AND p.relevance >= ?)",
+        "c.duplicate_of IS NULL",
+    ]
+    args: list = [*profile_ids, min_relevance, *profile_ids, min_relevance]
+    if not include_closed:
+        where.append(
+            "NOT (json_array_length(c.deadlines) > 0 AND "
+            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
+        )
+        args.append(today)
+    return db.execute(
+        "SELECT (SELECT json_group_object(p.profile, p.relevance) FROM profile_scores p "
+        f"WHERE p.call_id = c.id AND p.profile IN ({marks}) AND p.relevance >= ?) AS relevance, "
+        "c.id, c.title, c.url, c.funder, c.programme, c.status, c.opens, c.deadlines, "
+        "c.budget_amount, c.budget_currency, s.themes, s.eligibility AS verdict, s.profiles, "
+        f"s.size_factor, {contract} FROM calls c "
+        f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)}",
+        args,
+    )
