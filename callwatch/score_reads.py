@@ -127,3 +127,96 @@ def network_rows(
         f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)}",
         args,
     )
+
+
+def brief_rows(
+    db: sqlite_utils.Database, profile_id: str, min_relevance: float, contract: str
+) -> sqlite3.Cursor:
+    """Every call relevant to a municipality (relevance >= min_relevance) that is not a
+    listing of another, with the columns a report's brief needs. `contract`: the facts columns
+    of calls `c` (rank._contract_columns)."""
+    return db.execute(
+        "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, c.status, c.series, "
+        "c.first_seen, c.budget_amount, c.budget_currency, s.eligibility AS verdict, "
+        f"s.size_factor, s.profiles, {contract} FROM profile_scores ps "
+        "JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
+        "WHERE ps.profile = ? AND ps.relevance >= ? AND c.duplicate_of IS NULL",
+        [profile_id, min_relevance],
+    )
+
+
+def profile_rows(
+    db: sqlite_utils.Database, profile_id: str, ids: list[str], rest: str
+) -> sqlite3.Cursor:
+    """A ranking's rows (relevance to the municipality, rank._rest_columns) for these calls
+    only (at most 500 ids: one SQL IN list), for the calls a report keeps."""
+    return db.execute(
+        "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
+        f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
+        "JOIN call_scores s ON s.call_id = c.id "
+        f"WHERE ps.profile = ? AND ps.call_id IN ({', '.join('?' * len(ids))})",
+        [profile_id, *ids],
+    )
+
+
+def shared_calls(db: sqlite_utils.Database, profile_ids: list[str], floor: float) -> set[str]:
+    """Calls relevant (>= floor) to two or more of these municipalities: the network report's
+    candidates for a joint application."""
+    marks = ", ".join("?" * len(profile_ids))
+    return {
+        r[0]
+        for r in db.execute(
+            f"SELECT call_id FROM profile_scores WHERE profile IN ({marks}) AND relevance >= ? "
+            "GROUP BY call_id HAVING count(*) >= 2",
+            [*profile_ids, floor],
+        )
+    }
+
+
+def among_rows(
+    db: sqlite_utils.Database, profile_id: str, floor: float, today: str, ids: list[str], rest: str
+) -> sqlite3.Cursor:
+    """A ranking's rows for these calls (at most 500 ids) that are relevant (>= floor) to the
+    municipality, not a listing of another and not past their last deadline (a day of slack):
+    looked up by (profile, call id), not by scanning the relevance index (the "+")."""
+    return db.execute(
+        "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
+        f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
+        "JOIN call_scores s ON s.call_id = c.id WHERE ps.profile = ? AND +ps.relevance >= ? "
+        "AND +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
+        "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
+        # looked up by (profile, call id), not by scanning the relevance index (+)
+        f"AND ps.call_id IN ({', '.join('?' * len(ids))})",
+        [profile_id, floor, today, *ids],
+    )
+
+
+def relevance_rows(
+    db: sqlite_utils.Database, profile_ids: list[str], ids: list[str], floor: float
+) -> sqlite3.Cursor:
+    """(profile, call id, relevance) of these calls (at most 500 ids) for these
+    municipalities, where the relevance is at least `floor`."""
+    marks = ", ".join("?" * len(profile_ids))
+    return db.execute(
+        f"SELECT profile, call_id, relevance FROM profile_scores WHERE profile IN ({marks}) "
+        f"AND call_id IN ({', '.join('?' * len(ids))}) AND +relevance >= ?",
+        [*profile_ids, *ids, floor],
+    )
+
+
+def network_brief_rows(
+    db: sqlite_utils.Database, today: str, ids: list[str], contract: str
+) -> sqlite3.Cursor:
+    """The columns a network brief needs of these calls (at most 500 ids) that are not a
+    listing of another and not past their last deadline (a day of slack). `contract`: the
+    facts columns of calls `c` (rank._contract_columns)."""
+    return db.execute(
+        "SELECT c.id, c.opens, c.deadlines, c.status, c.series, c.first_seen, "
+        "c.budget_amount, c.budget_currency, s.eligibility AS verdict, s.size_factor, "
+        f"s.profiles, {contract} FROM calls c JOIN call_scores s ON s.call_id = c.id "
+        # + : looked up by id, not by scanning the (mostly NULL) duplicate_of index
+        "WHERE +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
+        "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
+        f"AND c.id IN ({', '.join('?' * len(ids))})",
+        [today, *ids],
+    )

@@ -32,8 +32,6 @@ KNOWN = {
     ("report_data", "calls"), ("report_data", "call_history"),
     # perf2's read paths, added in the same round as the rule: to move into their owners
     ("report_data", "profile_scores"),
-    ("report_select", "call_scores"), ("report_select", "calls"),
-    ("report_select", "profile_scores"),
 }  # fmt: skip
 
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|PRAGMA table_info)\b", re.I)

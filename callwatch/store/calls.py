@@ -346,3 +346,25 @@ def short_field_texts(db: sqlite_utils.Database) -> Iterator[tuple]:
         "SELECT id, eligibility, keywords, extra FROM calls WHERE coalesce(eligibility, '') != '' "
         "OR keywords NOT IN ('', '[]') OR extra NOT IN ('', '{}')"
     )
+
+
+def rounds_of_series(db: sqlite_utils.Database, series: list[str]) -> Iterator[tuple]:
+    """(series, id, title, status, opens, deadlines JSON, budget, currency) of every call in
+    these series, read 500 series at a time (store.series_rounds for one series)."""
+    for chunk in _chunked(series):
+        yield from db.execute(
+            "SELECT series, id, title, status, opens, deadlines, budget_amount, budget_currency "
+            f"FROM calls WHERE series IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+
+
+def consortium_calls(db: sqlite_utils.Database) -> set[str] | None:
+    """Ids of the calls whose facts require applying together (min_municipalities >= 2, a
+    consortium); None when this database has neither column (before the facts migration)."""
+    have = call_columns(db)
+    tests = {"min_municipalities": ">= 2", "consortium_required": "= 1"}
+    where = " OR ".join(f"{c} {test}" for c, test in tests.items() if c in have)
+    if not where:
+        return None
+    return {r[0] for r in db.execute(f"SELECT id FROM calls WHERE {where}")}
