@@ -220,3 +220,16 @@ def network_brief_rows(
         f"AND c.id IN ({', '.join('?' * len(ids))})",
         [today, *ids],
     )
+
+
+def changed_relevant(db: sqlite_utils.Database, profile_id: str, start: str, end: str) -> set[str]:
+    """Ids of the calls relevant to a municipality whose deadlines, budget or status changed on
+    the days start..end (ISO dates, both included): a report's "changed" section. A read of
+    call_history (store's) filtered by profile_scores, so it lives with the scores."""
+    q = (
+        "SELECT DISTINCT h.call_id FROM call_history h JOIN profile_scores ps "
+        "ON ps.call_id = h.call_id AND ps.profile = ? WHERE h.field IN "
+        "('deadlines', 'budget_amount', 'status') AND substr(h.changed_at, 1, 10) >= ? "
+        "AND substr(h.changed_at, 1, 10) <= ?"
+    )
+    return {r[0] for r in db.execute(q, [profile_id, start, end])}
