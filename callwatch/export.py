@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from callwatch import rank as rank_mod
-from callwatch import safe
+from callwatch import safe, score_reads
 from callwatch.dates import local_date, local_datetime
 from callwatch.facts.apply import has_time
 from callwatch.priority import THEME_SHOWN
@@ -266,16 +266,7 @@ def explain_rows(
     if fmt == "json":
         return rank_mod.explain_many(db, items)
     ids = [r.id for r, _, _ in items if not r.reasons]
-    evidence: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        evidence.update(
-            db.execute(
-                "SELECT call_id, evidence FROM call_scores "
-                f"WHERE call_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        )
+    evidence = score_reads.theme_evidence(db, ids)
     out = []
     for r, profile, _ in items:
         if not r.reasons:  # the same fields rank.explain_reasons fills, from the same data

@@ -169,6 +169,15 @@ def load(db: sqlite_utils.Database) -> dict[str, tuple[dict, dict]]:
     return out
 
 
+def member_lists(db: sqlite_utils.Database) -> list[tuple[str, str]] | None:
+    """(canonical id, members JSON) of every merged call, for finding the merged calls a set of
+    listings touches; None on a database from before merging."""
+    try:
+        return db.execute("SELECT call_id, members FROM merged_calls").fetchall()
+    except Exception:  # noqa: BLE001 - a database from before merging
+        return None
+
+
 def overlay(row: dict, merged: dict[str, tuple[dict, dict]], *, as_json: bool = False) -> dict:
     """`row` (a calls row or part of one) with its merged facts laid over it, for the columns
     the row has; `merged_from` names the listing of each fact. as_json keeps JSON columns as

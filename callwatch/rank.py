@@ -116,42 +116,26 @@ def _candidates(
     """Calls in order of their best possible score (relevance), read from an index, each with
     a cheap upper bound on its final score (priority.bound_sql). `light`: only those; _rank reads the rest
     (_rest_columns) for the calls it evaluates."""
-    if profile is not None:
-        src = "profile_scores ps"
-        upper = "ps.relevance"
-        where = ["ps.profile = ?", "ps.relevance >= ?", "c.duplicate_of IS NULL"]
-        args: list = [profile.id, MIN_RELEVANCE]
-    else:
-        assert theme is not None
-        src = "theme_scores ps"
-        upper = "ps.score"
-        where = ["ps.theme = ?", "ps.score >= ?", "c.duplicate_of IS NULL"]
-        args = [theme.id, MIN_RELEVANCE]
-    if not include_closed:
-        # cheap pre-filter with a day of slack; effective_status() decides exactly
-        where.append(
-            "NOT (c.deadlines NOT IN ('', '[]') AND "
-            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
-        )
-        args.append(today.isoformat())
-    if call_id is not None:
-        where.append("c.id = ?")
-        args.append(call_id)
+    from callwatch import score_reads
+
     rest = "" if light else ", " + _rest_columns(db)
-    sql = (
-        f"SELECT {upper} AS upper, {bound_sql(upper)} AS bound, c.id, c.opens, "
-        f"c.deadlines, s.eligibility AS verdict, s.size_factor{rest} "
-        f"FROM {src} JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
-        f"WHERE {' AND '.join(where)} ORDER BY upper DESC"
+    return score_reads.ranking_candidates(
+        db,
+        profile.id if profile is not None else None,
+        theme.id if theme is not None else None,
+        MIN_RELEVANCE,
+        today.isoformat(),
+        include_closed=include_closed,
+        call_id=call_id,
+        rest=rest,
     )
-    cur = db.execute(sql, [today.isoformat(), today.isoformat(), *args])
-    yield [c[0] for c in cur.description]  # the column names first, then the rows as tuples
-    yield from cur
 
 
 def _contract_columns(db: sqlite_utils.Database) -> str:
     """The facts migration's columns, as NULL where this database lacks them."""
-    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    from callwatch import store
+
+    have = store.call_columns(db)
     return ", ".join(f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS)
 
 
@@ -165,12 +149,9 @@ def _rest_columns(db: sqlite_utils.Database) -> str:
 
 
 def _read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
-    cur = db.execute(
-        f"SELECT {columns} FROM calls c JOIN call_scores s ON s.call_id = c.id WHERE c.id = ?",
-        [call_id],
-    )
-    cols = [c[0] for c in cur.description]
-    return dict(zip(cols, cur.fetchone(), strict=True))
+    from callwatch import score_reads
+
+    return score_reads.call_with_scores(db, columns, call_id)
 
 
 def _rank(
@@ -367,30 +348,12 @@ def rank_network(
     if not profiles:
         return []
     by_id = {p.id: (i, p) for i, p in enumerate(profiles)}
-    marks = ", ".join("?" * len(profiles))
-    # each call once, in storage order, with its relevance per municipality gathered from the
-    # (profile, call_id) index: no sort of every (call, municipality) row
-    where = [
-        f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
-        "AND p.relevance >= ?)",
-        "c.duplicate_of IS NULL",
-    ]
-    args: list = [*by_id, MIN_RELEVANCE, *by_id, MIN_RELEVANCE]
-    if not include_closed:
-        where.append(
-            "NOT (json_array_length(c.deadlines) > 0 AND "
-            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))"
-        )
-        args.append(today.isoformat())
-    cur = db.execute(
-        "SELECT (SELECT json_group_object(p.profile, p.relevance) FROM profile_scores p "
-        f"WHERE p.call_id = c.id AND p.profile IN ({marks}) AND p.relevance >= ?) AS relevance, "
-        "c.id, c.title, c.url, c.funder, c.programme, c.status, c.opens, c.deadlines, "
-        "c.budget_amount, c.budget_currency, s.themes, s.eligibility AS verdict, s.profiles, "
-        f"s.size_factor, {_contract_columns(db)} FROM calls c "
-        f"JOIN call_scores s ON s.call_id = c.id WHERE {' AND '.join(where)}",
-        args,
-    )
+    from callwatch import score_reads
+
+    cur = score_reads.network_rows(
+        db, list(by_id), MIN_RELEVANCE, today.isoformat(), _contract_columns(db),
+        include_closed=include_closed,
+    )  # fmt: skip
     cols = [c[0] for c in cur.description]
     out: list[tuple[Ranked, Profile]] = []
     from callwatch.merge import load, overlay

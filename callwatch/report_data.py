@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from callwatch import rank as rank_mod
-from callwatch import shortid
+from callwatch import shortid, store
 from callwatch.dates import shown_deadline
 from callwatch.priority import EUR_SEK, effective_status
 from callwatch.report_text import decision_line, words
@@ -95,22 +95,10 @@ class Report:
 # Small readers
 
 
-def _chunks(ids: list[str], n: int = 500):  # noqa: ANN202
-    for i in range(0, len(ids), n):
-        yield ids[i : i + n]
-
-
 def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for chunk in _chunks(ids):
-        q = (
-            "SELECT call_id, field, old, new FROM call_history WHERE call_id IN "
-            f"({', '.join('?' * len(chunk))}) AND field IN ('deadlines', 'budget_amount', 'status') "
-            "AND substr(changed_at, 1, 10) >= ? AND substr(changed_at, 1, 10) <= ? ORDER BY id"
-        )
-        for cid, f, old, new in db.execute(q, [*chunk, start.isoformat(), end.isoformat()]):
-            out.setdefault(cid, []).append((f, old, new))
-    return out
+    """id -> [(field, old, new), ...] of the changes a report shows, oldest first."""
+    fields = ("deadlines", "budget_amount", "status")
+    return store.changes_between(db, ids, fields, start.isoformat(), end.isoformat())
 
 
 class Dated(Protocol):
@@ -128,21 +116,17 @@ def closes_within(r: Dated, days: int) -> bool:
 
 def fact_columns(db: sqlite_utils.Database) -> list[str]:
     """The contract columns this database has (none before the facts migration)."""
-    have = {r[1] for r in db.execute("PRAGMA table_info(calls)").fetchall()}
+    have = store.call_columns(db)
     return [c for c in FACT_COLUMNS if c in have]
 
 
 def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
     """id -> {column: value} for the contract columns the database has, plus the stored status."""
     cols = fact_columns(db)
-    out: dict[str, dict] = {}
-    for chunk in _chunks(ids):
-        q = (
-            f"SELECT id, status{''.join(', ' + c for c in cols)} FROM calls "
-            f"WHERE id IN ({', '.join('?' * len(chunk))})"
-        )
-        for row in db.execute(q, chunk).fetchall():
-            out[row[0]] = {"stored_status": row[1], **dict(zip(cols, row[2:], strict=True))}
+    out: dict[str, dict] = {
+        cid: {"stored_status": v["status"], **{c: v[c] for c in cols}}
+        for cid, v in store.column_values(db, ids, ["status", *cols]).items()
+    }
     from callwatch.merge import load, overlay
 
     merged = load(db)  # a linked call carries the best facts of all its listings
@@ -256,13 +240,11 @@ def ranked_call(
     )  # fmt: skip
     if found:
         return found[0]
-    row = db.execute(
-        "SELECT id, title, url, funder, programme, status, opens, deadlines, budget_amount, "
-        "budget_currency FROM calls WHERE id = ?",
-        [call_id],
-    ).fetchone()
-    if row is None:
+    columns = ["title", "url", "funder", "programme", "status", "opens", "deadlines"]
+    stored = store.column_values(db, [call_id], [*columns, "budget_amount", "budget_currency"])
+    if call_id not in stored:
         return None
+    row = [call_id, *stored[call_id].values()]  # id, then the columns in the order asked
     deadlines = json.loads(row[7] or "[]")
     base = {"status": row[5], "opens": row[6], "deadlines": deadlines}
     status = effective_status(base, today)
@@ -434,10 +416,6 @@ def kommun_report(
 def _changed_in(db: sqlite_utils.Database, profile: Profile, start: date, end: date) -> set[str]:
     """Ids of the calls relevant to the municipality whose deadlines, budget or status changed
     in the period (what the report's "changed" section lists)."""
-    q = (
-        "SELECT DISTINCT h.call_id FROM call_history h JOIN profile_scores ps "
-        "ON ps.call_id = h.call_id AND ps.profile = ? WHERE h.field IN "
-        "('deadlines', 'budget_amount', 'status') AND substr(h.changed_at, 1, 10) >= ? "
-        "AND substr(h.changed_at, 1, 10) <= ?"
-    )
-    return {r[0] for r in db.execute(q, [profile.id, start.isoformat(), end.isoformat()])}
+    from callwatch import score_reads
+
+    return score_reads.changed_relevant(db, profile.id, start.isoformat(), end.isoformat())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from callwatch import priority
+from callwatch import priority, score_reads
 from callwatch import rank as rank_mod
 from callwatch.dates import shown_deadline
 
@@ -59,13 +59,8 @@ def briefs(
     from callwatch.merge import load, overlay
 
     contract = rank_mod._contract_columns(db)
-    cur = db.execute(
-        "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, c.status, c.series, "
-        "c.first_seen, c.budget_amount, c.budget_currency, s.eligibility AS verdict, "
-        f"s.size_factor, s.profiles, {contract} FROM profile_scores ps "
-        "JOIN calls c ON c.id = ps.call_id JOIN call_scores s ON s.call_id = c.id "
-        "WHERE ps.profile = ? AND ps.relevance >= ? AND c.duplicate_of IS NULL",
-        [profile.id, max(min_relevance, priority.MIN_RELEVANCE)],
+    cur = score_reads.brief_rows(
+        db, profile.id, max(min_relevance, priority.MIN_RELEVANCE), contract
     )
     cols = [c[0] for c in cur.description]
     merged = load(db)  # a linked call shows the best facts of all its listings
@@ -107,13 +102,7 @@ def full(
     ids = list(dict.fromkeys(ids))
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        cur = db.execute(
-            "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
-            f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
-            "JOIN call_scores s ON s.call_id = c.id "
-            f"WHERE ps.profile = ? AND ps.call_id IN ({', '.join('?' * len(chunk))})",
-            [profile.id, *chunk],
-        )
+        cur = score_reads.profile_rows(db, profile.id, chunk, rest)
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
@@ -124,21 +113,16 @@ def full(
 def series_rounds(db: sqlite_utils.Database, series: set[str]) -> dict[str, list[Round]]:
     """recurring.rounds() for many series at once, without their decisions (what
     recurring.expected_reopening reads)."""
+    from callwatch import store
     from callwatch.recurring import Round
 
     out: dict[str, list[Round]] = {}
-    ids = sorted(series)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        for sid, cid, title, status, opens, deadlines, budget, currency in db.execute(
-            "SELECT series, id, title, status, opens, deadlines, budget_amount, budget_currency "
-            f"FROM calls WHERE series IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            dl = json.loads(deadlines or "[]")
-            out.setdefault(sid, []).append(
-                Round(cid, title, status, opens, dl[-1] if dl else None, budget, currency, [])
-            )
+    rows = store.rounds_of_series(db, sorted(series))
+    for sid, cid, title, status, opens, deadlines, budget, currency in rows:
+        dl = json.loads(deadlines or "[]")
+        out.setdefault(sid, []).append(
+            Round(cid, title, status, opens, dl[-1] if dl else None, budget, currency, [])
+        )
     for rounds in out.values():
         rounds.sort(key=lambda r: (r.deadline or r.opens or "", r.id))
     return out
@@ -154,22 +138,13 @@ def joint_candidates(
     """Calls that can make the network's joint list: relevant (`min_relevance`) to two or more
     municipalities at `high` or above (a score is never above its relevance), or with a stated
     requirement to apply together (min_municipalities >= 2, a consortium; merged facts too)."""
+    from callwatch import store
     from callwatch.merge import load
 
-    marks = ", ".join("?" * len(profiles))
-    out = {
-        r[0]
-        for r in db.execute(
-            f"SELECT call_id FROM profile_scores WHERE profile IN ({marks}) AND relevance >= ? "
-            "GROUP BY call_id HAVING count(*) >= 2",
-            [*profiles, max(high, min_relevance)],
-        )
-    }
-    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
-    tests = {"min_municipalities": ">= 2", "consortium_required": "= 1"}
-    where = " OR ".join(f"{c} {test}" for c, test in tests.items() if c in have)
-    if where:
-        out |= {r[0] for r in db.execute(f"SELECT id FROM calls WHERE {where}")}
+    out = score_reads.shared_calls(db, profiles, max(high, min_relevance))
+    together = store.consortium_calls(db)
+    if together is not None:  # the database has the facts columns
+        out |= together
         for cid, (fields, _) in load(db).items():
             n = fields.get("min_municipalities")
             if (n is not None and n >= 2) or fields.get("consortium_required") == 1:
@@ -196,16 +171,7 @@ def ranked_among(
     wanted = sorted(ids)
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
-        cur = db.execute(
-            "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
-            f"s.size_factor, {rest} FROM profile_scores ps JOIN calls c ON c.id = ps.call_id "
-            "JOIN call_scores s ON s.call_id = c.id WHERE ps.profile = ? AND +ps.relevance >= ? "
-            "AND +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
-            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
-            # looked up by (profile, call id), not by scanning the relevance index (+)
-            f"AND ps.call_id IN ({', '.join('?' * len(chunk))})",
-            [profile.id, floor, today.isoformat(), *chunk],
-        )
+        cur = score_reads.among_rows(db, profile.id, floor, today.isoformat(), chunk, rest)
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
@@ -294,29 +260,15 @@ def network_briefs(
     contract = rank_mod._contract_columns(db)
     floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
     order_of = {p.id: i for i, p in enumerate(profiles)}
-    marks = ", ".join("?" * len(profiles))
     calls: dict[str, Brief] = {}
     who: dict[str, list[tuple[float, Profile]]] = {}
     wanted = sorted(ids)
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         relevance: dict[str, list[tuple[str, float]]] = {}
-        for pid, cid, rel in db.execute(
-            f"SELECT profile, call_id, relevance FROM profile_scores WHERE profile IN ({marks}) "
-            f"AND call_id IN ({', '.join('?' * len(chunk))}) AND +relevance >= ?",
-            [*order_of, *chunk, floor],
-        ):
+        for pid, cid, rel in score_reads.relevance_rows(db, list(order_of), chunk, floor):
             relevance.setdefault(cid, []).append((pid, rel))
-        cur = db.execute(
-            "SELECT c.id, c.opens, c.deadlines, c.status, c.series, c.first_seen, "
-            "c.budget_amount, c.budget_currency, s.eligibility AS verdict, s.size_factor, "
-            f"s.profiles, {contract} FROM calls c JOIN call_scores s ON s.call_id = c.id "
-            # + : looked up by id, not by scanning the (mostly NULL) duplicate_of index
-            "WHERE +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
-            "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
-            f"AND c.id IN ({', '.join('?' * len(chunk))})",
-            [today.isoformat(), *chunk],
-        )
+        cur = score_reads.network_brief_rows(db, today.isoformat(), chunk, contract)
         cols = [c[0] for c in cur.description]
         for values in cur:
             if values[0] not in relevance:

@@ -60,7 +60,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     terms_now = analysed_terms(rules)
     same_analyser = store.get_meta(db, "analyser_version") == analyser
     terms_before = json.loads(store.get_meta(db, "analysed_terms") or "null")
-    current = {r[0]: r[1] for r in db.execute("SELECT id, content_hash FROM calls")}
+    current = store.content_hashes(db)
     # call id -> (content hash, rules hash, terms, findings stored)
     stored = {
         r[0]: (r[1], r[2], r[3], bool(r[4]))
@@ -117,12 +117,8 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
 
     def analyse(ids: list[str]) -> None:
         for chunk in _chunks(ids, CHUNK):
-            cur = db.execute(
-                f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-            )
-            cols = [c[0] for c in cur.description]
-            for row in cur.fetchall():
-                call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
+            for row in store.calls_by_id(db, chunk).values():
+                call = merge.overlay(row, merged)
                 found = matcher().find(call_fields(call))
                 fresh[call["id"]] = found.to_json()
                 terms_of[call["id"]] = matcher().weigh(found).terms()
@@ -187,7 +183,8 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     with store.transaction(db):
         for table in ("theme_scores", "profile_scores"):
             _delete_rows(db, table, todo)
-            db.conn.execute(f"DELETE FROM {table} WHERE call_id NOT IN (SELECT id FROM calls)")
+        db.conn.execute("DELETE FROM theme_scores WHERE call_id NOT IN (SELECT id FROM calls)")
+        db.conn.execute("DELETE FROM profile_scores WHERE call_id NOT IN (SELECT id FROM calls)")
         scored += _move_untouched(
             db, rules, [c for c in current if c in untouched], profiles_changed, now
         )
@@ -233,7 +230,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             ("analysed_terms", json.dumps(terms_now, ensure_ascii=False)),
             ("analysed_weights", json.dumps(weights_now, ensure_ascii=False)),
         ):
-            db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+            store.set_meta(db, key, value)  # inside this transaction
     return RefreshStats(scored, len(current), full, read=len(fresh))
 
 
@@ -347,7 +344,7 @@ def _delete_rows(db: sqlite_utils.Database, table: str, ids: list[str]) -> None:
 
 def _fact_columns(db: sqlite_utils.Database) -> str:
     """The facts migration's columns the scores read, where this database has them."""
-    have = {r[1] for r in db.execute("PRAGMA table_info(calls)")}
+    have = store.call_columns(db)
     return "".join(f", c.{c}" for c in ("max_per_project", "municipality_may_apply") if c in have)
 
 

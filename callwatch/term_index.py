@@ -149,13 +149,8 @@ def candidates(
     if terms is None or not store.has_search_index(db):
         return None
     pieces, fuzzy = anchors(terms)
-    try:
-        db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.calls_fts_words "
-            "USING fts5vocab(main, calls_fts, row)"
-        )
-        vocabulary = [r[0] for r in db.execute("SELECT term FROM temp.calls_fts_words")]
-    except Exception:  # noqa: BLE001 - a SQLite without fts5vocab: read everything
+    vocabulary = store.fts_vocabulary(db)
+    if vocabulary is None:  # a SQLite without fts5vocab: read everything
         return None
     by_fold: dict[str, list[str]] = {}
     for word in vocabulary:
@@ -164,14 +159,7 @@ def candidates(
     out: set[str] = set()
     for i in range(0, len(hit_words), FTS_CHUNK):
         query = " OR ".join(f'"{w}"' for w in hit_words[i : i + FTS_CHUNK])
-        out.update(
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM calls WHERE rowid IN "
-                "(SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)",
-                [query],
-            )
-        )
+        out.update(store.fts_ids(db, query))
     out |= _short_fields(db, pieces, fuzzy)
     return _with_merged(db, out)
 
@@ -179,11 +167,10 @@ def candidates(
 def _short_fields(db: sqlite_utils.Database, pieces: set[str], fuzzy: set[str]) -> set[str]:
     """Calls whose eligibility, keywords or extra fields (not in the full-text index) hold a
     word a changed term can reach."""
+    from callwatch import store
+
     words: dict[str, set[str]] = {}
-    for cid, *texts in db.execute(
-        "SELECT id, eligibility, keywords, extra FROM calls WHERE coalesce(eligibility, '') != '' "
-        "OR keywords NOT IN ('', '[]') OR extra NOT IN ('', '{}')"
-    ):
+    for cid, *texts in store.short_field_texts(db):
         for w in set(re.findall(r"\w+", fold(" ".join(t for t in texts if t)))):
             words.setdefault(w, set()).add(cid)
     return {cid for w in _reached(list(words), pieces, fuzzy) for cid in words[w]}
@@ -191,9 +178,10 @@ def _short_fields(db: sqlite_utils.Database, pieces: set[str], fuzzy: set[str]) 
 
 def _with_merged(db: sqlite_utils.Database, ids: set[str]) -> set[str]:
     """A merged call is scored on its listings' text: it is a candidate when any listing is."""
-    try:
-        groups = db.execute("SELECT call_id, members FROM merged_calls").fetchall()
-    except Exception:  # noqa: BLE001 - a database from before merging
+    from callwatch import merge
+
+    groups = merge.member_lists(db)
+    if groups is None:  # a database from before merging
         return ids
     out = set(ids)
     for canonical, members in groups:

@@ -13,28 +13,22 @@ from callwatch import sources
 
 PACKAGE = Path(callwatch.__file__).parent
 
-OWNERS = {
+# A table's owner, or its owners: score_reads holds the score tables' read queries (scoring.py
+# writes them), a second owner so that scoring.py stays under the module size limit.
+OWNERS: dict[str, str | tuple[str, ...]] = {
     "calls": "store", "call_history": "store", "calls_fts": "store", "runs": "store",
     "meta": "store", "raw_responses": "archive", "fetch_log": "archive", "http_cache": "archive",
     "link_keys": "linking", "link_exact": "linking", "link_days": "linking",
     "link_words": "linking", "link_df": "linking", "link_pairs": "linking",
     "merged_calls": "merge", "decisions": "decisions", "decisions_current": "decisions",
-    "call_scores": "scoring", "theme_scores": "scoring", "profile_scores": "scoring",
+    "call_scores": ("scoring", "score_reads"), "theme_scores": ("scoring", "score_reads"),
+    "profile_scores": ("scoring", "score_reads"),
     "reports": "report_data", "users": "web.auth",
 }  # fmt: skip
 
-# SQL still outside its owner: the ranking read model (rank) and the modules perf2 rewrites
-# (report_data, scoring). The set may only shrink: a new entry is a new violation.
-KNOWN = {
-    ("rank", "calls"), ("rank", "call_scores"), ("rank", "profile_scores"),
-    ("report_data", "calls"), ("report_data", "call_history"),
-    ("scoring", "calls"), ("scoring", "meta"),
-    # perf2's read paths, added in the same round as the rule: to move into their owners
-    ("export", "call_scores"), ("report_data", "profile_scores"),
-    ("report_select", "call_scores"), ("report_select", "calls"),
-    ("report_select", "profile_scores"),
-    ("term_index", "calls"), ("term_index", "calls_fts"), ("term_index", "merged_calls"),
-}  # fmt: skip
+# SQL still outside its owner (empty: every statement lives with an owner of its tables). The
+# set may only shrink: a new entry is a new violation.
+KNOWN: set[tuple[str, str]] = set()
 
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|PRAGMA table_info)\b", re.I)
 _NAMES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|table_info\()\s*(\w+)", re.I)
@@ -65,15 +59,26 @@ def _statements() -> list[tuple[str, str]]:
     return out
 
 
+def _owns(module: str, table: str) -> bool:
+    owner = OWNERS[table]
+    return module in owner if isinstance(owner, tuple) else module == owner
+
+
+def _writer(table: str) -> str:
+    """The one module that writes a table: its first owner."""
+    owner = OWNERS[table]
+    return owner[0] if isinstance(owner, tuple) else owner
+
+
 def _violations() -> set[tuple[str, str]]:
     found = set()
     for module, sql in _statements():
         tables = {t for t in _NAMES.findall(sql) if t in OWNERS}
         writes = {t for t in _WRITES.findall(sql) if t in OWNERS}
-        owned = {t for t in tables if OWNERS[t] == module}
+        owned = {t for t in tables if _owns(module, t)}
         if tables and not owned:  # a statement on tables none of which the module owns
             found |= {(module, t) for t in tables}
-        found |= {(module, t) for t in writes if OWNERS[t] != module}  # writing another's
+        found |= {(module, t) for t in writes if _writer(t) != module}  # writing another's
     return found
 
 

@@ -21,7 +21,9 @@ the other's table; rows are written by their owner alone.
     merged_calls                     callwatch.merge
     decisions, decisions_current     callwatch.decisions
     call_scores, theme_scores,
-    profile_scores                   callwatch.scoring
+    profile_scores                   callwatch.scoring (writes and refresh reads),
+                                     callwatch.score_reads (the other reads, so that
+                                     scoring.py stays under the module size limit)
     reports                          callwatch.report_data
     users                            callwatch.web.auth
 """
@@ -37,13 +39,16 @@ from callwatch.store.calls import (
     calls_by_id,
     changes_between,
     column_values,
+    consortium_calls,
     content_hashes,
     count_calls,
     duplicate_links,
     duplicate_of,
     facts_of,
     first_seen,
+    fts_ids,
     fts_query,
+    fts_vocabulary,
     funders,
     get_call,
     has_search_index,
@@ -53,10 +58,12 @@ from callwatch.store.calls import (
     open_count,
     query_calls,
     resolve_id,
+    rounds_of_series,
     series_links,
     series_of,
     series_rounds,
     set_links,
+    short_field_texts,
     stored_sources,
 )
 from callwatch.store.crawl import (
@@ -93,6 +100,7 @@ __all__ = [
     "changes_between",
     "column_values",
     "facts_of",
+    "consortium_calls",
     "content_hashes",
     "count_calls",
     "delete_meta",
@@ -100,7 +108,9 @@ __all__ = [
     "duplicate_of",
     "finish_run",
     "first_seen",
+    "fts_ids",
     "fts_query",
+    "fts_vocabulary",
     "funders",
     "get_call",
     "get_meta",
@@ -114,12 +124,14 @@ __all__ = [
     "query_calls",
     "rederive_facts",
     "resolve_id",
+    "rounds_of_series",
     "row_to_call",
     "row_to_dict",
     "series_links",
     "series_of",
     "series_rounds",
     "set_links",
+    "short_field_texts",
     "set_meta",
     "short_wait",
     "source_stats",

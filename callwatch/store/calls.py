@@ -310,3 +310,61 @@ def facts_of(db: sqlite_utils.Database, call_id: str) -> str | None:
     """One call's stored facts (JSON text: every fact with its evidence), or None."""
     row = db.execute("SELECT facts FROM calls WHERE id = ?", [call_id]).fetchone()
     return row[0] if row else None
+
+
+def fts_vocabulary(db: sqlite_utils.Database) -> list[str] | None:
+    """Every word in the full-text index (through a temporary fts5vocab table), so a changed
+    rules term can be looked up against the words stored; None when this SQLite has no
+    fts5vocab."""
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.calls_fts_words "
+            "USING fts5vocab(main, calls_fts, row)"
+        )
+        return [r[0] for r in db.execute("SELECT term FROM temp.calls_fts_words")]
+    except Exception:  # noqa: BLE001 - a SQLite without fts5vocab
+        return None
+
+
+def fts_ids(db: sqlite_utils.Database, query: str) -> list[str]:
+    """Ids of the calls the full-text index finds for an FTS5 MATCH expression (as given: the
+    caller quotes its words)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM calls WHERE rowid IN "
+            "(SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)",
+            [query],
+        )
+    ]
+
+
+def short_field_texts(db: sqlite_utils.Database) -> Iterator[tuple]:
+    """(id, eligibility, keywords, extra) of the calls with any of these fields, which the
+    full-text index does not hold; streamed, not read into memory at once."""
+    yield from db.execute(
+        "SELECT id, eligibility, keywords, extra FROM calls WHERE coalesce(eligibility, '') != '' "
+        "OR keywords NOT IN ('', '[]') OR extra NOT IN ('', '{}')"
+    )
+
+
+def rounds_of_series(db: sqlite_utils.Database, series: list[str]) -> Iterator[tuple]:
+    """(series, id, title, status, opens, deadlines JSON, budget, currency) of every call in
+    these series, read 500 series at a time (store.series_rounds for one series)."""
+    for chunk in _chunked(series):
+        yield from db.execute(
+            "SELECT series, id, title, status, opens, deadlines, budget_amount, budget_currency "
+            f"FROM calls WHERE series IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+
+
+def consortium_calls(db: sqlite_utils.Database) -> set[str] | None:
+    """Ids of the calls whose facts require applying together (min_municipalities >= 2, a
+    consortium); None when this database has neither column (before the facts migration)."""
+    have = call_columns(db)
+    tests = {"min_municipalities": ">= 2", "consortium_required": "= 1"}
+    where = " OR ".join(f"{c} {test}" for c, test in tests.items() if c in have)
+    if not where:
+        return None
+    return {r[0] for r in db.execute(f"SELECT id FROM calls WHERE {where}")}
