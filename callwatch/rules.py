@@ -237,22 +237,43 @@ def load_profile(path: Path, themes: dict[str, Theme]) -> Profile:
     )
 
 
+# (folder, content hash) -> the rules those bytes make: parsing and validating the TOML is
+# the cost of a load, and the same bytes always give the same (never mutated) rules, so a
+# process that loads a folder again (the web app, the test suite) pays only for reading it
+_LOADED: dict[tuple[str, str], Rules] = {}
+
+
+def _content_hash(folder: Path, profile_files: list[Path]) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        for p in [folder / "themes.toml", folder / "eligibility.toml", *profile_files]:
+            digest.update(p.name.encode() + b"\0" + p.read_bytes())
+    except OSError:
+        return None  # a missing or unreadable file: the loaders below say which, as errors
+    return digest.hexdigest()[:16]
+
+
 def load(folder: Path) -> Rules:
     """Load and validate every rules file; raises ConfigError naming file and key."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError(f"{folder}: rules folder not found (use --rules or CALLWATCH_RULES)")
+    profile_files = sorted((folder / "kommuner").glob("*.toml"))
+    content = _content_hash(folder, profile_files)
+    key = (str(folder.resolve()), content or "")
+    if content is not None and key in _LOADED:
+        return _LOADED[key]
     themes = load_themes(folder / "themes.toml")
     eligibility = load_eligibility(folder / "eligibility.toml")
-    profile_files = sorted((folder / "kommuner").glob("*.toml"))
     if not profile_files:
         raise ConfigError(f"{folder / 'kommuner'}: no municipality profiles (*.toml)")
     profiles = {p.stem: load_profile(p, themes) for p in profile_files}
     _unique_names(folder / "kommuner", profiles)
-    digest = hashlib.sha256()
-    for p in [folder / "themes.toml", folder / "eligibility.toml", *profile_files]:
-        digest.update(p.name.encode() + b"\0" + p.read_bytes())
-    return Rules(themes, eligibility, profiles, digest.hexdigest()[:16], folder)
+    if content is None:  # every loader succeeded, so the files are readable now
+        content = _content_hash(folder, profile_files) or ""
+    rules = Rules(themes, eligibility, profiles, content, folder)
+    _LOADED[(str(folder.resolve()), content)] = rules
+    return rules
 
 
 def _unique_names(folder: Path, profiles: dict[str, Profile]) -> None:
