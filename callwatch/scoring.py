@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
     import sqlite_utils
 
-    from callwatch.match import Analysis
+    from callwatch.match import Analysis, Matcher
 
 from callwatch import clock, merge, store
 from callwatch.priority import MAY_APPLY, profile_relevance, region_check, size_factor
@@ -32,6 +32,7 @@ from callwatch.rules import Rules
 from callwatch.term_index import analysed_terms, analysed_weights, analyser_version
 
 CHUNK = 500
+_MATCHERS: dict[tuple[str, str], Matcher] = {}  # the current rules' matcher (matcher() in refresh)
 
 
 @dataclass
@@ -100,12 +101,14 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     # imported here: the text analysis (stemmers) is only needed when something must be scored
     from callwatch.match import Found, Matcher, call_fields, common_factors, score
 
-    lazy: list[Matcher] = []  # built on first use: the stemmers and lemma tables take seconds
-
     def matcher() -> Matcher:
-        if not lazy:
-            lazy.append(Matcher(rules))
-        return lazy[0]
+        """Built on first use (the stemmers and lemma tables take seconds) and kept for the
+        process: the same rules always make the same matcher."""
+        key = (str(rules.folder), rules.hash)
+        if key not in _MATCHERS:
+            _MATCHERS.clear()  # one rules version at a time
+            _MATCHERS[key] = Matcher(rules)
+        return _MATCHERS[key]
 
     merged = merge.load(db)  # a linked call is scored on the best facts of all its listings
     fact_cols = _fact_columns(db)
