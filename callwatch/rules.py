@@ -237,10 +237,10 @@ def load_profile(path: Path, themes: dict[str, Theme]) -> Profile:
     )
 
 
-# (folder, content hash) -> the rules those bytes make: parsing and validating the TOML is
+# (folder as given, resolved, content hash) -> the rules those bytes make: parsing and validating the TOML is
 # the cost of a load, and the same bytes always give the same (never mutated) rules, so a
 # process that loads a folder again (the web app, the test suite) pays only for reading it
-_LOADED: dict[tuple[str, str], Rules] = {}
+_LOADED: dict[tuple[str, str, str], Rules] = {}
 
 
 def _content_hash(folder: Path, profile_files: list[Path]) -> str | None:
@@ -260,7 +260,9 @@ def load(folder: Path) -> Rules:
         raise ConfigError(f"{folder}: rules folder not found (use --rules or CALLWATCH_RULES)")
     profile_files = sorted((folder / "kommuner").glob("*.toml"))
     content = _content_hash(folder, profile_files)
-    key = (str(folder.resolve()), content or "")
+    # the path as given is part of the key: the rules carry it (rules.folder), and a relative
+    # path means another folder after a chdir
+    key = (str(folder), str(folder.resolve()), content or "")
     if content is not None and key in _LOADED:
         return _LOADED[key]
     themes = load_themes(folder / "themes.toml")
@@ -272,7 +274,7 @@ def load(folder: Path) -> Rules:
     if content is None:  # every loader succeeded, so the files are readable now
         content = _content_hash(folder, profile_files) or ""
     rules = Rules(themes, eligibility, profiles, content, folder)
-    _LOADED[(str(folder.resolve()), content)] = rules
+    _LOADED[(str(folder), str(folder.resolve()), content)] = rules
     return rules
 
 
