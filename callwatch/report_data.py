@@ -133,12 +133,6 @@ def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
     return {cid: overlay({"id": cid, **f}, merged) for cid, f in out.items()}
 
 
-def _text_match(db: sqlite_utils.Database, ids: list[str], search: str) -> set[str]:
-    from callwatch import store
-
-    return store.matching(db, ids, search)
-
-
 def apply_filters(
     db: sqlite_utils.Database, ranked: list[rank_mod.Ranked], f: Filters | None
 ) -> list[rank_mod.Ranked]:
@@ -161,7 +155,7 @@ def apply_filters(
     if f.statuses:
         out = [r for r in out if r.status in f.statuses]
     if f.search:
-        keep = _text_match(db, [r.id for r in out], f.search)
+        keep = store.matching(db, [r.id for r in out], f.search)
         out = [r for r in out if r.id in keep]
     return out
 
@@ -194,8 +188,6 @@ def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: dat
 def remember(
     db: sqlite_utils.Database, kommun: str, start: date, today: date, now_iso: str
 ) -> None:
-    from callwatch import store
-
     with store.transaction(db):
         db.conn.execute(
             "INSERT OR REPLACE INTO reports (kommun, period_end, period_start, created) VALUES (?, ?, ?, ?)",

@@ -110,6 +110,15 @@ class Table:
             )
         return "\n".join(lines)
 
+    def report(self, out: str | None) -> None:
+        """Print the table, and append it to `out` when given."""
+        md = self.markdown()
+        print()
+        print(md)
+        if out:
+            with open(out, "a", encoding="utf-8") as f:
+                f.write(md + "\n")
+
 
 def bench_link(size: int, repeat: int, tmp: Path, table: Table) -> None:
     """Linking after a fetch of one source, in-process, on a multi-source database."""
@@ -221,12 +230,7 @@ def main() -> None:
                     [*base, "report", "--network", "--today", "2026-11-27"],
                     args.repeat,
                 )
-    md = table.markdown()
-    print()
-    print(md)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as f:
-            f.write(md + "\n")
+    table.report(args.out)
 
 
 if __name__ == "__main__":

@@ -122,12 +122,7 @@ def main() -> None:
                 peaks.append(peak)
             table.add(label, size, walls, max(peaks))
         table.measure("rank after no edit", size, cmd, args.repeat)
-    md = table.markdown()
-    print()
-    print(md)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as f:
-            f.write(md + "\n")
+    table.report(args.out)
 
 
 if __name__ == "__main__":
