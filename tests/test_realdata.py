@@ -29,6 +29,18 @@ def test_every_real_gdp_record_is_read(specs):
     assert len(forte) == 121 and skipped == []
 
 
+def test_grant_forms_are_part_of_the_description(specs):
+    """The grant form often is the only line saying who the money is for (real record)."""
+    calls = {c.native_id: c for c in gdp.parse(specs["forte"], FORTE, NOW)}
+    c = calls["2024-02422"]  # Etableringsbidrag 2025
+    assert c.description.startswith("Utlysning av bidrag för etablering som unga forskare")
+    assert "Etableringsbidrag (Karriärstöd): Bidrag till juniora forskare" in c.description
+    assert "Bidragsformer" not in c.summary
+    odd = json.loads(FORTE)[0] | {"bidragsformer": [None, {"namn": 3}, "x", {"namn": "Bidrag"}]}
+    (one,) = gdp.parse(specs["forte"], json.dumps([odd]).encode(), NOW)
+    assert one.description.endswith("Bidragsformer:\n- Bidrag")
+
+
 def test_null_status_record_is_kept_as_unknown(specs):
     calls = {c.native_id: c for c in gdp.parse(specs["formas"], FORMAS, NOW)}
     c = calls["2025-03056"]  # real: "status": null, null dates, null publiceringsplatser

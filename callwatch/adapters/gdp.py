@@ -27,6 +27,7 @@ from callwatch.sources import SourceSpec, require_option
 STATUS_FROM_SOURCE = True
 STATUS = {"kommande": "forthcoming", "pågående": "open", "avslutad": "closed"}
 LIST_KEYS = ("utlysningar", "items", "data", "value")
+MAX_FORMS = 20  # grant forms read per record (real records have one to five)
 
 
 def clean_url(value: object) -> str:
@@ -48,6 +49,30 @@ def is_homepage(url: str) -> bool:
     """A bare site root (`https://formas.se/`) is the funder's homepage, not the call's page."""
     parts = urlsplit(url)
     return parts.path.strip("/") == "" and not parts.query
+
+
+def grant_forms(value: object) -> str:
+    """The record's grant forms (`bidragsformer[]{namn, beskrivning, stodform{namn}}`, since
+    August 2024) as a short section of the description: "Bidrag till juniora forskare" or "Bidrag
+    för genomförandet av ett forskningsprojekt" is often the only line that says who the money
+    is for. Anything not shaped like a grant form is left out (the field is optional)."""
+    if not isinstance(value, list):
+        return ""
+    lines = []
+    for form in value[:MAX_FORMS]:
+        if not isinstance(form, dict):
+            continue
+        name = clean(form.get("namn") if isinstance(form.get("namn"), str) else "")
+        kind = form.get("stodform") if isinstance(form.get("stodform"), dict) else {}
+        kind_name = clean(kind.get("namn") if isinstance(kind.get("namn"), str) else "")
+        text = html_to_text(
+            form.get("beskrivning") if isinstance(form.get("beskrivning"), str) else ""
+        )
+        head = f"{name} ({kind_name})" if name and kind_name else name or kind_name
+        line = ": ".join(p for p in (head, text) if p)
+        if line:
+            lines.append(f"- {line}")
+    return ("Bidragsformer:\n" + "\n".join(lines)) if lines else ""
 
 
 def check_options(spec: SourceSpec) -> None:
@@ -132,7 +157,9 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
         raise ParseError(
             src, f"{where}: no public page (publiceringsplatser) and no options.fallback_url"
         )
-    description = html_to_text(rec.get("beskrivning")) or html_to_text(rec.get("beskrivningEng"))
+    about = html_to_text(rec.get("beskrivning")) or html_to_text(rec.get("beskrivningEng"))
+    forms = grant_forms(rec.get("bidragsformer"))
+    description = "\n\n".join(p for p in (about, forms) if p)
     budget = rec.get("budgetBelopp")
     programme = rec.get("program") if isinstance(rec.get("program"), dict) else {}
     return Call(
@@ -143,7 +170,7 @@ def parse_record(spec: SourceSpec, rec: object, now: datetime, where: str) -> Ca
         funder=clean(rec.get("finansiarNamn")) or spec.funder,
         status=status,
         programme=clean(programme.get("titel")) if programme else "",
-        summary=description[:400],
+        summary=about[:400],
         description=description,
         language=spec.language or "sv",
         opens=opens.isoformat() if opens else None,
