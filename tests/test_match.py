@@ -82,6 +82,31 @@ def test_eligibility(matcher, eligibility, verdict):
     assert a.eligibility == verdict, a.eligibility_evidence
 
 
+@pytest.mark.parametrize(
+    "description, verdict",
+    [
+        # real Forte record (GDP 2024-02422) with its grant form
+        (
+            "Utlysning av bidrag för etablering som unga forskare\n\nBidragsformer:\n"
+            "- Etableringsbidrag (Karriärstöd): Bidrag till juniora forskare för att främja "
+            "etablering och självständighet inom forskningen.",
+            "not eligible",
+        ),
+        # real Energimyndigheten listing card
+        (
+            "Affärsutveckling Är ni ett företag som vill utveckla och verifiera er lösning "
+            "tillsammans med en potentiell kund?",
+            "not eligible",
+        ),
+        ("Kommuner kan söka i samverkan med forskare vid ett lärosäte.", "eligible"),
+        ("Forskningsprojekt om välfärd och hälsa.", "unclear"),
+    ],
+)
+def test_eligibility_read_from_the_description(matcher, description, verdict):
+    a = matcher.analyse({"title": "Utlysning", "description": description})
+    assert a.eligibility == verdict, a.eligibility_evidence
+
+
 def test_municipality_keywords_are_found(matcher):
     a = matcher.analyse(
         {"title": "Klimatpositiva Rosendal", "description": "Uppsala kommun bygger."}
