@@ -62,17 +62,19 @@ def grant_forms(value: object) -> str:
     for form in value[:MAX_FORMS]:
         if not isinstance(form, dict):
             continue
-        name = clean(form.get("namn") if isinstance(form.get("namn"), str) else "")
-        kind = form.get("stodform") if isinstance(form.get("stodform"), dict) else {}
-        kind_name = clean(kind.get("namn") if isinstance(kind.get("namn"), str) else "")
-        text = html_to_text(
-            form.get("beskrivning") if isinstance(form.get("beskrivning"), str) else ""
-        )
+        kind = form.get("stodform")
+        name = clean(_text(form.get("namn")))
+        kind_name = clean(_text(kind.get("namn"))) if isinstance(kind, dict) else ""
+        text = html_to_text(_text(form.get("beskrivning")))
         head = f"{name} ({kind_name})" if name and kind_name else name or kind_name
         line = ": ".join(p for p in (head, text) if p)
         if line:
             lines.append(f"- {line}")
     return ("Bidragsformer:\n" + "\n".join(lines)) if lines else ""
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def check_options(spec: SourceSpec) -> None:
