@@ -28,6 +28,7 @@ HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
 SATURATION = 5.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
 REPEAT_BONUS = 0.5  # each further occurrence of a term adds this share, up to MAX_REPEATS
 MAX_REPEATS = 4
+OTHER_SENSE_WEIGHT = 1.0  # never scored: an other-sense phrase only claims its words
 EXCLUDE_FACTOR = 0.2  # a theme's exclusion phrase in the call cuts its score to this share
 COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
 MIN_CORPUS = 30  # ... but only when there are enough calls to tell
@@ -96,6 +97,9 @@ class Matcher:
     # is weighed with the current rules (weigh())
     theme_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
     eligibility_weights: dict[tuple[str, str], float] = field(default_factory=dict)
+    # (theme, phrase) of each theme's other_senses: found like terms, so that they claim their
+    # words (the longest match wins, _one_per_word), and then dropped
+    other_senses: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
@@ -105,6 +109,11 @@ class Matcher:
                     self.theme_terms.setdefault((theme.id, added.text), added)
             for phrase in theme.exclude:
                 self.excludes.add(phrase, theme.id, 1.0)
+            for phrase in theme.other_senses:
+                added = self.themes.add(phrase, theme.id, OTHER_SENSE_WEIGHT)
+                if added is not None:
+                    self.theme_terms.setdefault((theme.id, added.text), added)
+                    self.other_senses.add((theme.id, added.text))
         el = self.rules.eligibility
         for term, weight in el.positive.items():
             added = self.positive.add(term, "positive", weight)
@@ -166,6 +175,8 @@ class Matcher:
                 for owner, text, pos, length, how, form, literal in found_hits
             ]
             for h in _one_per_word(found_here):
+                if (h.term.owner, h.term.text) in self.other_senses:
+                    continue  # the words are used in another sense
                 entry = hits[h.term.owner].setdefault(
                     h.term.text,
                     {"weight": h.term.weight, "fields": {}, "how": h.how, "form": h.form},

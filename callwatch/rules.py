@@ -29,6 +29,9 @@ class Theme:
     label_en: str
     terms: dict[str, float]
     exclude: list[str] = field(default_factory=list)
+    # phrases in which the theme's words mean something else ("unga forskare" is a research
+    # career, not young people): the words they cover are no evidence for the theme
+    other_senses: list[str] = field(default_factory=list)
     description: str = ""
     scope_in: str = ""
     scope_out: str = ""
@@ -119,7 +122,9 @@ def load_themes(path: Path) -> dict[str, Theme]:
             isinstance(label.get(k), str) for k in ("sv", "en")
         ):
             raise ConfigError(f"{path}: key '{tid}.label' needs sv and en strings")
-        unknown = set(t) - {"label", "terms", "exclude", "description", "scope", "references"}
+        unknown = set(t) - {
+            "label", "terms", "exclude", "other_senses", "description", "scope", "references"
+        }  # fmt: skip
         if unknown:
             raise ConfigError(f"{path}: unknown key '{tid}.{sorted(unknown)[0]}'")
         scope = t.get("scope", {})
@@ -141,12 +146,21 @@ def load_themes(path: Path) -> dict[str, Theme]:
                         )
                     words[alt] = term
                 terms[term] = weight
+        other_senses = _str_list(path, f"{tid}.other_senses", t.get("other_senses"))
+        for phrase in other_senses:
+            for alt in (a.strip().casefold() for a in phrase.split("|")):
+                if alt in words:
+                    raise ConfigError(
+                        f"{path}: key '{tid}.other_senses': '{alt}' is also a term "
+                        f'("{words[alt]}")'
+                    )
         themes[tid] = Theme(
             id=tid,
             label_sv=label["sv"],
             label_en=label["en"],
             terms=terms,
             exclude=_str_list(path, f"{tid}.exclude", t.get("exclude")),
+            other_senses=other_senses,
             description=str(t.get("description", "")),
             scope_in=scope.get("in", ""),
             scope_out=scope.get("out", ""),

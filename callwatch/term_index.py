@@ -58,6 +58,7 @@ def analysed_terms(rules: Rules) -> list[list[str]]:
     for tid, theme in rules.themes.items():
         out += [["theme", tid, t] for t in theme.terms]
         out += [["exclude", tid, t] for t in theme.exclude]
+        out += [["other", tid, t] for t in theme.other_senses]
     el = rules.eligibility
     out += [["+", "", t] for t in el.positive]
     strong = {s.casefold() for s in el.strong}

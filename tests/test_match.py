@@ -107,6 +107,23 @@ def test_eligibility_read_from_the_description(matcher, description, verdict):
     assert a.eligibility == verdict, a.eligibility_evidence
 
 
+def test_other_senses_claim_only_their_words(matcher):
+    # real Forte record (GDP 2024-02422): young researchers' careers are not young people
+    t = themes_of(
+        matcher,
+        title="Etableringsbidrag 2025",
+        description="Bidrag för etablering som unga forskare.",
+    )
+    assert "social-hallbarhet" not in t
+    t = themes_of(matcher, title="Stöd till unga forskare och till unga i utsatta områden")
+    assert t["social-hallbarhet"] > 0.5  # the second "unga" still counts
+    # real Forte record (GDP 2022-01173): open access publishing is not accessible transport
+    t = themes_of(
+        matcher, title="Tidskriftsbidrag", description="Stöd till open access tidskrifter."
+    )
+    assert "mobilitet" not in t
+
+
 def test_municipality_keywords_are_found(matcher):
     a = matcher.analyse(
         {"title": "Klimatpositiva Rosendal", "description": "Uppsala kommun bygger."}
