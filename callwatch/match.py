@@ -28,7 +28,10 @@ HOW_WEIGHTS = {"exact": 1.0, "compound": 0.9, "fuzzy": 0.7}
 SATURATION = 5.0  # raw evidence -> 0..1 score: 1 - exp(-raw / SATURATION)
 REPEAT_BONUS = 0.5  # each further occurrence of a term adds this share, up to MAX_REPEATS
 MAX_REPEATS = 4
-OTHER_SENSE_WEIGHT = 1.0  # never scored: an other-sense phrase only claims its words
+# never scored: an other-sense phrase only claims its words, and above every term weight (at
+# most 5) so that it also wins a word it covers as exactly as a term does ("livscykel-" over
+# "cykel" inside "livscykelperspektiv")
+OTHER_SENSE_WEIGHT = 10.0
 EXCLUDE_FACTOR = 0.2  # a theme's exclusion phrase in the call cuts its score to this share
 COMMON_SHARE = 0.2  # terms found in more than this share of all calls are down-weighted
 MIN_CORPUS = 30  # ... but only when there are enough calls to tell

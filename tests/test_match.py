@@ -122,6 +122,20 @@ def test_other_senses_claim_only_their_words(matcher):
         matcher, title="Tidskriftsbidrag", description="Stöd till open access tidskrifter."
     )
     assert "mobilitet" not in t
+    # real Energimyndigheten cards: a life cycle is not cycling, the funder's name is not
+    # energy, a secure energy supply is not social safety
+    t = themes_of(matcher, title="Forskningsmedel för kärnkraftens livscykel och förutsättningar")
+    assert "mobilitet" not in t and t["klimat"] > 0.3
+    t = themes_of(
+        matcher,
+        title="Impact Innovation: Förberedelseprojekt för en reformerad offentlig sektor",
+        description="Energimyndigheten, Formas och Vinnova utlyser medel.",
+    )
+    assert "klimat" not in t
+    t = themes_of(
+        matcher, title="Pilot", description="Projekt som bidrar till en trygg energiförsörjning."
+    )
+    assert "social-hallbarhet" not in t and t["klimat"] > 0.3
 
 
 def test_municipality_keywords_are_found(matcher):
