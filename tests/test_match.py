@@ -98,6 +98,20 @@ def test_eligibility(matcher, eligibility, verdict):
             "tillsammans med en potentiell kund?",
             "not eligible",
         ),
+        # real Forte record (GDP 2022-01392) with its grant form
+        (
+            "Den forskning som stöds ska vara av hög vetenskaplig kvalitet.\n\nBidragsformer:\n"
+            "- Projektbidrag (Projektstöd): Bidrag för genomförandet av ett forskningsprojekt i "
+            "enlighet ansökan och utlysningens syfte",
+            "not eligible",
+        ),
+        # real Energimyndigheten card: a competence centre is a research environment that
+        # municipalities take part in; one such phrase alone does not decide
+        (
+            "Nu kan du söka stöd för att etablera ett kompetenscentrum – en stark och långsiktig "
+            "forskningsmiljö för ett motståndskraftigt och fossilfritt energisystem.",
+            "unclear",
+        ),
         ("Kommuner kan söka i samverkan med forskare vid ett lärosäte.", "eligible"),
         ("Forskningsprojekt om välfärd och hälsa.", "unclear"),
     ],
