@@ -103,3 +103,20 @@ def test_analyser_change_reads_every_call_again(setup, monkeypatch):
     _edit(folder / "kommuner" / "umea.toml", r"^klimat = [0-9.]+$", "klimat = 0.4")
     stats = scoring.refresh(db, rules_mod.load(folder))
     assert stats.read == stats.total
+
+
+def test_other_sense_edit_reads_only_calls_that_can_hold_it(setup):
+    """An added other-sense phrase takes its words from a theme in the calls that hold it, and
+    only those are read again."""
+    db, folder, tmp_path = setup
+    _edit(
+        folder / "themes.toml",
+        r"^(other_senses = \[)(\"open access)",
+        '\\1"kollektivtrafiken", \\2',
+    )
+    before = _scores(db)
+    stats = scoring.refresh(db, rules_mod.load(folder))
+    assert 0 < stats.read < stats.total
+    after = _scores(db)
+    assert after != before
+    assert after == _full(tmp_path, folder)
