@@ -211,7 +211,7 @@ def show(d: CallDetail, fmt: str, lang: str | None) -> None:
 
 
 def _explain_json(e: Explained, lang: str | None) -> None:
-    d = e.found.to_dict()
+    d = e.found.to_dict(lang)
     d["evidence"] = e.found.evidence
     d["eligibility_evidence"] = e.found.eligibility_evidence
     d["profile_weights"] = e.profile.weights
@@ -247,10 +247,9 @@ def _explain_table(e: Explained, lang_opt: str | None) -> None:
     for ev in found.eligibility_evidence:
         print(f"  {output.term(report_text.evidence_line(ev, lang))}")
     print(f"{w['why']}: {human_reason(found, rules, lang, profile.weights)}")
-    if lang == "en":  # the matcher's own factor notes are English
-        print("Reasons:")
-        for reason in found.reasons:
-            print(f"  - {output.term(reason)}")
+    print(report_text.NOTES[lang]["reasons"] + ":")
+    for reason in report_text.notes_text(found.reasons, lang):
+        print(f"  - {output.term(reason)}")
     others = {k: v for k, v in e.merged_from.items() if v != found.id}
     if others:
         print(w["facts_from"] + ":")

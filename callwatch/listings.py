@@ -206,7 +206,7 @@ def ranked(rk: Ranking, fmt: str, lang: str | None) -> None:
 
     view = Listing(
         rows, heading, columns, cells, empty=w["rank_empty"].format(heading=heading), md=md_table,
-        json_rows=[{**r.to_dict(), "short_id": shortid.short(r.id)} for r in rk.ranked],
+        json_rows=[{**r.to_dict(lang), "short_id": shortid.short(r.id)} for r in rk.ranked],
     )  # fmt: skip
     output.show(view, fmt)
 

@@ -285,7 +285,7 @@ def build_export(
         "csv": lambda: export_mod.to_csv(
             ranked, delimiter, decimal=decimal, lang=out_lang, reason=reason, themes=themes
         ),
-        "json": lambda: export_mod.to_json(ranked),
+        "json": lambda: export_mod.to_json(ranked, out_lang),
     }
     return writers[fmt]()
 
