@@ -165,3 +165,208 @@ def test_swedish_rank_json_and_md_have_swedish_notes(offline_db):
         status, days = cells[2], cells[4]
         why_labels = " ".join(part.split(":")[0] for part in cells[-1].split(";"))
         assert english_in(f"{status} {days} {why_labels}") == set(), row
+
+
+# --- the writing commands' messages (fetch, import, rules check, sources) ---------------------
+
+MESSAGE_ENGLISH = ENGLISH | {
+    "skipped", "failed", "new", "updated", "warning", "error", "imported", "from", "line",
+    "nothing", "was", "missing", "must", "be", "rules", "themes", "terms", "phrases",
+    "municipalities", "source", "sources", "not", "found", "unknown", "fetching", "scored",
+    "record", "records", "could", "fetched", "used", "listing", "topic", "details",
+    "unavailable", "is", "a", "string", "isoformat", "folder", "file", "invalid", "key", "table", "read",
+    "cannot", "such", "recording", "use", "only", "one", "number", "health", "kind", "message",
+    "expected", "title", "seen", "errors", "duration", "already", "empty", "or", "more",
+    "lines", "value", "expecting", "in", "replay", "live", "last", "run", "failures", "row",
+}  # fmt: skip
+
+
+def values_out(text: str) -> str:
+    """A message without its values: quoted values, commands, paths and file names."""
+    text = re.sub(r"'[^']*'|`[^`]*`", " ", text)
+    text = re.sub(r"[\w.-]*(/[\w.+-]+)+/?", " ", text)  # paths
+    return re.sub(r"\b[\w-]+(\.[\w-]+)+\b", " ", text)  # file names (x.toml, a.jsonl)
+
+
+def message_english(text: str) -> set[str]:
+    """English words in a message, leaving out its values (see values_out)."""
+    words = re.findall(r"[A-Za-z_]+", values_out(text).casefold())
+    return {w for w in words if w in MESSAGE_ENGLISH}
+
+
+def message_swedish(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", values_out(text).casefold()) if w in SWEDISH}
+
+
+def test_swedish_fetch_says_everything_in_swedish(tmp_path):
+    sv = cli("--db", tmp_path / "sv.db", "--lang", "sv", "fetch", "--offline")
+    en = cli("--db", tmp_path / "en.db", "fetch", "--offline")
+    assert sv.exit_code == en.exit_code == 0, sv.output
+    assert "boverket: ok, 3 utlysningar (3 nya, 0 ändrade, 0 stängda)" in sv.stderr
+    assert "formas: hoppade över, 0 utlysningar" in sv.stderr and "varning:" in sv.stderr
+    assert "boverket: ok, 3 calls (3 new, 0 updated, 0 closed)" in en.stderr
+    for line in sv.stderr.splitlines():
+        assert message_english(line) == set(), line
+    for line in en.stderr.splitlines():
+        assert message_swedish(line) == set(), line
+    # tab-separated lines are for scripts: English column names and status codes in both
+    assert (
+        sv.stdout.splitlines()[0]
+        == en.stdout.splitlines()[0]
+        == ("source\tstatus\tseen\tnew\tupdated\tclosed\terrors\tduration")
+    )
+
+
+@pytest.mark.parametrize(
+    "lines, line_no",
+    [
+        (['{"id": "a", "title": "T", "url": "https://x.example/a", "funder": "F"}', "{}"], 2),
+        (["not json"], 1),
+        (['{"id": "a", "title": "T", "url": "ftp://x", "funder": "F"}'], 1),
+        (['{"id": "a", "title": "T", "url": "https://x.example/a", "funder": "F", '
+          '"budget": -1}'], 1),
+        (['{"id": "a", "title": "T", "url": "https://x.example/a", "funder": "F", '
+          '"deadline": "soon"}'], 1),
+        (['{"id": "a", "title": "T", "url": "https://x.example/a", "funder": "F"}'] * 2, 2),
+        (["[1, 2]"], 1),
+    ],
+)  # fmt: skip
+def test_import_errors_in_swedish_name_the_file_and_line(tmp_path, lines, line_no):
+    path = tmp_path / "calls.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    sv = cli("--db", db, "--lang", "sv", "import", path)
+    en = cli("--db", db, "import", path)
+    assert sv.exit_code == en.exit_code == 1 and sv.stdout == en.stdout == ""
+    assert sv.stderr.count("\n") == en.stderr.count("\n") == 1  # one line
+    assert sv.stderr.startswith(f"Fel: {path} rad {line_no}: "), sv.stderr
+    assert en.stderr.startswith(f"Error: {path} line {line_no}: "), en.stderr
+    assert message_english(sv.stderr) == set(), sv.stderr
+    assert message_swedish(en.stderr) == set(), en.stderr
+
+
+def test_import_and_rules_check_report_in_swedish(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    path.write_text(
+        '{"id": "a", "title": "T", "url": "https://x.example/a", "funder": "F", '
+        '"deadline": "2027-01-01", "budget": 1000000}\n',
+        encoding="utf-8",
+    )
+    sv = cli("--db", tmp_path / "c.db", "--lang", "sv", "import", path)
+    assert sv.exit_code == 0 and sv.stdout.startswith("importerade 1 utlysningar från ")
+    assert message_english(sv.stdout + sv.stderr) == set(), sv.output
+    missing = cli("--db", tmp_path / "c.db", "--lang", "sv", "import", tmp_path / "no.jsonl")
+    assert missing.exit_code == 1 and missing.stderr.startswith(f"Fel: {tmp_path / 'no.jsonl'}: ")
+    assert message_english(missing.stderr) == set(), missing.stderr
+    ok = cli("--lang", "sv", "rules", "check")
+    assert ok.exit_code == 0 and ok.stdout.startswith("reglerna är giltiga: 7 teman (")
+    assert message_english(ok.stdout.split("(")[0] + ok.stdout.split(")")[1]) == set()
+    assert cli("rules", "check").stdout.startswith("rules OK: ")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("kommuner/umea.toml", "name = ", "namn = "),
+        ("kommuner/umea.toml", "[themes]", "[themes]\nokänt = 0.5"),
+        ("themes.toml", "[klimat]", "[klimat]\nlabel = 3\n[x]"),
+        ("kommuner/umea.toml", "[themes]", "[[themes"),
+    ],
+)
+def test_rules_check_errors_in_swedish_name_the_file(tmp_path, edit):
+    import shutil
+
+    from tests.conftest import RULES
+
+    shutil.copytree(RULES, tmp_path / "rules")
+    name, old, new = edit
+    f = tmp_path / "rules" / name
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    sv = cli("--rules", tmp_path / "rules", "--lang", "sv", "rules", "check")
+    en = cli("--rules", tmp_path / "rules", "rules", "check")
+    assert sv.exit_code == en.exit_code != 0 and sv.stderr.count("\n") == 1
+    assert sv.stderr.startswith("Fel: ") and str(f) in sv.stderr, sv.stderr
+    assert message_english(sv.stderr) == set(), sv.stderr
+    assert message_swedish(en.stderr) == set(), en.stderr
+
+
+def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
+    for args in (["fetch", "--source", "nope"], ["fetch", "--replay", tmp_path / "none"]):
+        sv = cli("--db", offline_db, "--lang", "sv", *args)
+        assert sv.exit_code != 0 and sv.stderr.startswith("Fel: ") and sv.stderr.count("\n") == 1
+        assert message_english(sv.stderr) == set(), sv.stderr
+    listing = cli("--db", offline_db, "--lang", "sv", "sources").stdout
+    health = cli("--lang", "sv", "sources", "check").stdout
+    assert "Källornas hälsa (uppspelning av " in health and "hoppade över" in health
+    for out in (listing, health):
+        for line in out.splitlines()[1:]:
+            assert message_english(line) == set(), line
+    en = cli("sources", "check").stdout
+    assert "Source health (replay of " in en and message_swedish(en) == set()
+    data = json.loads(cli("--lang", "sv", "sources", "check", "--format", "json").stdout)
+    assert {r["status"] for r in data} <= {"ok", "skipped", "suspect", "broken", "failed"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "sources/x.toml: key 'kind' = 'y' is not one of feed, html",
+        "sources/x.toml: key 'expect.min_calls' must be a non-negative integer",
+        "sources/x.toml: key 'id' = 'y' must equal the file name",
+        "sources/x.toml: key 'options' must be a table",
+        "sources/x.toml: key 'rate.delay' must be a number of seconds (0 or more)",
+        "sources/x.toml: key 'options.url' is missing or has the wrong type",
+        "/x/sources: no source files (*.toml)",
+        "rules/kommuner/x.toml: keys 'keywords' and 'exclude' must be tables with 'terms'",
+        "rules/kommuner/x.toml: key 'themes.x' is not a theme in themes.toml",
+        "rules/kommuner/x.toml: key 'themes.klimat' must be a number from 0 to 1",
+        "rules/kommuner/x.toml: key 'min_budget_sek' must be a finite non-negative number",
+        "rules/kommuner/x.toml: name or alias 'umea' is also used by umea.toml",
+        "rules/themes.toml: key 'klimat.terms.a.\"b\"': 'c' is listed twice (also in \"d\")",
+        "rules/themes.toml: theme 'klimat' is missing",
+        "rules/eligibility.toml: key 'positive' must be a list of non-empty strings",
+        "unknown municipality 'umeo'; did you mean 'Umeå'? (known: Umeå, Uppsala)",
+        "x: extraction looks broken (only 40% of calls have a title); the source may have "
+        "changed its layout. Nothing was stored or closed; see `callwatch sources check`",
+        "only 20% of calls have a deadline (expected at least 50%)",
+        "0 calls found, expected at least 1",
+        "120 calls found, more than the expected 100",
+        "40 items read, none kept (e.g. none open to Swedish regions)",
+        "3 record(s) skipped, e.g. 7",
+        "saw 2 calls but 9 are open in the database; treated as partial, nothing closed",
+        "2 call page(s) could not be fetched; used the listing text",
+        "no API key: set VINNOVA_KEY",
+        "CALLWATCH_SKIP is set; not needed",
+        "a.jsonl line 3: url 'x y' is not a single-line http(s) URL; dropped",
+        "a.jsonl line 3: deadline '1066-01-01' is not a date in 1990-2100; dropped",
+        "a.jsonl line 3: title longer than 500 characters; cut",
+        "a.jsonl line 2: id 'a' already on line 1; nothing was imported",
+        "a.jsonl line 1: invalid JSON (Expecting value: line 1 column 1 (char 0))",
+        "a.jsonl line 1: 'deadline': Invalid isoformat string: 'soon'",
+        "a.jsonl line 1: opens '2' is not a date in 1990-2100; dropped",
+        "vinnova: HTTP 503 from https://x.example/a (after 3 attempts)",
+        "eu-ft: robots.txt does not allow https://x.example/a",
+        "x: no recorded response for GET https://x.example/a in /rec",
+        "vinnova: https://x.example/a: expected JSON but the server answered with an HTML page",
+        "vr: https://x.example/a: field 'title' is missing",
+        "formas-web: no links matching options.link_pattern on https://x.example/; the listing "
+        "layout may have changed",
+        "rules/themes.toml: invalid TOML (Expected ']]' at the end of an array declaration (at "
+        "line 7, column 9))",
+    ],
+)
+def test_library_messages_have_swedish_words(message):
+    from callwatch.messages import text
+
+    assert text(message, "en") == message
+    sv = text(message, "sv")
+    assert message_english(sv) == set(), sv
+
+
+def test_a_message_without_swedish_words_keeps_one_language():
+    """A library message SV_PHRASES does not know is not put in a Swedish frame."""
+    from callwatch.messages import framed
+
+    assert framed("error", "something new went wrong", "sv") == ("Error: something new went wrong")
+    assert framed("error", "x.toml: file not found", "sv") == "Fel: x.toml: filen finns inte"
+    assert framed("warning", "'abc'", "sv") == "varning: 'abc'"  # only a value: Swedish frame

@@ -18,13 +18,16 @@ from callwatch.workspace import Workspace
 @contextmanager
 def run(ctx: typer.Context) -> Iterator[Workspace]:
     """The workspace the global options describe; expected failures inside print one line on
-    stderr and exit non-zero, bugs keep their traceback."""
+    stderr (in the output's language) and exit non-zero, bugs keep their traceback."""
+    ws = ctx.find_object(Workspace) or Workspace()
     try:
-        yield ctx.find_object(Workspace) or Workspace()
+        yield ws
     except CallwatchError as e:
+        from callwatch import messages
         from callwatch.safe import text
 
-        typer.echo(f"Error: {text(e)}", err=True)  # one line, whatever the data in it
+        line = messages.framed("error", text(e), ws.lang)  # one line, whatever the data in it
+        typer.echo(line, err=True)
         raise typer.Exit(e.exit_code) from None
 
 
