@@ -227,6 +227,7 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
      r"slutade efter \1 sidor av \2 träffar; höj"),
     (r"the database is read-only; scores were not refreshed",
      "databasen är skrivskyddad; poängen uppdaterades inte"),
+    (r"no users yet; add one with ", "inga användare ännu; lägg till en med "),
     (r"^live$", "direkt"),
     (r"^replay of ", "uppspelning av "),
     (r"use either --live or --replay DIR, not both", "använd antingen --live eller --replay DIR, inte båda"),

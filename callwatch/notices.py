@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from callwatch.scoring import RefreshStats
 
 
-def warn(message: str) -> None:
-    """One warning line on stderr."""
+def warn(message: str, lang: str | None = None) -> None:
+    """One warning line on stderr; a library's "warning: ..." in the output's language."""
+    if message.startswith("warning: "):
+        message = framed("warning", message.removeprefix("warning: "), lang)
     output.console(stderr=True).print(message, markup=False)
 
 

@@ -370,3 +370,21 @@ def test_a_message_without_swedish_words_keeps_one_language():
     assert framed("error", "something new went wrong", "sv") == ("Error: something new went wrong")
     assert framed("error", "x.toml: file not found", "sv") == "Fel: x.toml: filen finns inte"
     assert framed("warning", "'abc'", "sv") == "varning: 'abc'"  # only a value: Swedish frame
+
+
+def test_library_warnings_follow_the_commands_language(capsys):
+    """The warnings library calls hand to the CLI's `warn` are in the command's language."""
+    import click
+
+    from callwatch.cli.common import warn
+    from callwatch.workspace import Workspace
+
+    message = "warning: the database is read-only; scores were not refreshed"
+    with click.Context(click.Command("x"), obj=Workspace(lang="sv")):
+        warn(message)
+    with click.Context(click.Command("x"), obj=Workspace()):
+        warn(message)
+    warn("warning: no users yet; add one with `callwatch users add NAME --kommun KOMMUN`")
+    sv, en, bare = capsys.readouterr().err.splitlines()
+    assert sv == "varning: databasen är skrivskyddad; poängen uppdaterades inte"
+    assert en == message and bare.startswith("warning: no users yet")

@@ -32,10 +32,15 @@ def run(ctx: typer.Context) -> Iterator[Workspace]:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr (handed to library calls that may have one)."""
+    """A warning line on stderr (handed to library calls that may have one), in the language
+    of the command being run (--lang / CALLWATCH_LANG)."""
+    import click
+
     from callwatch import notices
 
-    notices.warn(message)
+    ctx = click.get_current_context(silent=True)
+    ws = ctx.find_object(Workspace) if ctx is not None else None
+    notices.warn(message, ws.lang if ws is not None else None)
 
 
 class TableFormat(StrEnum):
