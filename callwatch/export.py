@@ -199,6 +199,7 @@ def rows(
         return f"{value:.{digits}f}".replace(".", decimal)
 
     t = report_text.words(lang)
+    yes, no = ("ja", "nej") if lang == "sv" else ("yes", "no")
     return [
         {
             "id": r.id,
@@ -221,8 +222,8 @@ def rows(
             "funding_rate_max": "" if r.funding_rate_max is None else f"{r.funding_rate_max:g}",
             "cofinancing_required": ""
             if r.cofinancing_required is None
-            else ("yes" if r.cofinancing_required else "no"),
-            "deadline_has_time": "yes" if r.deadline_has_time else "no",
+            else (yes if r.cofinancing_required else no),
+            "deadline_has_time": yes if r.deadline_has_time else no,
         }
         for r in ranked
     ]  # fmt: skip

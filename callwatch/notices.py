@@ -26,9 +26,14 @@ if TYPE_CHECKING:
 
 
 def warn(message: str, lang: str | None = None) -> None:
-    """One warning line on stderr; a library's "warning: ..." in the output's language."""
-    if message.startswith("warning: "):
-        message = framed("warning", message.removeprefix("warning: "), lang)
+    """One warning line on stderr; a library's "warning: ..." or "Error: ..." line in the
+    output's language (messages.framed)."""
+    for prefix, key in (("warning: ", "warning"), ("Error: ", "error")):
+        if message.startswith(prefix):
+            message = framed(key, message.removeprefix(prefix), lang)
+            break
+    else:
+        message = text(message, lang)
     output.console(stderr=True).print(message, markup=False)
 
 

@@ -102,7 +102,7 @@ def report(ws: Workspace, req: ReportRequest, say: Callable[[str], None]) -> int
         )  # fmt: skip
         text = RENDERERS[req.fmt](rep, rules)
         if req.out is not None or not recipients:
-            output.emit(text, _target(req, profile), protect=ws.db_file)
+            output.emit(text, _target(req, profile), protect=ws.db_file, lang=ws.lang)
         if profile is not None:  # only a report that was written (or is sent) counts as made
             _remember(db, profile, start, today, say)
         made.append((rep, text))

@@ -351,6 +351,12 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
         "vr: https://x.example/a: field 'title' is missing",
         "formas-web: no links matching options.link_pattern on https://x.example/; the listing "
         "layout may have changed",
+        "import:x1 matches none of Umeå's themes (relevance below 0.05); see `callwatch show x1`",
+        "no call with id 'x' (see `callwatch calls`)",
+        "no row 9 in the last listing (3 rows); give a call id instead",
+        "'ab' matches 2 calls (ab1, ab2); give more of the id",
+        "--today '2026-13-01' is not a date (YYYY-MM-DD)",
+        "give exactly one of --kommun NAME or --theme NAME",
         "rules/themes.toml: invalid TOML (Expected ']]' at the end of an array declaration (at "
         "line 7, column 9))",
     ],
@@ -388,3 +394,41 @@ def test_library_warnings_follow_the_commands_language(capsys):
     sv, en, bare = capsys.readouterr().err.splitlines()
     assert sv == "varning: databasen är skrivskyddad; poängen uppdaterades inte"
     assert en == message and bare.startswith("warning: no users yet")
+
+
+def test_swedish_export_and_its_file_message(offline_db, tmp_path):
+    """The Swedish CSV says ja/nej (its other cells were Swedish already); "wrote FILE" is in
+    the CLI's language."""
+    out = tmp_path / "umea.csv"
+    r = cli("--db", offline_db, "--lang", "sv", "export", "--kommun", "umea", "--format", "csv",
+            "--out", out, *APRIL)  # fmt: skip
+    assert r.exit_code == 0 and r.stderr == f"skrev {out}\n"
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].endswith(";medfinansiering krävs;klockslag angivet")
+    for row in rows[1:]:
+        cofinancing, has_time = row.split(";")[-2:]
+        assert cofinancing in ("", "ja", "nej") and has_time in ("ja", "nej"), row
+    r = cli("--db", offline_db, "export", "--kommun", "umea", "--format", "json", "--out", out)
+    assert r.stderr == f"wrote {out}\n"
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data
+    for call in data:
+        for line in call["reasons"]:
+            assert swedish_in(eligibility_free("  - " + line)) == set(), line
+    r = cli("--db", offline_db, "--lang", "sv", "export", "--kommun", "umea", "--format", "json",
+            "--out", out, *APRIL)  # fmt: skip
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for call in data:
+        for line in call["reasons"]:
+            assert english_in(eligibility_free("  - " + line)) == set(), line
+
+
+def test_a_library_error_line_handed_to_warn_is_worded_too(capsys):
+    from callwatch import notices
+
+    notices.warn("Error: /x/y.toml: file not found", "sv")
+    notices.warn("mailed Utlysningar för Umeå to a@example.org", "sv")
+    assert capsys.readouterr().err.splitlines() == [
+        "Fel: /x/y.toml: filen finns inte",
+        "skickade Utlysningar för Umeå till a@example.org",
+    ]
