@@ -432,3 +432,36 @@ def test_a_library_error_line_handed_to_warn_is_worded_too(capsys):
         "Fel: /x/y.toml: filen finns inte",
         "skickade Utlysningar för Umeå till a@example.org",
     ]
+
+
+def test_an_earlier_rounds_decision_in_swedish(offline_db):
+    """rank's JSON, explain, the report and the web card word the decision on an earlier round
+    in the output's language (the report showed "engage (date, title)")."""
+    from tests.conftest import ROOT
+
+    assert cli("--db", offline_db, "import", ROOT / "tests/eval/calltexts.jsonl").exit_code == 0
+    new = "smartbuilt:2024-02-12-smart-built-environment---the-innovation-ideas-call"
+    old = "import:formas-sbe-innovationideas-2022"
+    cli("--db", offline_db, "mark", old, "--kommun", "Skellefteå", "--status", "engage")
+    args = ["rank", "--kommun", "Skellefteå", "--include-closed", "--limit", "0", "--format"]
+    sv = next(c for c in json.loads(
+        cli("--db", offline_db, "--lang", "sv", *args, "json").stdout) if c["id"] == new
+    )  # fmt: skip
+    assert sv["earlier_decision"].startswith("engagerar sig (")
+    assert any(x.startswith(f"förra omgången {old}: engagerar sig (") for x in sv["reasons"])
+    out = cli("--db", offline_db, "--lang", "sv", "explain", new, "--kommun", "Skellefteå")
+    assert f"  - förra omgången {old}: engagerar sig (" in out.stdout
+    # (the call is closed, so no report section shows it: report.py's line is earlier_text's)
+    from callwatch.rank import Ranked
+    from callwatch.show_text import earlier_text
+
+    r = Ranked(
+        id="a:1", title="T", url="", funder="F", programme="", status="open", deadline=None,
+        days_left=None, opens=None, budget_amount=None, budget_currency=None, score=0.5,
+        relevance=0.5, themes={}, eligibility="eligible", factors={},
+        reasons=[Note("earlier_round", {"call_id": old, "status": "dismiss", "date": "2025-01-02",
+                                        "title": "Förra"})],
+        earlier_decision="dismiss (2025-01-02, Förra)",
+    )  # fmt: skip
+    assert earlier_text(r, "sv") == "avstår (2025-01-02, Förra)"
+    assert earlier_text(r, "en") == r.earlier_decision
