@@ -251,9 +251,9 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
-def _quoted(words: object) -> str:
+def _quoted(words: list[str] | None) -> str:
     """'a', 'b' (the matched words or terms as they were found)."""
-    return ", ".join(f"'{w}'" for w in words or [])  # type: ignore[attr-defined]
+    return ", ".join(f"'{w}'" for w in words or [])
 
 
 def note_text(note: object, lang: str | None) -> str:
@@ -292,7 +292,8 @@ def note_text(note: object, lang: str | None) -> str:
         v["by"] = f", {v['by']}" if v.get("by") else ""
         if key == "decision" and v.get("reason"):
             key = "decision_why"
-    return words[key].format(**v)
+    template = words.get(key) or NOTES["en"].get(key) or key  # a key of a newer branch: shown
+    return template.format(**v)
 
 
 def notes_text(notes: list, lang: str | None) -> list[str]:
