@@ -188,10 +188,19 @@ def _history(con: Any, d: CallDetail, lang: str | None) -> None:
         Col(w["when"], min=16), Col(w["field"]),
         Col(w["old"], flex=1, min=10, max=60), Col(w["new"], flex=2, min=10, max=60),
     ]  # fmt: skip
+
+    def value(field: str, v: str | None) -> str:
+        if field == "status" and v and lang == "sv":
+            return report_text.status_word(v, None, lang)
+        return v or ""
+
     rows = [
-        (output.local_time(h["changed_at"]), h["field"], h["old"] or "", h["new"] or "")
+        (
+            output.local_time(h["changed_at"]), report_text.field_word(h["field"], lang),
+            value(h["field"], h["old"]), value(h["field"], h["new"]),
+        )
         for h in d.history
-    ]
+    ]  # fmt: skip
     con.print(output.table(w["history"], columns, rows))
 
 

@@ -122,6 +122,8 @@ FIELD_WORDS_SV = {
     "title": "titel", "summary": "sammanfattning", "description": "beskrivning",
     "eligibility": "behörighet", "keywords": "nyckelord", "budget_amount": "budget",
     "deadlines": "sista dagar", "status": "status", "programme": "program", "url": "länk",
+    "funder": "finansiär", "language": "språk", "opens": "öppnar", "budget_currency": "valuta",
+    "extra": "övrigt",
 }  # fmt: skip
 
 

@@ -472,3 +472,22 @@ def test_an_earlier_rounds_decision_in_swedish(offline_db):
     )  # fmt: skip
     assert earlier_text(r, "sv") == "avstår (2025-01-02, Förra)"
     assert earlier_text(r, "en") == r.earlier_decision
+
+
+def test_swedish_show_names_the_changed_fields_in_swedish(offline_db):
+    """`show`'s history table named the fields by their column names (title, status, ...)."""
+    import sqlite3
+
+    conn = sqlite3.connect(offline_db)
+    conn.execute(
+        "UPDATE calls SET title = 'x', status = 'closed', content_hash = 'old' "
+        "WHERE id = 'vinnova:2016-04968'"
+    )
+    conn.commit()
+    conn.close()
+    assert cli("--db", offline_db, "fetch", "--from-archive", "--source", "vinnova").exit_code == 0
+    sv = cli("--db", offline_db, "--lang", "sv", "show", "vinnova:2016-04968").stdout
+    history = sv.split("Historik")[1]
+    assert "titel" in history and not re.search(r"\b(title|closed|open)\b", history), history
+    en = cli("--db", offline_db, "show", "vinnova:2016-04968").stdout.split("History")[1]
+    assert "title" in en and "titel" not in en
