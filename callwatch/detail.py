@@ -188,10 +188,19 @@ def _history(con: Any, d: CallDetail, lang: str | None) -> None:
         Col(w["when"], min=16), Col(w["field"]),
         Col(w["old"], flex=1, min=10, max=60), Col(w["new"], flex=2, min=10, max=60),
     ]  # fmt: skip
+
+    def value(field: str, v: str | None) -> str:
+        if field == "status" and v and lang == "sv":
+            return report_text.status_word(v, None, lang)
+        return v or ""
+
     rows = [
-        (output.local_time(h["changed_at"]), h["field"], h["old"] or "", h["new"] or "")
+        (
+            output.local_time(h["changed_at"]), report_text.field_word(h["field"], lang),
+            value(h["field"], h["old"]), value(h["field"], h["new"]),
+        )
         for h in d.history
-    ]
+    ]  # fmt: skip
     con.print(output.table(w["history"], columns, rows))
 
 
@@ -211,7 +220,7 @@ def show(d: CallDetail, fmt: str, lang: str | None) -> None:
 
 
 def _explain_json(e: Explained, lang: str | None) -> None:
-    d = e.found.to_dict()
+    d = e.found.to_dict(lang)
     d["evidence"] = e.found.evidence
     d["eligibility_evidence"] = e.found.eligibility_evidence
     d["profile_weights"] = e.profile.weights
@@ -247,10 +256,9 @@ def _explain_table(e: Explained, lang_opt: str | None) -> None:
     for ev in found.eligibility_evidence:
         print(f"  {output.term(report_text.evidence_line(ev, lang))}")
     print(f"{w['why']}: {human_reason(found, rules, lang, profile.weights)}")
-    if lang == "en":  # the matcher's own factor notes are English
-        print("Reasons:")
-        for reason in found.reasons:
-            print(f"  - {output.term(reason)}")
+    print(report_text.NOTES[lang]["reasons"] + ":")
+    for reason in report_text.notes_text(found.reasons, lang):
+        print(f"  - {output.term(reason)}")
     others = {k: v for k, v in e.merged_from.items() if v != found.id}
     if others:
         print(w["facts_from"] + ":")

@@ -10,7 +10,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from callwatch.priority import deadline_factor, relevance_parts, size_factor, top_terms
+from callwatch.priority import (
+    OUTSIDE_PREFIX,
+    Note,
+    deadline_factor,
+    relevance_parts,
+    size_factor,
+    top_terms,
+)
 from callwatch.rules import Profile, Theme
 
 if TYPE_CHECKING:  # annotations only
@@ -26,7 +33,8 @@ def explain_reasons(
     theme: Theme | None,
     row: tuple | None = None,
 ) -> Ranked:
-    """Fill the human-readable reasons (read evidence only for the calls that are shown).
+    """Fill the reasons (read evidence only for the calls that are shown) as `Note`s, which
+    each output words in its own language (show_text.note_text).
     `row` is the call's (evidence, eligibility_evidence) when the caller read it already."""
     from callwatch import scoring, store
 
@@ -42,7 +50,7 @@ def explain_reasons(
     weights = profile.weights if profile else {}
     weighted = {t: s * weights.get(t, 0.0) for t, s in themes.items()}
     facts = r.evidence.get("_facts", {})
-    reasons = []
+    reasons: list[Note] = []
     if profile is not None:
         parts = relevance_parts(themes, weights, facts)
         r.factors = {
@@ -53,27 +61,38 @@ def explain_reasons(
         }
         if parts["keywords"]:
             reasons.append(
-                f"keyword bonus +{parts['keywords']:.3f} for "
-                + ", ".join(f"'{k}'" for k in facts.get("k", []))
+                Note("keyword_bonus", {"bonus": parts["keywords"], "words": facts.get("k", [])})
             )
         for t in sorted(weighted, key=lambda t: -weighted[t])[:2]:
             if weighted[t] > 0.02:
-                terms = ", ".join(f"'{x}'" for x in top_terms(evidence, t))
                 reasons.append(
-                    f"{t} {r.themes.get(t, 0):.2f} x weight {profile.weights.get(t, 0):.1f} ({terms})"
-                )
+                    Note(
+                        "theme",
+                        {
+                            "theme": t, "score": r.themes.get(t, 0),
+                            "weight": profile.weights.get(t, 0), "terms": top_terms(evidence, t),
+                        },
+                    )
+                )  # fmt: skip
         if facts.get("k"):
-            reasons.append("mentions " + ", ".join(f"'{k}'" for k in facts["k"]))
+            reasons.append(Note("mentions", {"words": list(facts["k"])}))
             r.keywords = list(facts["k"])
-        if facts.get("o"):
-            reasons.append(facts["o"])
+        if facts.get("o"):  # stored as region_check wrote it: "only for <regions>"
+            reasons.append(Note("outside", {"regions": facts["o"].removeprefix(OUTSIDE_PREFIX)}))
         if facts.get("x"):
-            reasons.append("excluded term " + ", ".join(f"'{x}'" for x in facts["x"]))
+            reasons.append(Note("excluded", {"words": list(facts["x"])}))
     elif theme is not None and r.themes.get(theme.id):
-        terms = ", ".join(f"'{x}'" for x in top_terms(evidence, theme.id))
-        reasons.append(f"{theme.id} {r.themes[theme.id]:.2f} ({terms})")
-    why = "; ".join(el_evidence[:2])
-    reasons.append(f"eligibility: {r.eligibility}" + (f" ({why})" if why else ""))
+        reasons.append(
+            Note(
+                "theme_only",
+                {
+                    "theme": theme.id,
+                    "score": r.themes[theme.id],
+                    "terms": top_terms(evidence, theme.id),
+                },
+            )
+        )
+    reasons.append(Note("eligibility", {"verdict": r.eligibility, "why": el_evidence[:2]}))
     reasons.append(deadline_factor(r.status, r.days_left, r.evidence.get("_stale", False))[1])
     reasons.append(
         size_factor(
@@ -82,7 +101,7 @@ def explain_reasons(
         )[1]
     )  # fmt: skip
     if r.joint:
-        reasons.append(f"joint opportunity: {r.joint_reason}")
+        reasons.append(Note("joint", {"reason": r.joint_reason}))
     r.reasons = reasons
     r.evidence = evidence
     r.eligibility_evidence = el_evidence
@@ -128,17 +147,14 @@ def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> R
 
     row = current_of(db, r.id, profile.id)
     if row:
-        who = f", {row['by']}" if row["by"] else ""
-        r.reasons.insert(
-            0,
-            f"decision: {row['status']} ({row['created'][:10]}{who})"
-            + (f": {row['reason']}" if row["reason"] else ""),
-        )
+        values = {"status": row["status"], "date": row["created"][:10], "by": row["by"] or ""}
+        r.reasons.insert(0, Note("decision", {**values, "reason": row["reason"] or ""}))
         r.decision = row["status"]
     if store.series_of(db, r.id):
         from callwatch.recurring import earlier_decisions
 
         for d in earlier_decisions(db, r.id, profile.id)[-1:]:
-            r.reasons.append(f"earlier round {d['call_id']}: {d['status']} ({d['created'][:10]})")
+            earlier = {"call_id": d["call_id"], "status": d["status"], "date": d["created"][:10]}
+            r.reasons.append(Note("earlier_round", {**earlier, "title": d["title"]}))
             r.earlier_decision = f"{d['status']} ({d['created'][:10]}, {d['title']})"
     return r

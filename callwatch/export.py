@@ -199,6 +199,7 @@ def rows(
         return f"{value:.{digits}f}".replace(".", decimal)
 
     t = report_text.words(lang)
+    yes, no = ("ja", "nej") if lang == "sv" else ("yes", "no")
     return [
         {
             "id": r.id,
@@ -215,14 +216,14 @@ def rows(
             "score": num(r.score, 3),
             "eligibility": t.get(r.eligibility, r.eligibility) if lang == "sv" else r.eligibility,
             "top_themes": themes(r) if themes else ", ".join(t for t, s in list(r.themes.items())[:3] if s >= THEME_SHOWN),
-            "reason": reason(r) if reason else (r.reasons[0] if r.reasons else ""),
+            "reason": reason(r) if reason else (report_text.note_text(r.reasons[0], lang) if r.reasons else ""),
             "url": r.url,
             "max_per_project": "" if r.max_per_project is None else f"{r.max_per_project:.0f}",
             "funding_rate_max": "" if r.funding_rate_max is None else f"{r.funding_rate_max:g}",
             "cofinancing_required": ""
             if r.cofinancing_required is None
-            else ("yes" if r.cofinancing_required else "no"),
-            "deadline_has_time": "yes" if r.deadline_has_time else "no",
+            else (yes if r.cofinancing_required else no),
+            "deadline_has_time": yes if r.deadline_has_time else no,
         }
         for r in ranked
     ]  # fmt: skip
@@ -250,8 +251,9 @@ def to_csv(
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_json(ranked: list[rank_mod.Ranked]) -> bytes:
-    return (safe.json_dumps([r.to_dict() for r in ranked], indent=2) + "\n").encode()
+def to_json(ranked: list[rank_mod.Ranked], lang: str | None = None) -> bytes:
+    """The ranked calls as JSON, their reasons worded in `lang`."""
+    return (safe.json_dumps([r.to_dict(lang) for r in ranked], indent=2) + "\n").encode()
 
 
 def explain_rows(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from callwatch import output, report_text, shortid
+from callwatch import messages, output, report_text, shortid
 from callwatch.output import Col, Listing
 
 if TYPE_CHECKING:
@@ -61,53 +61,61 @@ def sources(rows: list[dict], fmt: str, lang: str | None) -> None:
             output.local_time(r["last_success"]) if r["last_success"] else w["never"],
             r["consecutive_failures"] or "",
             f"{output.local_time(r['last_failure']) if r['last_failure'] else ''} "
-            f"{r['last_failure_message'] or ''}".strip(),
+            f"{messages.text(r['last_failure_message'] or '', lang)}".strip(),
             str(r["skipped"]) if r["skipped"] else "",
         )  # fmt: skip
 
     output.show(Listing(rows, w["sources_title"].format(n=len(rows)), columns, cells), fmt)
     if fmt == "table":
-        _skipped_records(rows)
+        _skipped_records(rows, lang)
 
 
-def _skipped_records(rows: list[dict]) -> None:
+def _skipped_records(rows: list[dict], lang: str | None) -> None:
     """Every skipped record of the last runs, named, under the table (the run log keeps them)."""
     con = output.console()
     for r in rows:
         if r["skipped"]:
-            con.print(f"\n{r['id']}: last run skipped {r['skipped']} record(s):", markup=False)
+            line = messages.say("skipped_records", lang, source=r["id"], n=r["skipped"])
+            con.print("\n" + line, markup=False)
             for name in r["skipped_records"]:
                 con.print(f"  {name}", markup=False)
 
 
-def source_health(health: Health, fmt: str) -> int:
-    """The health table; returns the exit code (1 when a source is broken or failed)."""
+def source_health(health: Health, fmt: str, lang: str | None = None) -> int:
+    """The health table; returns the exit code (1 when a source is broken or failed). The
+    table's words follow `lang`; json and csv keep the English codes for scripts."""
+    w = messages.word
     columns = [
-        Col("source", min=6), Col("kind", drop=4), Col("health"), Col("calls", right=True),
-        Col("title", right=True, drop=3), Col("deadline", right=True, drop=2),
-        Col("url", right=True, drop=5), Col("expected", drop=6),
-        Col("message", flex=1, min=12, soft=24, max=90, drop=1),
+        Col(w("source", lang), min=6), Col(w("kind", lang), drop=4), Col(w("health", lang)),
+        Col(w("calls", lang), right=True), Col(w("title", lang), right=True, drop=3),
+        Col(w("deadline", lang), right=True, drop=2), Col(w("url", lang), right=True, drop=5),
+        Col(w("expected", lang), drop=6),
+        Col(w("message", lang), flex=1, min=12, soft=24, max=90, drop=1),
     ]  # fmt: skip
 
     def cells(r: dict) -> tuple:
         return (
-            r["source"], r["kind"], r["status"], r["found"], f"{r['with_title']:.0%}",
-            f"{r['with_deadline']:.0%}", f"{r['with_url']:.0%}", r["expected"], r["message"],
+            r["source"], r["kind"], w(r["status"], lang), r["found"], f"{r['with_title']:.0%}",
+            f"{r['with_deadline']:.0%}", f"{r['with_url']:.0%}", r["expected"],
+            messages.text(r["message"] or "", lang),
         )  # fmt: skip
 
-    output.show(Listing(health.rows, f"Source health ({health.where})", columns, cells), fmt)
+    title = messages.say("health_title", lang, where=messages.text(health.where, lang))
+    heads = ["source", "kind", "health", "calls", "title", "deadline", "url", "expected", "message"]
+    output.show(Listing(health.rows, title, columns, cells, csv_columns=heads), fmt)
     return 1 if health.failing else 0
 
 
-def parsed(p: Parsed, fmt: str) -> None:
+def parsed(p: Parsed, fmt: str, lang: str | None = None) -> None:
     """The parsed calls; skipped records are named on stderr (not fatal)."""
-    err = output.console(stderr=True)
+    err, say = output.console(stderr=True), messages.say
     for s in p.skipped:
-        err.print(f"skipped {s}", markup=False)
+        err.print(say("parsed_skipped", lang, record=messages.text(str(s), lang)), markup=False)
     if p.skipped:
-        err.print(f"{len(p.rows)} calls parsed, {len(p.skipped)} record(s) skipped", markup=False)
+        err.print(say("parsed_count", lang, n=len(p.rows), skipped=len(p.skipped)), markup=False)
+    heads = [messages.word(c, lang) for c in ("id", "status", "deadlines", "title")]
     view = Listing(
-        p.rows, f"{len(p.rows)} calls from {p.file}", ["id", "status", "deadlines", "title"],
+        p.rows, say("parsed_title", lang, n=len(p.rows), file=p.file), heads,
         lambda r: (r["id"], r["status"], len(r["deadlines"]), r["title"][:70]),
         csv_columns=["id"],
     )  # fmt: skip
@@ -206,7 +214,7 @@ def ranked(rk: Ranking, fmt: str, lang: str | None) -> None:
 
     view = Listing(
         rows, heading, columns, cells, empty=w["rank_empty"].format(heading=heading), md=md_table,
-        json_rows=[{**r.to_dict(), "short_id": shortid.short(r.id)} for r in rk.ranked],
+        json_rows=[{**r.to_dict(lang), "short_id": shortid.short(r.id)} for r in rk.ranked],
     )  # fmt: skip
     output.show(view, fmt)
 

@@ -1,6 +1,8 @@
 """What the writing commands print: fetch progress and its summary (a table for people, tab-
 separated lines for pipes, JSON lines for logs), and the one-line results of import, add, mark,
-import-decisions, rules check and the user commands. English, as the CLI's own messages are.
+import-decisions, rules check and the user commands. English, as the CLI's own messages are,
+or Swedish with --lang sv / CALLWATCH_LANG=sv (the words are in messages.py). Tab-separated
+and JSON lines keep English column names and status codes: scripts read them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from callwatch import clock, output, report_text, safe, shortid
+from callwatch.messages import framed, say, text, word
 
 if TYPE_CHECKING:
     from callwatch.actions import Marked
@@ -22,8 +25,15 @@ if TYPE_CHECKING:
     from callwatch.scoring import RefreshStats
 
 
-def warn(message: str) -> None:
-    """One warning line on stderr."""
+def warn(message: str, lang: str | None = None) -> None:
+    """One warning line on stderr; a library's "warning: ..." or "Error: ..." line in the
+    output's language (messages.framed)."""
+    for prefix, key in (("warning: ", "warning"), ("Error: ", "error")):
+        if message.startswith(prefix):
+            message = framed(key, message.removeprefix(prefix), lang)
+            break
+    else:
+        message = text(message, lang)
     output.console(stderr=True).print(message, markup=False)
 
 
@@ -31,15 +41,17 @@ class FetchProgress:
     """A fetch's progress on stderr (a spinner on a terminal, a line per source), or one JSON
     object per source with --log-json; then the summary (see `summary`)."""
 
-    def __init__(self, quiet: bool, log_json: bool) -> None:
-        self.quiet, self.log_json = quiet, log_json
+    def __init__(self, quiet: bool, log_json: bool, lang: str | None = None) -> None:
+        self.quiet, self.log_json, self.lang = quiet, log_json, lang
         self.err = output.console(stderr=True)
         self.mode = ""
 
     def running(self, sources: int, mode: str) -> AbstractContextManager[object]:
         self.mode = mode
         if sys.stderr.isatty() and not self.quiet and not self.log_json:
-            return self.err.status(f"Fetching {sources} source(s) ({mode})...")
+            return self.err.status(
+                say("fetching", self.lang, n=sources, mode=word(mode, self.lang))
+            )
         return nullcontext()
 
     def source_done(self, r: SourceReport) -> None:
@@ -55,17 +67,25 @@ class FetchProgress:
             return
         if self.quiet and r.status != "failed":
             return
-        line = f"{r.source}: {r.status}, {r.seen} calls ({r.new} new, {r.updated} updated, {r.closed} closed)"
+        lang = self.lang
+        line = say(
+            "source_line", lang, source=r.source, status=word(r.status, lang), seen=r.seen,
+            new=r.new, updated=r.updated, closed=r.closed,
+        )  # fmt: skip
         if r.message:
-            line += f" - {r.message}"
+            line += f" - {text(r.message, lang)}"
         self.err.print(line, markup=False)
 
     def scored(self, stats: RefreshStats) -> None:
         if stats.scored and not (self.quiet or self.log_json):
-            self.err.print(f"scored {stats.scored} of {stats.total} calls", markup=False)
+            self.err.print(
+                say("scored", self.lang, scored=stats.scored, total=stats.total), markup=False
+            )
 
     def not_scored(self, error: CallwatchError) -> None:
-        self.err.print(f"warning: calls not scored: {error}", markup=False)
+        self.err.print(
+            say("not_scored", self.lang, error=text(str(error), self.lang)), markup=False
+        )
 
     def summary(self, result: FetchResult) -> int:
         """The summary; returns the exit code (1 when a source failed)."""
@@ -73,10 +93,11 @@ class FetchProgress:
         if self.log_json:
             print(json.dumps(_summary_event(result)), flush=True)
         elif not self.quiet or failed:
+            tty, lang = sys.stdout.isatty(), self.lang
             rows = [
                 (
                     r.source,
-                    r.status,
+                    word(r.status, lang) if tty else r.status,
                     r.seen,
                     r.new,
                     r.updated,
@@ -87,8 +108,10 @@ class FetchProgress:
                 for r in sorted(reports, key=lambda r: r.source)
             ]
             cols = ["source", "status", "seen", "new", "updated", "closed", "errors", "duration"]
-            if sys.stdout.isatty():
-                output.console().print(output.table(f"callwatch fetch ({result.mode})", cols, rows))
+            if tty:
+                title = say("summary_title", lang, mode=word(result.mode, lang))
+                heads = [word(c, lang) for c in cols]
+                output.console().print(output.table(title, heads, rows))
             else:
                 print("\t".join(cols))
                 for row in rows:
@@ -96,7 +119,11 @@ class FetchProgress:
             for r in reports:
                 for w in r.warnings:
                     if not self.quiet:
-                        self.err.print(f"{r.source}: warning: {w.splitlines()[-1]}", markup=False)
+                        warning = w.splitlines()[-1]
+                        self.err.print(
+                            framed("source_warning", warning, self.lang, source=r.source),
+                            markup=False,
+                        )
         return 1 if failed else 0
 
 
@@ -114,26 +141,26 @@ def _summary_event(result: FetchResult) -> dict[str, Any]:
     }
 
 
-def imported(done: Stored, file: object) -> None:
+def imported(done: Stored, file: object, lang: str | None = None) -> None:
     err = output.console(stderr=True)
     for w in done.dropped:
-        err.print(f"warning: {w}")
+        err.print(framed("warning", w, lang), markup=False)
     if done.not_scored is not None:
-        err.print(f"warning: not scored yet: {done.not_scored}", markup=False)
+        error = text(str(done.not_scored), lang)
+        err.print(say("not_scored_yet", lang, error=error), markup=False)
     c = done.counts
-    print(f"imported {c.seen} calls from {file} ({c.new} new, {c.updated} updated)")
+    print(say("imported", lang, seen=c.seen, file=file, new=c.new, updated=c.updated))
 
 
-def added(done: Stored) -> None:
+def added(done: Stored, lang: str | None = None) -> None:
     if done.not_scored is not None:
-        output.console(stderr=True).print(
-            f"warning: not scored yet: {done.not_scored}", markup=False
-        )
+        error = text(str(done.not_scored), lang)
+        output.console(stderr=True).print(say("not_scored_yet", lang, error=error), markup=False)
     call = done.call
     assert call is not None
-    print(
-        f"{'added' if done.counts.new else 'updated'} {call.id}: {call.title} (status {call.status})"
-    )
+    status = report_text.status_word(call.status, None, lang) if lang == "sv" else call.status
+    key = "added" if done.counts.new else "updated"
+    print(say(key, lang, id=call.id, title=call.title, status=status))
 
 
 def marked(m: Marked, lang: str | None) -> None:
@@ -146,26 +173,25 @@ def marked(m: Marked, lang: str | None) -> None:
     )
 
 
-def decisions_imported(counts: dict[str, int], file: object) -> None:
+def decisions_imported(counts: dict[str, int], file: object, lang: str | None = None) -> None:
+    print(say("decisions_imported", lang, file=file, **counts))
+
+
+def rules_ok(rules: Rules, lang: str | None = None) -> None:
     print(
-        f"imported {counts['imported']} decisions from {file} ({counts['present']} already "
-        f"present, {counts['older']} older than a decision in the database)"
-    )
+        say(
+            "rules_ok", lang, themes=len(rules.themes),
+            terms=sum(len(t.terms) for t in rules.themes.values()),
+            phrases=len(rules.eligibility.positive) + len(rules.eligibility.negative),
+            n=len(rules.profiles), names=", ".join(p.name for p in rules.profiles.values()),
+            hash=rules.hash,
+        )
+    )  # fmt: skip
 
 
-def rules_ok(rules: Rules) -> None:
-    print(
-        f"rules OK: {len(rules.themes)} themes "
-        f"({sum(len(t.terms) for t in rules.themes.values())} terms), "
-        f"{len(rules.eligibility.positive) + len(rules.eligibility.negative)} eligibility phrases, "
-        f"{len(rules.profiles)} municipalities ({', '.join(p.name for p in rules.profiles.values())}); "
-        f"hash {rules.hash}"
-    )
+def user_added(user: Any, kommun_name: str, lang: str | None = None) -> None:
+    print(say("user_added", lang, name=user.name, kommun=kommun_name))
 
 
-def user_added(user: Any, kommun_name: str) -> None:
-    print(f"user {user.name} decides for {kommun_name}")
-
-
-def user_removed(name: str) -> None:
-    print(f"removed user {name}")
+def user_removed(name: str, lang: str | None = None) -> None:
+    print(say("user_removed", lang, name=name))

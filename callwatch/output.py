@@ -375,9 +375,15 @@ def _umask() -> int:
     return mask
 
 
-def emit(data: str | bytes, out: Path | None, *, protect: Path | str | None = None) -> None:
+def emit(
+    data: str | bytes,
+    out: Path | None,
+    *,
+    protect: Path | str | None = None,
+    lang: str | None = None,
+) -> None:
     """stdout, or the file --out names, written atomically (see write_file); never onto the
-    database or the files beside it."""
+    database or the files beside it. "wrote FILE" is said in `lang` (the CLI's language)."""
     if out is None:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
@@ -385,4 +391,6 @@ def emit(data: str | bytes, out: Path | None, *, protect: Path | str | None = No
             sys.stdout.write(data)
         return
     write_file(out, data, protect=protect)
-    console(stderr=True).print(f"wrote {out}")
+    from callwatch.messages import say
+
+    console(stderr=True).print(say("wrote", lang, file=out), markup=False)

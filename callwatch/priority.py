@@ -22,14 +22,16 @@ stale call is ever above a dated open one, whatever its relevance.
 
 Pure functions over numbers, dicts and the rules' Profile: no database. The read model that
 applies them to stored calls is callwatch.rank; scoring.py uses the relevance and size parts
-to precompute scores.
+to precompute scores. The factors' notes are `Note`s (a key and its values), worded in the
+output's language by show_text.note_text, never here.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from callwatch.dates import local_date, next_deadline
 from callwatch.rules import Profile, fold
@@ -76,6 +78,21 @@ TIER_DATED, TIER_UNDATED, TIER_VERIFY, TIER_CLOSED = 0, 1, 2, 3
 TIERS = {0: "dated", 1: "no deadline", 2: "verify", 3: "closed"}
 
 
+@dataclass(frozen=True)
+class Note:
+    """Why a factor is what it is, as a key into the notes' words (show_text.NOTES) and the
+    values they name: the output layer words it in its own language, so no English note ever
+    reaches a Swedish output (and a Swedish one an English output)."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+# region_check's answer is stored with a call's scores (the "o" fact), so it stays this text;
+# notes read the regions back from it
+OUTSIDE_PREFIX = "only for "
+
+
 def effective_status(row: dict, today: date) -> str:
     """Status as of `today`, so a report for an earlier date shows what was open then."""
     deadlines = row["deadlines"]
@@ -86,25 +103,26 @@ def effective_status(row: dict, today: date) -> str:
     return row["status"]
 
 
-def deadline_factor(status: str, days_left: int | None, stale: bool = False) -> tuple[float, str]:
+def deadline_factor(status: str, days_left: int | None, stale: bool = False) -> tuple[float, Note]:
+    """The deadline factor and its note."""
     if status == "closed":
-        return CLOSED_FACTOR, "closed"
+        return CLOSED_FACTOR, Note("closed")
     if stale:
-        return STALE_FACTOR, "only years-old dates: verify"
+        return STALE_FACTOR, Note("stale")
     if status == "unknown":
-        return UNKNOWN_STATUS_FACTOR, "no dated evidence of an open call: verify"
+        return UNKNOWN_STATUS_FACTOR, Note("status_unknown")
     if status == "forthcoming":
-        return FORTHCOMING_FACTOR, "forthcoming: time to prepare"
+        return FORTHCOMING_FACTOR, Note("forthcoming")
     if days_left is None:
-        return NO_DEADLINE_FACTOR, "no fixed deadline"
+        return NO_DEADLINE_FACTOR, Note("no_deadline")
     (urgent, f_urgent), (tight, f_tight), (near, f_near) = DEADLINE_STEPS
     if days_left < urgent:
-        return f_urgent, f"only {days_left} days left"
+        return f_urgent, Note("days_urgent", {"days": days_left})
     if days_left < tight:
-        return f_tight, f"{days_left} days left: tight"
+        return f_tight, Note("days_tight", {"days": days_left})
     if days_left < near:
-        return f_near, f"{days_left} days left"
-    return FULL_FACTOR, f"{days_left} days left"
+        return f_near, Note("days_left", {"days": days_left})
+    return FULL_FACTOR, Note("days_left", {"days": days_left})
 
 
 def size_factor(
@@ -112,22 +130,20 @@ def size_factor(
     currency: str | None,
     min_budget: float | None,
     per_project: float | None = None,
-) -> tuple[float, str]:
+) -> tuple[float, Note]:
     """Bigger calls first; where the total is unknown the per-project maximum stands in (one
     project's share is what a municipality can get, so it is compared on the same scale)."""
     what = "budget"
     if not amount and per_project:
-        amount, what = per_project, "per project up to"
+        amount, what = per_project, "per_project"
     if not amount:
-        return UNKNOWN_SIZE_FACTOR, "budget unknown"
+        return UNKNOWN_SIZE_FACTOR, Note("budget_unknown")
     sek = in_sek(amount, currency)
+    money = {"amount": amount, "currency": currency}
     if min_budget and sek < min_budget:
-        return (
-            BELOW_MINIMUM_FACTOR,
-            f"{what} {format_money(amount, currency)} below the profile's minimum",
-        )
+        return BELOW_MINIMUM_FACTOR, Note(f"{what}_below_minimum", money)
     scaled = min(max(math.log10(max(sek, 1) / 1e6) / 3, 0.0), 1.0)  # 1 MSEK .. 1 BSEK
-    return round(SIZE_FLOOR + SIZE_SPAN * scaled, 3), f"{what} {format_money(amount, currency)}"
+    return round(SIZE_FLOOR + SIZE_SPAN * scaled, 3), Note(what, money)
 
 
 def in_sek(amount: float, currency: str | None) -> float:
@@ -159,7 +175,7 @@ def region_check(extra: dict, profile: Profile) -> str | None:
     if regions and any(lan and lan in fold(r) for r in regions):
         return None
     shown = ", ".join(regions or nuts)
-    return f"only for {shown}"
+    return OUTSIDE_PREFIX + shown
 
 
 def relevance_parts(themes: dict[str, float], weights: dict[str, float], facts: dict) -> dict:

@@ -102,7 +102,7 @@ def report(ws: Workspace, req: ReportRequest, say: Callable[[str], None]) -> int
         )  # fmt: skip
         text = RENDERERS[req.fmt](rep, rules)
         if req.out is not None or not recipients:
-            output.emit(text, _target(req, profile), protect=ws.db_file)
+            output.emit(text, _target(req, profile), protect=ws.db_file, lang=ws.lang)
         if profile is not None:  # only a report that was written (or is sent) counts as made
             _remember(db, profile, start, today, say)
         made.append((rep, text))
@@ -285,7 +285,7 @@ def build_export(
         "csv": lambda: export_mod.to_csv(
             ranked, delimiter, decimal=decimal, lang=out_lang, reason=reason, themes=themes
         ),
-        "json": lambda: export_mod.to_json(ranked),
+        "json": lambda: export_mod.to_json(ranked, out_lang),
     }
     return writers[fmt]()
 

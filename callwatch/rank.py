@@ -34,6 +34,7 @@ from callwatch.priority import (  # noqa: F401
     TIER_DATED,
     TIER_VERIFY,
     TIERS,
+    Note,
     bound_sql,
     deadline_factor,
     effective_status,
@@ -75,7 +76,7 @@ class Ranked:
     themes: dict[str, float]
     eligibility: str
     factors: dict[str, float]
-    reasons: list[str]
+    reasons: list[Note]  # worded per output by show_text.note_text (to_dict: in `lang`)
     hidden: str = ""  # why it would be hidden without --all / --include-closed
     evidence: dict = field(default_factory=dict)
     eligibility_evidence: list[str] = field(default_factory=list)
@@ -94,8 +95,14 @@ class Ranked:
     joint: bool = False  # requires several municipalities or a consortium
     joint_reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
+        """The JSON shape; the reasons and other notes worded in `lang` (English unless "sv")."""
+        from callwatch.show_text import earlier_text, joint_text, notes_text
+
         d = dict(self.__dict__)
+        d["reasons"] = notes_text(self.reasons, lang)
+        d["joint_reason"] = joint_text(self.joint_reason, lang)
+        d["earlier_decision"] = earlier_text(self, lang) if self.earlier_decision else ""
         d.pop("evidence"), d.pop("eligibility_evidence"), d.pop("hidden"), d.pop("keywords")
         d.pop("tier")
         for k in ("decision", "earlier_decision"):

@@ -40,7 +40,7 @@ from callwatch.report_data import (  # noqa: F401 - the report API in one place
     remember,
 )
 from callwatch.report_network import network_report  # noqa: F401
-from callwatch.report_text import TEXT, deadline_text, money, words  # noqa: F401
+from callwatch.report_text import TEXT, deadline_text, earlier_text, money, words  # noqa: F401
 from callwatch.rules import Rules
 
 # ---------------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def facts(item: Item, rules: Rules, lang: str) -> list[tuple[str, str | Code]]:
     if item.expected:
         out.append((t["expected"], t["expected_value"].format(when=item.expected)))
     if r.earlier_decision:
-        out.append((t["earlier"], r.earlier_decision))
+        out.append((t["earlier"], earlier_text(r, lang)))
     for f, old, new in item.changes:
         out.append(
             (

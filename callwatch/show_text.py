@@ -122,6 +122,8 @@ FIELD_WORDS_SV = {
     "title": "titel", "summary": "sammanfattning", "description": "beskrivning",
     "eligibility": "behörighet", "keywords": "nyckelord", "budget_amount": "budget",
     "deadlines": "sista dagar", "status": "status", "programme": "program", "url": "länk",
+    "funder": "finansiär", "language": "språk", "opens": "öppnar", "budget_currency": "valuta",
+    "extra": "övrigt",
 }  # fmt: skip
 
 
@@ -183,3 +185,126 @@ def extra_word(key: str, lang: str | None) -> str:
 
 def closed_reason(reason: str, lang: str | None) -> str:
     return CLOSED_REASONS_SV.get(reason, reason) if lang == "sv" else reason
+
+
+# The notes callwatch writes about a call's priority (priority.Note: a key and its values), in
+# Swedish and English: the factors' reasons (deadline, size, eligibility, region), the theme and
+# keyword findings and the municipality's decisions. Quoted terms, regions, ids and funder text
+# are values and keep their own words.
+NOTES: dict[str, dict[str, str]] = {
+    "en": {
+        "keyword_bonus": "keyword bonus +{bonus:.3f} for {words}",
+        "theme": "{theme} {score:.2f} x weight {weight:.1f} ({terms})",
+        "theme_only": "{theme} {score:.2f} ({terms})",
+        "mentions": "mentions {words}",
+        "outside": "only for {regions}",
+        "excluded": "excluded term {words}",
+        "eligibility": "eligibility: {verdict}",
+        "eligibility_why": "eligibility: {verdict} ({why})",
+        "closed": "closed",
+        "stale": "only years-old dates: verify",
+        "status_unknown": "no dated evidence of an open call: verify",
+        "forthcoming": "forthcoming: time to prepare",
+        "no_deadline": "no fixed deadline",
+        "days_urgent": "only {days} days left",
+        "days_tight": "{days} days left: tight",
+        "days_left": "{days} days left",
+        "budget_unknown": "budget unknown",
+        "budget": "budget {money}",
+        "per_project": "per project up to {money}",
+        "budget_below_minimum": "budget {money} below the profile's minimum",
+        "per_project_below_minimum": "per project up to {money} below the profile's minimum",
+        "joint": "joint opportunity: {reason}",
+        "decision": "decision: {status} ({date}{by})",
+        "decision_why": "decision: {status} ({date}{by}): {reason}",
+        "earlier_round": "earlier round {call_id}: {status} ({date})",
+        "earlier": "{status} ({date}, {title})",
+        "reasons": "Reasons",
+    },
+    "sv": {
+        "keyword_bonus": "nyckelordsbonus +{bonus:.3f} för {words}",
+        "theme": "{theme} {score:.2f} x vikt {weight:.1f} ({terms})",
+        "theme_only": "{theme} {score:.2f} ({terms})",
+        "mentions": "nämner {words}",
+        "outside": "bara för {regions}",
+        "excluded": "uteslutande term {words}",
+        "eligibility": "behörighet: {verdict}",
+        "eligibility_why": "behörighet: {verdict} ({why})",
+        "closed": "stängd",
+        "stale": "bara flera år gamla datum: kontrollera",
+        "status_unknown": "inget daterat belägg för att utlysningen är öppen: kontrollera",
+        "forthcoming": "kommande: tid att förbereda",
+        "no_deadline": "ingen fast sista dag",
+        "days_urgent": "bara {days} {day_word} kvar",
+        "days_tight": "{days} {day_word} kvar: ont om tid",
+        "days_left": "{days} {day_word} kvar",
+        "budget_unknown": "budget okänd",
+        "budget": "budget {money}",
+        "per_project": "högst {money} per projekt",
+        "budget_below_minimum": "budget {money}, under kommunens minimum",
+        "per_project_below_minimum": "högst {money} per projekt, under kommunens minimum",
+        "joint": "gemensam möjlighet: {reason}",
+        "decision": "beslut: {status} ({date}{by})",
+        "decision_why": "beslut: {status} ({date}{by}): {reason}",
+        "earlier_round": "förra omgången {call_id}: {status} ({date})",
+        "earlier": "{status} ({date}, {title})",
+        "reasons": "Skäl",
+    },
+}
+
+
+def _quoted(words: list[str] | None) -> str:
+    """'a', 'b' (the matched words or terms as they were found)."""
+    return ", ".join(f"'{w}'" for w in words or [])
+
+
+def note_text(note: object, lang: str | None) -> str:
+    """A priority.Note in the output's language; a plain string (a reason made before notes,
+    or by a caller of its own) is shown as it is."""
+    from callwatch import report_text
+    from callwatch.priority import format_money
+
+    key = getattr(note, "key", None)
+    if key is None:
+        return str(note)
+    lang = "sv" if lang == "sv" else "en"
+    words, v = NOTES[lang], dict(getattr(note, "values", {}))
+    t = report_text.words(lang)
+    if "words" in v:
+        v["words"] = _quoted(v["words"])
+    if "terms" in v:
+        v["terms"] = _quoted(v["terms"])
+    if "amount" in v:
+        amount, currency = v.pop("amount"), v.pop("currency")
+        en = format_money(amount, currency)
+        v["money"] = report_text.money(amount, currency, "sv") if lang == "sv" else en
+    if "days" in v:
+        v["day_word"] = "dag" if v["days"] == 1 else "dagar"
+    if key == "eligibility":
+        verdict = v["verdict"]
+        v["verdict"] = t.get(verdict, verdict) if lang == "sv" else verdict
+        v["why"] = "; ".join(evidence_line(x, lang) for x in v.get("why") or [])
+        if v["why"]:
+            key = "eligibility_why"
+    if key == "joint":
+        v["reason"] = joint_text(v["reason"], lang)
+    if key in ("decision", "earlier_round", "earlier"):
+        status = v["status"]
+        v["status"] = t["decision_words"].get(status, status) if lang == "sv" else status
+        v["by"] = f", {v['by']}" if v.get("by") else ""
+        if key == "decision" and v.get("reason"):
+            key = "decision_why"
+    template = words.get(key) or NOTES["en"].get(key) or key  # a key of a newer branch: shown
+    return template.format(**v)
+
+
+def notes_text(notes: list, lang: str | None) -> list[str]:
+    return [note_text(n, lang) for n in notes]
+
+
+def earlier_text(r: object, lang: str | None) -> str:
+    """A ranked call's decision on an earlier round, in the output's language ('' if none)."""
+    for n in getattr(r, "reasons", None) or []:
+        if getattr(n, "key", None) == "earlier_round":
+            return note_text(type(n)("earlier", n.values), lang)
+    return str(getattr(r, "earlier_decision", "") or "")

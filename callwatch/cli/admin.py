@@ -21,7 +21,7 @@ def rules_check(ctx: typer.Context) -> None:
     from callwatch import notices, views
 
     with run(ctx) as ws:
-        notices.rules_ok(views.rules_summary(ws))
+        notices.rules_ok(views.rules_summary(ws), ws.lang)
 
 
 def read_password(name: str) -> str:
@@ -52,7 +52,7 @@ def users_add(
 
     with run(ctx) as ws:
         user, profile = actions.add_user(ws, name, kommun, lambda: read_password(name))
-        notices.user_added(user, profile.name)
+        notices.user_added(user, profile.name, ws.lang)
 
 
 def users_list(
@@ -82,7 +82,7 @@ def users_remove(
 
     with run(ctx) as ws:
         actions.remove_user(ws, name)
-        notices.user_removed(name)
+        notices.user_removed(name, ws.lang)
 
 
 def serve(

@@ -116,7 +116,7 @@ def add(
     from callwatch import importer, notices
 
     with run(ctx) as ws:
-        notices.added(importer.add_page(ws, file, url, funder))
+        notices.added(importer.add_page(ws, file, url, funder), ws.lang)
 
 
 def import_(
@@ -134,4 +134,4 @@ def import_(
     from callwatch import importer, notices
 
     with run(ctx) as ws:
-        notices.imported(importer.import_file(ws, file), file)
+        notices.imported(importer.import_file(ws, file), file, ws.lang)

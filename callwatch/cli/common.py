@@ -18,21 +18,29 @@ from callwatch.workspace import Workspace
 @contextmanager
 def run(ctx: typer.Context) -> Iterator[Workspace]:
     """The workspace the global options describe; expected failures inside print one line on
-    stderr and exit non-zero, bugs keep their traceback."""
+    stderr (in the output's language) and exit non-zero, bugs keep their traceback."""
+    ws = ctx.find_object(Workspace) or Workspace()
     try:
-        yield ctx.find_object(Workspace) or Workspace()
+        yield ws
     except CallwatchError as e:
+        from callwatch import messages
         from callwatch.safe import text
 
-        typer.echo(f"Error: {text(e)}", err=True)  # one line, whatever the data in it
+        line = messages.framed("error", text(e), ws.lang)  # one line, whatever the data in it
+        typer.echo(line, err=True)
         raise typer.Exit(e.exit_code) from None
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr (handed to library calls that may have one)."""
+    """A warning line on stderr (handed to library calls that may have one), in the language
+    of the command being run (--lang / CALLWATCH_LANG)."""
+    import click
+
     from callwatch import notices
 
-    notices.warn(message)
+    ctx = click.get_current_context(silent=True)
+    ws = ctx.find_object(Workspace) if ctx is not None else None
+    notices.warn(message, ws.lang if ws is not None else None)
 
 
 class TableFormat(StrEnum):

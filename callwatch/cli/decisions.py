@@ -91,4 +91,4 @@ def import_decisions(
     from callwatch import actions, notices
 
     with run(ctx) as ws:
-        notices.decisions_imported(actions.import_decisions(ws, file), file)
+        notices.decisions_imported(actions.import_decisions(ws, file), file, ws.lang)

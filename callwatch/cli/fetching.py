@@ -47,7 +47,7 @@ def fetch(
 
     with run(ctx) as ws:
         request = pipeline.FetchRequest(source, record, replay, offline, from_archive)
-        progress = notices.FetchProgress(quiet, log_json)
+        progress = notices.FetchProgress(quiet, log_json, ws.lang)
         code = progress.summary(pipeline.fetch(ws, request, progress))
     raise typer.Exit(code)
 
@@ -88,7 +88,8 @@ def sources_check(
     from callwatch import listings, views
 
     with run(ctx) as ws:
-        code = listings.source_health(views.source_health(ws, live, replay, source), fmt.value)
+        health = views.source_health(ws, live, replay, source)
+        code = listings.source_health(health, fmt.value, ws.lang)
     raise typer.Exit(code)
 
 
@@ -109,4 +110,4 @@ def parse(
     from callwatch import listings, views
 
     with run(ctx) as ws:
-        listings.parsed(views.parse_file(ws, source, file), fmt.value)
+        listings.parsed(views.parse_file(ws, source, file), fmt.value, ws.lang)

@@ -150,4 +150,4 @@ def export(
         filters = inputs.make_filters(funder, min_budget, search, status)
         sel = views.Selection(kommun, theme, within, include_closed, show_all, today, filters)
         data = publish.export(ws, fmt.value, sel, delimiter, decimal, warn)
-        output.emit(data, out, protect=ws.db_file)
+        output.emit(data, out, protect=ws.db_file, lang=ws.lang)

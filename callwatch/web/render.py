@@ -15,6 +15,7 @@ from callwatch import rank as rank_mod
 from callwatch.dates import local_datetime
 from callwatch.priority import THEME_SHOWN, top_terms
 from callwatch.rules import Profile, Rules, fold
+from callwatch.show_text import earlier_text, note_text
 from callwatch.web import auth
 from callwatch.web.text import TEXT
 
@@ -75,6 +76,7 @@ def render(
         "theme_label": lambda tid: rules.themes[tid].label(lang) if tid in rules.themes else tid,
         "when": lambda d: as_iso(d, t),
         "why": lambda r: why_lines(r, rules, lang),
+        "earlier": lambda r: earlier_text(r, lang),
         "days": lambda n: days_text(n, t),
         "stamp": lambda s: (s or "")[:16].replace("T", " "),
         **context,
@@ -88,8 +90,8 @@ def render(
 
 def why_lines(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
     """rank's reasons in the page's language: each theme with the words that matched, the
-    municipality's own keywords, and the factors of the priority. (rank.Ranked.reasons are
-    English; they are shown as they are on English pages.)"""
+    municipality's own keywords, the factors of the priority and their notes (rank.Ranked.reasons,
+    worded by show_text.note_text; the eligibility note is left out, its evidence is shown)."""
     t = TEXT[lang]
     lines = []
     for tid, score in list((r.themes or {}).items())[:3]:
@@ -108,8 +110,7 @@ def why_lines(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
             f"{f.get('deadline', 0)} × {t['f_size']} {f.get('size', 0)}"
         )
     lines += [f"{t['evidence']}: {e}" for e in (r.eligibility_evidence or [])[:2]]
-    if lang == "en":
-        lines += [x for x in r.reasons if not x.startswith("eligibility:")]
+    lines += [note_text(x, lang) for x in r.reasons if getattr(x, "key", "") != "eligibility"]
     return lines
 
 
