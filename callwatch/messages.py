@@ -183,6 +183,7 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"needs sv and en strings", "behöver strängar för sv och en"),
     (r"must be a string", "måste vara en sträng"),
     (r"is listed twice \(also in", "finns två gånger (även i"),
+    (r"is also a term \(", "är också en term ("),
     (r"\btheme ('[^']*') is missing", r"temat \1 saknas"),
     (r"is empty", "är tom"),
     (r"is not a theme in themes\.toml", "är inget tema i themes.toml"),

@@ -324,6 +324,7 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
         "rules/kommuner/x.toml: key 'min_budget_sek' must be a finite non-negative number",
         "rules/kommuner/x.toml: name or alias 'umea' is also used by umea.toml",
         "rules/themes.toml: key 'klimat.terms.a.\"b\"': 'c' is listed twice (also in \"d\")",
+        "rules/themes.toml: key 'mobilitet.other_senses': 'cykel' is also a term (\"cykel | x\")",
         "rules/themes.toml: theme 'klimat' is missing",
         "rules/eligibility.toml: key 'positive' must be a list of non-empty strings",
         "unknown municipality 'umeo'; did you mean 'Umeå'? (known: Umeå, Uppsala)",
