@@ -110,7 +110,8 @@ def parsed(p: Parsed, fmt: str, lang: str | None = None) -> None:
     """The parsed calls; skipped records are named on stderr (not fatal)."""
     err, say = output.console(stderr=True), messages.say
     for s in p.skipped:
-        err.print(say("parsed_skipped", lang, record=messages.text(str(s), lang)), markup=False)
+        line_lang, record = messages.line_language(str(s), lang)
+        err.print(say("parsed_skipped", line_lang, record=record), markup=False)
     if p.skipped:
         err.print(say("parsed_count", lang, n=len(p.rows), skipped=len(p.skipped)), markup=False)
     heads = [messages.word(c, lang) for c in ("id", "status", "deadlines", "title")]

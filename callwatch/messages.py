@@ -185,7 +185,8 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"is listed twice \(also in", "finns två gånger (även i"),
     (r"is also a term \(", "är också en term ("),
     (r"\btheme ('[^']*') is missing", r"temat \1 saknas"),
-    (r"is empty", "är tom"),
+    (r"\bfield ('[^']*') is empty", r"fältet \1 är tomt"),
+    (r"\bis empty\b", "är tom"),
     (r"is not a theme in themes\.toml", "är inget tema i themes.toml"),
     (r"must be a number from 0 to 1", "måste vara ett tal från 0 till 1"),
     (r"must be a finite non-negative number", "måste vara ett ändligt tal, 0 eller större"),
@@ -199,6 +200,9 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\bunknown theme\b", "okänt tema"),
     (r"\bunknown source\b", "okänd källa"),
     (r"\(known: ", "(kända: "),
+    (r"; known: ", "; kända: "),
+    (r": cannot write \(", ": kan inte skrivas ("),
+    (r"must list http\(s\) URLs", "måste lista http(s)-adresser"),
     (r"; did you mean ", "; menade du "),
     (r"^(\S+) matches none of (.+)'s themes \(relevance below ([\d.]+)\); see ",
      r"\1 matchar inget av teman för \2 (relevans under \3); se "),
@@ -240,6 +244,9 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\bis set; not needed\b", "är satt; behövs inte"),
     (r"not in the recording", "finns inte i inspelningen"),
     (r"no API key: set ", "ingen API-nyckel: sätt "),
+    (r"register for a free key at ", "registrera dig för en gratis nyckel på "),
+    (r"copy the current public search key from interreg\.eu, see ",
+     "kopiera den aktuella publika söknyckeln från interreg.eu, se "),
     (r"internal error ", "internt fel "),
     (r"extraction looks broken \(", "utläsningen ser trasig ut ("),
     (r"the source may have changed its layout\. Nothing was stored or closed; see",
@@ -298,6 +305,9 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\btimed out\b", "tidsgränsen överskreds"),
     (r"\bretries\b", "försök"),
 ]  # fmt: skip
+# a word is English here when it is common in English (Zipf >= 3) and clearly more common there
+# than in Swedish ("must", "list", "field"; not "status", "system", "data" or "Boverket")
+ENGLISH_ZIPF, ENGLISH_MARGIN = 3.0, 1.0
 _COMPILED = [(re.compile(p), r) for p, r in SV_PHRASES]
 
 
@@ -313,12 +323,42 @@ def text(message: str, lang: str | None) -> str:
 
 def framed(key: str, message: str, lang: str | None, **values: object) -> str:
     """A library message in its frame ("Fel: ...", "<source>: varning: ..."), one language per
-    line: a Swedish message in the Swedish frame; one SV_PHRASES does not know keeps its
+    line: a Swedish message in the Swedish frame; one SV_PHRASES cannot word in full keeps its
     English words and gets the English frame rather than a line of two languages."""
-    said = text(message, lang)
-    if lang == "sv" and said == message and re.search(r"[A-Za-z]{3}", _values_out(message)):
-        lang = "en"
+    lang, said = line_language(message, lang)
     return say(key, lang, message=said, **values)
+
+
+def line_language(message: str, lang: str | None) -> tuple[str | None, str]:
+    """(the language a line that carries `message` is written in, the message in it): Swedish
+    only when every word of the message outside its values could be put in Swedish."""
+    if lang != "sv":
+        return lang, message
+    said = text(message, lang)
+    return ("sv", said) if not _untranslated(message, said) else ("en", message)
+
+
+# short forms that read the same in both languages
+_SAME_IN_BOTH = frozenset({"api", "csv", "get", "http", "https", "ics", "json", "post", "rss",
+                           "smtp", "toml", "url", "urls", "utf", "xml", "html", "atom", "id",
+                           "ok", "md"})  # fmt: skip
+
+
+def _untranslated(message: str, said: str) -> set[str]:
+    """The message's own English words (outside its values) that are still in the Swedish
+    text."""
+    from wordfreq import zipf_frequency
+
+    def words(s: str) -> set[str]:
+        s = re.sub(r"\[Errno \d+\]", " ", s)  # an OS error's code
+        s = re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", " ", _values_out(s))  # ENV_NAMES
+        return set(re.findall(r"[A-Za-z]{3,}", s.casefold()))
+
+    def english(w: str) -> bool:
+        en = zipf_frequency(w, "en")
+        return en >= ENGLISH_ZIPF and en - zipf_frequency(w, "sv") >= ENGLISH_MARGIN
+
+    return {w for w in words(said) & words(message) if w not in _SAME_IN_BOTH and english(w)}
 
 
 def _values_out(message: str) -> str:

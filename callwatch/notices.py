@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from callwatch import clock, output, report_text, safe, shortid
-from callwatch.messages import framed, say, text, word
+from callwatch.messages import framed, line_language, say, word
 
 if TYPE_CHECKING:
     from callwatch.actions import Marked
@@ -33,7 +33,7 @@ def warn(message: str, lang: str | None = None) -> None:
             message = framed(key, message.removeprefix(prefix), lang)
             break
     else:
-        message = text(message, lang)
+        message = line_language(message, lang)[1]
     output.console(stderr=True).print(message, markup=False)
 
 
@@ -67,13 +67,15 @@ class FetchProgress:
             return
         if self.quiet and r.status != "failed":
             return
-        lang = self.lang
+        # the source's message decides the line's language: one it cannot word in Swedish
+        # makes the whole line English
+        lang, message = line_language(r.message, self.lang) if r.message else (self.lang, "")
         line = say(
             "source_line", lang, source=r.source, status=word(r.status, lang), seen=r.seen,
             new=r.new, updated=r.updated, closed=r.closed,
         )  # fmt: skip
-        if r.message:
-            line += f" - {text(r.message, lang)}"
+        if message:
+            line += f" - {message}"
         self.err.print(line, markup=False)
 
     def scored(self, stats: RefreshStats) -> None:
@@ -83,9 +85,7 @@ class FetchProgress:
             )
 
     def not_scored(self, error: CallwatchError) -> None:
-        self.err.print(
-            say("not_scored", self.lang, error=text(str(error), self.lang)), markup=False
-        )
+        self.err.print(_not_scored("not_scored", error, self.lang), markup=False)
 
     def summary(self, result: FetchResult) -> int:
         """The summary; returns the exit code (1 when a source failed)."""
@@ -146,16 +146,16 @@ def imported(done: Stored, file: object, lang: str | None = None) -> None:
     for w in done.dropped:
         err.print(framed("warning", w, lang), markup=False)
     if done.not_scored is not None:
-        error = text(str(done.not_scored), lang)
-        err.print(say("not_scored_yet", lang, error=error), markup=False)
+        err.print(_not_scored("not_scored_yet", done.not_scored, lang), markup=False)
     c = done.counts
     print(say("imported", lang, seen=c.seen, file=file, new=c.new, updated=c.updated))
 
 
 def added(done: Stored, lang: str | None = None) -> None:
     if done.not_scored is not None:
-        error = text(str(done.not_scored), lang)
-        output.console(stderr=True).print(say("not_scored_yet", lang, error=error), markup=False)
+        output.console(stderr=True).print(
+            _not_scored("not_scored_yet", done.not_scored, lang), markup=False
+        )
     call = done.call
     assert call is not None
     status = report_text.status_word(call.status, None, lang) if lang == "sv" else call.status
@@ -195,3 +195,9 @@ def user_added(user: Any, kommun_name: str, lang: str | None = None) -> None:
 
 def user_removed(name: str, lang: str | None = None) -> None:
     print(say("user_removed", lang, name=name))
+
+
+def _not_scored(key: str, error: object, lang: str | None) -> str:
+    """ "Calls were stored but not scored: <error>", in one language (messages.line_language)."""
+    lang, message = line_language(str(error), lang)
+    return say(key, lang, error=message)

@@ -384,6 +384,33 @@ def test_a_message_without_swedish_words_keeps_one_language():
     assert framed("error", "something new went wrong", "sv") == ("Error: something new went wrong")
     assert framed("error", "x.toml: file not found", "sv") == "Fel: x.toml: filen finns inte"
     assert framed("warning", "'abc'", "sv") == "varning: 'abc'"  # only a value: Swedish frame
+    # partly known: the whole line stays English rather than half Swedish
+    for half in (
+        "/r/index.json: not a valid recording index (x)",
+        "x.toml: key 'options.x' must be something new",
+    ):
+        assert framed("error", half, "sv") == f"Error: {half}"
+    # values (a report's title, environment names, listed ids) are not English words
+    assert framed("error", "vr: https://x/y: field 'title' is empty", "sv") == (
+        "Fel: vr: https://x/y: fältet 'title' är tomt"
+    )
+    assert framed("error", "unknown source 'nope'; known: boverket, vr", "sv") == (
+        "Fel: okänd källa 'nope'; kända: boverket, vr"
+    )
+
+
+def test_a_source_line_is_in_one_language(capsys):
+    """fetch's line for a source carries the source's message; a message that cannot be worded
+    in Swedish makes the whole line English."""
+    from callwatch.fetch import SourceReport
+    from callwatch.notices import FetchProgress
+
+    progress = FetchProgress(quiet=False, log_json=False, lang="sv")
+    for message in ("no API key: set X_KEY (register for a free key at https://p/)", "odd thing"):
+        progress.source_done(SourceReport(source="s", status="skipped", message=message))
+    known, unknown = capsys.readouterr().err.splitlines()
+    assert known.startswith("s: hoppade över") and "registrera dig" in known
+    assert unknown.startswith("s: skipped") and unknown.endswith("- odd thing")
 
 
 def test_library_warnings_follow_the_commands_language(capsys):
