@@ -34,7 +34,7 @@ def test_grant_forms_are_part_of_the_description(specs):
     calls = {c.native_id: c for c in gdp.parse(specs["forte"], FORTE, NOW)}
     c = calls["2024-02422"]  # Etableringsbidrag 2025
     assert c.description.startswith("Utlysning av bidrag för etablering som unga forskare")
-    assert "Etableringsbidrag (Karriärstöd): Bidrag till juniora forskare" in c.description
+    assert "Etableringsbidrag: Bidrag till juniora forskare" in c.description
     assert "Bidragsformer" not in c.summary
     odd = json.loads(FORTE)[0] | {"bidragsformer": [None, {"namn": 3}, "x", {"namn": "Bidrag"}]}
     (one,) = gdp.parse(specs["forte"], json.dumps([odd]).encode(), NOW)

@@ -52,22 +52,22 @@ def is_homepage(url: str) -> bool:
 
 
 def grant_forms(value: object) -> str:
-    """The record's grant forms (`bidragsformer[]{namn, beskrivning, stodform{namn}}`, since
-    August 2024) as a short section of the description: "Bidrag till juniora forskare" or "Bidrag
-    för genomförandet av ett forskningsprojekt" is often the only line that says who the money
-    is for. Anything not shaped like a grant form is left out (the field is optional)."""
+    """The record's grant forms (`bidragsformer[]{namn, beskrivning}`, since August 2024) as a
+    short section of the description: "Bidrag till juniora forskare" or "Bidrag för
+    genomförandet av ett forskningsprojekt" is often the only line that says who the money is
+    for. Each form's support form (`stodform`) is left out, and anything not shaped like a grant
+    form too (the field is optional)."""
     if not isinstance(value, list):
         return ""
     lines = []
     for form in value[:MAX_FORMS]:
         if not isinstance(form, dict):
             continue
-        kind = form.get("stodform")
+        # the support form's name ("Miljöstöd", "Projektstöd") is the agency's category, not
+        # words of the call: a research *environment* grant is not about the environment
         name = clean(_text(form.get("namn")))
-        kind_name = clean(_text(kind.get("namn"))) if isinstance(kind, dict) else ""
         text = html_to_text(_text(form.get("beskrivning")))
-        head = f"{name} ({kind_name})" if name and kind_name else name or kind_name
-        line = ": ".join(p for p in (head, text) if p)
+        line = ": ".join(p for p in (name, text) if p)
         if line:
             lines.append(f"- {line}")
     return ("Bidragsformer:\n" + "\n".join(lines)) if lines else ""
