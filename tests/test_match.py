@@ -129,8 +129,11 @@ def test_other_senses_claim_only_their_words(matcher):
         description="Bidrag för etablering som unga forskare.",
     )
     assert "social-hallbarhet" not in t
-    t = themes_of(matcher, title="Stöd till unga forskare och till unga i utsatta områden")
-    assert t["social-hallbarhet"] > 0.5  # the second "unga" still counts
+    a = matcher.analyse({"title": "Stöd till unga forskare och till unga i föreningslivet"})
+    assert any(term.startswith("ungdomar | unga") for term in a.hits["social-hallbarhet"])
+    # an English coordination: animal health and (animal) welfare is not social welfare
+    t = themes_of(matcher, title="Supporting the Future of Animal Health and Welfare")
+    assert "social-hallbarhet" not in t
     # real Forte record (GDP 2022-01173): open access publishing is not accessible transport
     t = themes_of(
         matcher, title="Tidskriftsbidrag", description="Stöd till open access tidskrifter."

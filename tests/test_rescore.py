@@ -109,11 +109,7 @@ def test_other_sense_edit_reads_only_calls_that_can_hold_it(setup):
     """An added other-sense phrase takes its words from a theme in the calls that hold it, and
     only those are read again."""
     db, folder, tmp_path = setup
-    _edit(
-        folder / "themes.toml",
-        r"^(other_senses = \[)(\"open access)",
-        '\\1"kollektivtrafiken", \\2',
-    )
+    _edit(folder / "themes.toml", r'^(  "social mobility",)$', '\\1\n  "inom transportområdet",')
     before = _scores(db)
     stats = scoring.refresh(db, rules_mod.load(folder))
     assert 0 < stats.read < stats.total

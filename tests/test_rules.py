@@ -91,8 +91,8 @@ def _copy(tmp_path):
         ("themes.toml", "[klimat]", "[klimat", "themes.toml: invalid TOML"),
         (
             "themes.toml",
-            'other_senses = ["open access',
-            'other_senses = ["cykel | open access',
+            '  "social mobility",',
+            '  "cykel | social mobility",',
             "themes.toml: key 'mobilitet.other_senses': 'cykel' is also a term",
         ),
         ("kommuner/umea.toml", "klimat = 0.9", "klimat = 1.9", "umea.toml: key 'themes.klimat'"),
