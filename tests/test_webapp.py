@@ -495,7 +495,10 @@ def test_reasons_are_in_the_page_language(client):
     for english in ("x weight", "days left", "budget unknown", "no fixed deadline", "eligible"):
         assert english not in sv, english
     en = client.get("/lang/en?next=/kommun/umea").text
-    assert "Priority 0." in en and "x weight" in en
+    assert "Priority 0." in en and "budget 30 MSEK" in en
+    assert "x weight" not in en  # the themes are the card's first lines, not repeated as notes
+    for english in ("(summary)", "(description)", "municipality may apply", "(call facts)"):
+        assert english not in sv, english  # eligibility evidence lines in Swedish too
 
 
 def test_pages_do_not_wait_for_a_running_fetch(client, web_db):

@@ -15,7 +15,7 @@ from callwatch import rank as rank_mod
 from callwatch.dates import local_datetime
 from callwatch.priority import THEME_SHOWN, top_terms
 from callwatch.rules import Profile, Rules, fold
-from callwatch.show_text import earlier_text, note_text
+from callwatch.show_text import earlier_text, evidence_line, note_text
 from callwatch.web import auth
 from callwatch.web.text import TEXT
 
@@ -91,7 +91,7 @@ def render(
 def why_lines(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
     """rank's reasons in the page's language: each theme with the words that matched, the
     municipality's own keywords, the factors of the priority and their notes (rank.Ranked.reasons,
-    worded by show_text.note_text; the eligibility note is left out, its evidence is shown)."""
+    worded by show_text.note_text; notes that repeat a line above are left out)."""
     t = TEXT[lang]
     lines = []
     for tid, score in list((r.themes or {}).items())[:3]:
@@ -109,9 +109,16 @@ def why_lines(r: rank_mod.Ranked, rules: Rules, lang: str) -> list[str]:
             f"{t['f_eligibility']} {f.get('eligibility', 0)} × {t['f_deadline']} "
             f"{f.get('deadline', 0)} × {t['f_size']} {f.get('size', 0)}"
         )
-    lines += [f"{t['evidence']}: {e}" for e in (r.eligibility_evidence or [])[:2]]
-    lines += [note_text(x, lang) for x in r.reasons if getattr(x, "key", "") != "eligibility"]
+    lines += [
+        f"{t['evidence']}: {evidence_line(e, lang)}" for e in (r.eligibility_evidence or [])[:2]
+    ]
+    # the themes and mentioned words are the first lines already, the eligibility note's
+    # evidence the lines just above
+    lines += [note_text(x, lang) for x in r.reasons if getattr(x, "key", "") not in _SHOWN_ABOVE]
     return lines
+
+
+_SHOWN_ABOVE = frozenset({"eligibility", "theme", "theme_only", "mentions"})
 
 
 def as_iso(value: str | None, t: dict) -> str:
