@@ -113,6 +113,8 @@ def test_eligibility(matcher, eligibility, verdict):
             "unclear",
         ),
         ("Kommuner kan söka i samverkan med forskare vid ett lärosäte.", "eligible"),
+        # a university as a partner of public applicants does not outweigh them
+        ("Offentliga aktörer kan söka tillsammans med ett svenskt lärosäte.", "eligible"),
         ("Forskningsprojekt om välfärd och hälsa.", "unclear"),
     ],
 )
