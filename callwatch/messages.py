@@ -308,6 +308,7 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
 # a word is English here when it is common in English (Zipf >= 3) and clearly more common there
 # than in Swedish ("must", "list", "field"; not "status", "system", "data" or "Boverket")
 ENGLISH_ZIPF, ENGLISH_MARGIN = 3.0, 1.0
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`")
 _COMPILED = [(re.compile(p), r) for p, r in SV_PHRASES]
 
 
@@ -316,9 +317,15 @@ def text(message: str, lang: str | None) -> str:
     language; in English as it was written."""
     if lang != "sv":
         return message
+    said = message
     for pattern, repl in _COMPILED:
-        message = pattern.sub(repl, message)
-    return message
+        said = pattern.sub(repl, said)
+    # quoted values keep their words ("no call with id 'Permission denied'"): the phrases keep
+    # every quoted value where it was, so each is put back as it was written
+    values = iter(_QUOTED.findall(message))
+    if len(_QUOTED.findall(said)) == len(_QUOTED.findall(message)):
+        said = _QUOTED.sub(lambda m: next(values), said)
+    return said
 
 
 def framed(key: str, message: str, lang: str | None, **values: object) -> str:

@@ -411,6 +411,13 @@ def test_a_message_without_swedish_words_keeps_one_language():
     )
 
 
+def test_quoted_values_keep_their_words():
+    from callwatch.messages import text
+
+    said = text("x.jsonl line 3: 'title' is empty: 'Permission denied; file not found'", "sv")
+    assert said == "x.jsonl rad 3: 'title' är tom: 'Permission denied; file not found'"
+
+
 def test_a_source_line_is_in_one_language(capsys):
     """fetch's line for a source carries the source's message; a message that cannot be worded
     in Swedish makes the whole line English."""
