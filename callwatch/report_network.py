@@ -19,13 +19,13 @@ from callwatch.report_data import (
     Item,
     Report,
     Section,
-    _cut,
-    _urgency,
     apply_filters,
     call_facts,
+    cut_section,
     decided_calls,
     fact_columns,
     ranked_call,
+    urgency,
 )
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
@@ -120,7 +120,7 @@ def network_report(
             continue
         why = required + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
         kommuner = [name for _, name in who] if required else high
-        joint.append(((0 if required else 1, *_urgency(b)), cid, kommuner, why))
+        joint.append(((0 if required else 1, *urgency(b)), cid, kommuner, why))
     joint.sort(key=lambda x: x[0])
     listed = {cid for _, cid, _, _ in joint}
     read([cid for _, cid, _, _ in joint[: limit if limit > 0 else None]])
@@ -140,7 +140,7 @@ def network_report(
         it = Item(call)
         it.decided = decision_lines(cid)
         decided_items.append(it)
-    decided_items.sort(key=lambda i: _urgency(i.ranked))
+    decided_items.sort(key=lambda i: urgency(i.ranked))
 
     lines = []
     for tid, theme in rules.themes.items():
@@ -153,7 +153,7 @@ def network_report(
         Section("decided", t["network_decided"], decided_items, t["empty_network_decided"]),
     ]
     for s in sections:
-        _cut(db, s, limit, None, facts)
+        cut_section(db, s, limit, None, facts)
     sections[0].total = len(joint)  # counted before the cut
     shown = {i.ranked.id for s in sections for i in s.items} | listed
     for theme in rules.themes.values():
@@ -167,7 +167,7 @@ def network_report(
         sec = Section(
             f"theme:{theme.id}", f"{t['by_theme']}: {theme.label(lang)}", items, t["empty_theme"]
         )
-        sections.append(_cut(db, sec, THEME_LIMIT, None, facts))
+        sections.append(cut_section(db, sec, THEME_LIMIT, None, facts))
     return Report(
         title=t["network_title"],
         lang=lang,

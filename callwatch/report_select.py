@@ -58,7 +58,7 @@ def briefs(
     rank order; a closed call only when it is in `keep_closed` or has a series."""
     from callwatch.merge import load, overlay
 
-    contract = rank_mod._contract_columns(db)
+    contract = rank_mod.contract_columns(db)
     cur = score_reads.brief_rows(
         db, profile.id, max(min_relevance, priority.MIN_RELEVANCE), contract
     )
@@ -97,7 +97,7 @@ def full(
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    rest = rank_mod._rest_columns(db)
+    rest = rank_mod.rest_columns(db)
     out: dict[str, rank_mod.Ranked] = {}
     ids = list(dict.fromkeys(ids))
     for i in range(0, len(ids), 500):
@@ -106,7 +106,7 @@ def full(
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
-            out[row["id"]] = rank_mod._evaluate(row, profile.weights, profile, today)
+            out[row["id"]] = rank_mod.evaluate(row, profile.weights, profile, today)
     return out
 
 
@@ -165,7 +165,7 @@ def ranked_among(
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    rest = rank_mod._rest_columns(db)
+    rest = rank_mod.rest_columns(db)
     floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
     out: list[rank_mod.Ranked] = []
     wanted = sorted(ids)
@@ -175,7 +175,7 @@ def ranked_among(
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
-            r = rank_mod._evaluate(row, profile.weights, profile, today)
+            r = rank_mod.evaluate(row, profile.weights, profile, today)
             if r.relevance < min_relevance or r.score < min_score or r.status == "closed":
                 continue
             if r.hidden and r.hidden != "closed":
@@ -208,8 +208,8 @@ def top_for_theme(
 
     from callwatch.merge import load, overlay
 
-    rest = rank_mod._rest_columns(db)
-    rows = rank_mod._candidates(db, None, theme, False, today, None, light=True)
+    rest = rank_mod.rest_columns(db)
+    rows = rank_mod.candidates(db, None, theme, False, today, None, light=True)
     cols = next(rows)
     merged = load(db)
     results: list[rank_mod.Ranked] = []
@@ -225,9 +225,9 @@ def top_for_theme(
         row = dict(zip(cols, values, strict=True))
         if row["id"] in shown:
             continue
-        row.update(rank_mod._read_rest(db, rest, row["id"]))
+        row.update(rank_mod.read_rest(db, rest, row["id"]))
         row = overlay(row, merged, as_json=True)
-        r = rank_mod._evaluate(row, {theme.id: 1.0}, None, today)
+        r = rank_mod.evaluate(row, {theme.id: 1.0}, None, today)
         if r.relevance < priority.MIN_RELEVANCE or r.status == "closed":
             continue
         if r.hidden and r.hidden != "closed":
@@ -257,7 +257,7 @@ def network_briefs(
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    contract = rank_mod._contract_columns(db)
+    contract = rank_mod.contract_columns(db)
     floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
     order_of = {p.id: i for i, p in enumerate(profiles)}
     calls: dict[str, Brief] = {}

@@ -104,7 +104,7 @@ def network_rows(
     """Every call relevant to at least one of these municipalities, once, in storage order,
     with its relevance per municipality as a JSON object (gathered from the (profile, call_id)
     index: no sort of every (call, municipality) row) and the columns a ranking evaluates.
-    `contract`: the facts columns of calls `c` (rank._contract_columns)."""
+    `contract`: the facts columns of calls `c` (rank.contract_columns)."""
     marks = ", ".join("?" * len(profile_ids))
     where = [
         f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
@@ -134,7 +134,7 @@ def brief_rows(
 ) -> sqlite3.Cursor:
     """Every call relevant to a municipality (relevance >= min_relevance) that is not a
     listing of another, with the columns a report's brief needs. `contract`: the facts columns
-    of calls `c` (rank._contract_columns)."""
+    of calls `c` (rank.contract_columns)."""
     return db.execute(
         "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, c.status, c.series, "
         "c.first_seen, c.budget_amount, c.budget_currency, s.eligibility AS verdict, "
@@ -148,7 +148,7 @@ def brief_rows(
 def profile_rows(
     db: sqlite_utils.Database, profile_id: str, ids: list[str], rest: str
 ) -> sqlite3.Cursor:
-    """A ranking's rows (relevance to the municipality, rank._rest_columns) for these calls
+    """A ranking's rows (relevance to the municipality, rank.rest_columns) for these calls
     only (at most 500 ids: one SQL IN list), for the calls a report keeps."""
     return db.execute(
         "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
@@ -209,7 +209,7 @@ def network_brief_rows(
 ) -> sqlite3.Cursor:
     """The columns a network brief needs of these calls (at most 500 ids) that are not a
     listing of another and not past their last deadline (a day of slack). `contract`: the
-    facts columns of calls `c` (rank._contract_columns)."""
+    facts columns of calls `c` (rank.contract_columns)."""
     return db.execute(
         "SELECT c.id, c.opens, c.deadlines, c.status, c.series, c.first_seen, "
         "c.budget_amount, c.budget_currency, s.eligibility AS verdict, s.size_factor, "
