@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -112,12 +113,14 @@ def candidates(
     today: date,
     call_id: str | None = None,
     light: bool = False,
+    exclude: Collection[str] = (),
 ):  # noqa: ANN202
     """Calls in order of their best possible score (relevance), read from an index, each with
     a cheap upper bound on its final score (priority.bound_sql): the column names first, then
     the rows as tuples. Public so that readers that rank a subset the same way (report_select)
     walk the same rows in the same order. `light`: only the columns the bound needs; the caller
-    reads the rest (rest_columns, read_rest) for the calls it evaluates."""
+    reads the rest (rest_columns, read_rest) for the calls it evaluates. `exclude`: ids left
+    out (the rest keep their order)."""
     from callwatch import score_reads
 
     rest = "" if light else ", " + rest_columns(db)
@@ -130,6 +133,7 @@ def candidates(
         include_closed=include_closed,
         call_id=call_id,
         rest=rest,
+        exclude=exclude,
     )
 
 
