@@ -179,15 +179,22 @@ def _workers(path: Path) -> int:
 
 def _parse_parallel(lines: Iterable[str], now: datetime, workers: int) -> Iterator[Parsed]:
     """_parse() by `workers` processes, CHUNK_LINES lines per task, yielded in file order. At
-    most two tasks per worker are in flight, so the file is read as fast as it is parsed."""
+    most two tasks per worker are in flight, so the file is read as fast as it is parsed. Where
+    the platform cannot start worker processes (no semaphores, e.g. some sandboxes) the file is
+    parsed in this process."""
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
     from itertools import islice
 
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (OSError, ImportError, NotImplementedError):
+        yield from _parse(lines, now)
+        return
     it = iter(lines)
     first = 1
     pending: deque[Future[list[Parsed]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with pool:
         while True:
             while len(pending) < 2 * workers:
                 chunk = list(islice(it, CHUNK_LINES))

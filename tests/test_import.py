@@ -1,3 +1,4 @@
+import concurrent.futures
 import json
 
 import pytest
@@ -94,20 +95,27 @@ def test_a_large_file_is_parsed_in_parallel_with_the_same_result(tmp_path, monke
     good = lines[:5] + lines[13:]  # without the invalid lines and the repeated id
     good_file = _write(tmp_path / "good.jsonl", good)
     results = []
-    for parallel in (False, True):
+    for mode in ("one process", "workers", "no worker processes on this platform"):
+        parallel = mode != "one process"
         monkeypatch.setattr(importer, "PARALLEL_BYTES", 0 if parallel else 10**12)
         monkeypatch.setattr(importer, "MAX_WORKERS", 2)
         monkeypatch.setattr(importer, "CHUNK_LINES", 50)
+        if mode.startswith("no worker"):
+            monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _no_semaphores)
         assert importer._workers(good_file) == (2 if parallel else 1)
         with pytest.raises(ImportDataError) as bad:
             importer.read(bad_file, NOW, [])
         warnings: list[str] = []
         calls = importer.read(good_file, NOW, warnings)
         results.append((str(bad.value), [c.to_dict() for c in calls], warnings))
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
     error, calls, warnings = results[0]
     assert "line 6: id 'c1' already on line 3" in error and "(and 2 more invalid lines)" in error
     assert len(calls) == sum(1 for line in good if line) and len(warnings) > 90
+
+
+def _no_semaphores(*args, **kwargs):
+    raise OSError(38, "Function not implemented")
 
 
 def _write(path, lines):
