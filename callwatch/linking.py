@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -217,19 +217,23 @@ def _duplicate_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[
     """Changed listings against the other sources' listings that close the same day."""
     conn = db.conn
     found: set[tuple[str, str]] = set()
+    same_day = _SameDay(db) if len(changed) > BULK else None
     for cid, k in _keys_of(db, sorted(changed)).items():
         names = json.loads(k["names"])
         if not names:
             continue  # too short to match on title alone
-        cur = conn.execute(
-            "SELECT DISTINCT k.call_id, k.names FROM link_days d "
-            "JOIN link_days o ON o.day = d.day AND o.call_id != d.call_id "
-            "JOIN link_keys k ON k.call_id = o.call_id "
-            "WHERE d.call_id = ? AND k.source != ?",
-            [cid, k["source"]],
-        )
+        if same_day is not None:
+            rows: Iterable[tuple[str, str]] = same_day.others(cid, k["source"])
+        else:
+            rows = conn.execute(
+                "SELECT DISTINCT k.call_id, k.names FROM link_days d "
+                "JOIN link_days o ON o.day = d.day AND o.call_id != d.call_id "
+                "JOIN link_keys k ON k.call_id = o.call_id "
+                "WHERE d.call_id = ? AND k.source != ?",
+                [cid, k["source"]],
+            )
         owners, block = [], []
-        for other, other_names in cur:
+        for other, other_names in rows:
             if other in changed and other < cid:
                 continue  # compared when `other` was the changed one
             for n in json.loads(other_names):
@@ -237,6 +241,34 @@ def _duplicate_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[
                 block.append(n)
         found.update(_pair(cid, owners[i]) for i in dedupe.similar_names(names, block))
     return found
+
+
+class _SameDay:
+    """The closing-day index (link_days) in memory, for linking many changed calls: per day,
+    per source, the listings closing that day with their names."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.days: dict[str, list[str]] = defaultdict(list)  # call -> its closing days
+        self.on: dict[str, dict[str, dict[str, str]]] = defaultdict(
+            dict
+        )  # day -> source -> call -> names
+        for day, cid, source, names in db.conn.execute(
+            "SELECT d.day, d.call_id, k.source, k.names FROM link_days d "
+            "JOIN link_keys k ON k.call_id = d.call_id"
+        ):
+            self.days[cid].append(day)
+            self.on[day].setdefault(source, {})[cid] = names
+
+    def others(self, cid: str, source: str) -> list[tuple[str, str]]:
+        """What the per-call query finds: (call id, names) of the other sources' listings
+        closing on one of the days `cid` closes, each once."""
+        out: dict[str, str] = {}
+        for day in self.days.get(cid, ()):
+            for other_source, listings in self.on[day].items():
+                if other_source != source:
+                    out.update(listings)
+        out.pop(cid, None)
+        return list(out.items())
 
 
 def _round_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[str, str]]:
@@ -252,33 +284,82 @@ def _round_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[str,
         return cache[key]
 
     df = dict(conn.execute("SELECT word, n FROM link_df"))
-    # many changed calls (a first link, a large import): read every title once, not per block
-    every = _title_keys(db, None) if len(changed) > 1000 else None
+    # many changed calls (a first link, a large import): read every title and the word index
+    # once, not per block
+    bulk = len(changed) > BULK
+    every = _title_keys(db, None) if bulk else None
+    blocks = _Blocks(db, changed) if bulk else None
     found: set[tuple[str, str]] = set()
     for cid, a in _keys_of(db, sorted(changed)).items():
         if not a["by_title"] or not recurring.title_candidate(a["title_key"] or ""):
             continue
         order, n = first_words(a["title_key"], df)
-        near = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT call_id FROM link_words WHERE word IN ({', '.join('?' * n)}) "
-                f"UNION SELECT call_id FROM link_words WHERE first = 1 AND "
-                f"word IN ({', '.join('?' * len(order))})",
-                [*order[:n], *order],
-            )
-            if r[0] != cid and not (r[0] in changed and r[0] < cid)
-        ]
+        near: Collection[str]
+        if blocks is not None:
+            near = blocks.near(cid, order, n)
+        else:
+            near = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT call_id FROM link_words WHERE word IN ({', '.join('?' * n)}) "
+                    f"UNION SELECT call_id FROM link_words WHERE first = 1 AND "
+                    f"word IN ({', '.join('?' * len(order))})",
+                    [*order[:n], *order],
+                )
+                if r[0] != cid and not (r[0] in changed and r[0] < cid)
+            ]
         if not near:
             continue
-        others = {o: every[o] for o in near} if every is not None else _title_keys(db, near)
-        ids = list(others)
+        if every is not None:
+            others, ids = every, list(near)
+        else:
+            others = _title_keys(db, list(near))
+            ids = list(others)
         titles = [others[o]["title_key"] for o in ids]
         # the block's titles are screened in one rapidfuzz call; same_series() decides
         for i in recurring.similar_titles(a["title_key"], titles):
             if recurring.same_series(a, others[ids[i]], funder_similar):
                 found.add(_pair(cid, ids[i]))
     return found
+
+
+BULK = 1000  # more changed calls than this: _round_pairs reads the word index once
+
+
+class _Blocks:
+    """The word index (link_words) in memory, for linking many changed calls: per word, the
+    calls holding it and those holding it among their first words. Each list is split into
+    changed calls, sorted, and the others: a changed call is compared only with changed calls
+    after it (the pair was compared from the other side), so only that tail is taken."""
+
+    def __init__(self, db: sqlite_utils.Database, changed: set[str]) -> None:
+        self.changed = changed
+        self.any: dict[str, tuple[list[str], list[str]]] = {}
+        self.first: dict[str, tuple[list[str], list[str]]] = {}
+        for word, cid, first in db.conn.execute("SELECT word, call_id, first FROM link_words"):
+            side = 0 if cid in changed else 1
+            self.any.setdefault(word, ([], []))[side].append(cid)
+            if first:
+                self.first.setdefault(word, ([], []))[side].append(cid)
+        for index in (self.any, self.first):
+            for mine, _ in index.values():
+                mine.sort()
+
+    def near(self, cid: str, order: list[str], n: int) -> set[str]:
+        """What the per-call query finds: the calls sharing one of `cid`'s first `n` words
+        (`order`: its words, rarest first), or having one of its words among their first
+        words; without `cid` and the changed calls before it."""
+        from bisect import bisect_right
+
+        out: set[str] = set()
+        for index, words in ((self.any, order[:n]), (self.first, order)):
+            for w in words:
+                lists = index.get(w)
+                if lists is not None:
+                    mine, others = lists
+                    out.update(mine[bisect_right(mine, cid) :])
+                    out.update(others)
+        return out
 
 
 def _duplicates(db: sqlite_utils.Database, intermediaries: set[str]) -> dict[str, str]:

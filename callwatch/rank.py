@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -111,7 +112,7 @@ class Ranked:
         return d
 
 
-def _candidates(
+def candidates(
     db: sqlite_utils.Database,
     profile: Profile | None,
     theme: Theme | None,
@@ -119,13 +120,17 @@ def _candidates(
     today: date,
     call_id: str | None = None,
     light: bool = False,
+    exclude: Collection[str] = (),
 ):  # noqa: ANN202
     """Calls in order of their best possible score (relevance), read from an index, each with
-    a cheap upper bound on its final score (priority.bound_sql). `light`: only those; _rank reads the rest
-    (_rest_columns) for the calls it evaluates."""
+    a cheap upper bound on its final score (priority.bound_sql): the column names first, then
+    the rows as tuples. Public so that readers that rank a subset the same way (report_select)
+    walk the same rows in the same order. `light`: only the columns the bound needs; the caller
+    reads the rest (rest_columns, read_rest) for the calls it evaluates. `exclude`: ids left
+    out (the rest keep their order)."""
     from callwatch import score_reads
 
-    rest = "" if light else ", " + _rest_columns(db)
+    rest = "" if light else ", " + rest_columns(db)
     return score_reads.ranking_candidates(
         db,
         profile.id if profile is not None else None,
@@ -135,27 +140,32 @@ def _candidates(
         include_closed=include_closed,
         call_id=call_id,
         rest=rest,
+        exclude=exclude,
     )
 
 
-def _contract_columns(db: sqlite_utils.Database) -> str:
-    """The facts migration's columns, as NULL where this database lacks them."""
+def contract_columns(db: sqlite_utils.Database) -> str:
+    """The facts migration's columns of calls `c` for a SELECT, as NULL where this database
+    lacks them, so one query text serves databases from before and after that migration."""
     from callwatch import store
 
     have = store.call_columns(db)
     return ", ".join(f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS)
 
 
-def _rest_columns(db: sqlite_utils.Database) -> str:
-    """The columns _evaluate needs beyond the light ones."""
-    contract = _contract_columns(db)
+def rest_columns(db: sqlite_utils.Database) -> str:
+    """The columns evaluate() needs beyond the light ones of candidates(light=True): read only
+    for the calls a ranking evaluates, as most rows are only bounded and skipped."""
+    contract = contract_columns(db)
     return (
         "c.title, c.url, c.funder, c.programme, c.status, c.budget_amount, c.budget_currency, "
         f"{contract}, s.themes, s.profiles"
     )
 
 
-def _read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+def read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+    """The rest_columns() of one call, to lay over its light row before evaluate(): a ranking
+    reads them only for the few calls whose bound lets them enter the list."""
     from callwatch import score_reads
 
     return score_reads.call_with_scores(db, columns, call_id)
@@ -184,8 +194,8 @@ def _rank(
     heap: list[tuple[float, int]] = []  # the `limit` best scores so far (min-heap)
     floor = max(min_relevance, min_score)
     light = limit > 0  # most rows are only bounded, never evaluated: read the rest on demand
-    rest = _rest_columns(db) if light else ""
-    rows = _candidates(db, profile, theme, include_closed, today, call_id, light)
+    rest = rest_columns(db) if light else ""
+    rows = candidates(db, profile, theme, include_closed, today, call_id, light)
     cols = next(rows)
     from callwatch.merge import load, overlay
 
@@ -200,9 +210,9 @@ def _rank(
                 continue  # cannot enter the list: skip building it
         row = dict(zip(cols, values, strict=True))
         if light:
-            row.update(_read_rest(db, rest, row["id"]))
+            row.update(read_rest(db, rest, row["id"]))
         row = overlay(row, merged, as_json=True)
-        r = _evaluate(row, weights, profile, today)
+        r = evaluate(row, weights, profile, today)
         if r.relevance < min_relevance or r.score < min_score:
             continue
         if hidden_ids and r.id in hidden_ids:
@@ -226,7 +236,11 @@ def _rank(
     return results[:limit] if limit > 0 else results
 
 
-def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, today: date) -> Ranked:
+def evaluate(row: dict, weights: dict[str, float], profile: Profile | None, today: date) -> Ranked:
+    """One ranking row (light columns and rest_columns(), merged facts laid over) as a Ranked
+    call for a profile (or a theme when profile is None), unexplained: the one evaluation every
+    reader of rankings shares, so reports rank exactly as `rank` does. Parses the row's
+    deadlines in place."""
     row["deadlines"] = json.loads(row["deadlines"] or "[]")
     profiles = row["profiles"]
     facts = json.loads(profiles).get(profile.id, {}) if profile and profiles != "{}" else {}
@@ -236,7 +250,7 @@ def _evaluate(row: dict, weights: dict[str, float], profile: Profile | None, tod
 def _evaluate_parsed(
     row: dict, facts: dict, profile: Profile | None, today: date, status: str
 ) -> Ranked:
-    """_evaluate() for a row whose deadlines are already a list and whose facts are read."""
+    """evaluate() for a row whose deadlines are already a list and whose facts are read."""
     relevance = row["upper"]  # precomputed: profile relevance or theme score
     deadline, days = shown_deadline(row["deadlines"], today)
     score, verdict, hidden, e_factor, d_factor, s_factor = score_factors(
@@ -358,7 +372,7 @@ def rank_network(
     from callwatch import score_reads
 
     cur = score_reads.network_rows(
-        db, list(by_id), MIN_RELEVANCE, today.isoformat(), _contract_columns(db),
+        db, list(by_id), MIN_RELEVANCE, today.isoformat(), contract_columns(db),
         include_closed=include_closed,
     )  # fmt: skip
     cols = [c[0] for c in cur.description]

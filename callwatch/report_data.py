@@ -102,7 +102,7 @@ def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) 
 
 
 class Dated(Protocol):
-    """What closes_within and _urgency read: a Ranked call or a report_select.Brief."""
+    """What closes_within and urgency read: a Ranked call or a report_select.Brief."""
 
     id: str
     status: str
@@ -195,8 +195,9 @@ def remember(
         )
 
 
-def _urgency(r: Dated) -> tuple:
-    """Most urgent first: open calls by days left, then forthcoming/rolling, closed last."""
+def urgency(r: Dated) -> tuple:
+    """Most urgent first: open calls by days left, then forthcoming/rolling, closed last. The
+    sort key of a section's calls, shared by the municipality and the network reports."""
     if r.status == "closed" or (r.days_left is not None and r.days_left < 0):
         return (2, 0, r.id)
     if r.days_left is None:
@@ -249,14 +250,15 @@ def ranked_call(
     )  # fmt: skip
 
 
-def _cut(
+def cut_section(
     db: sqlite_utils.Database,
     section: Section,
     limit: int,
     profile: Profile | None,
     facts: dict[str, dict] | None = None,
 ) -> Section:
-    """Count, cut, then read explanations and facts for the calls that stay."""
+    """Count, cut, then read explanations and facts for the calls that stay (a report's
+    sections, the municipality's and the network's, are all cut here)."""
     section.total = len(section.items)
     if limit > 0:
         del section.items[limit:]
@@ -369,7 +371,7 @@ def kommun_report(
             if ds[-1]["status"] == status
         ]
         own_lists[status] = sorted(
-            (item(r) for r in rows if r is not None), key=lambda i: _urgency(i.ranked)
+            (item(r) for r in rows if r is not None), key=lambda i: urgency(i.ranked)
         )
     facts: dict[str, dict] = {}
     sections = [
@@ -384,7 +386,7 @@ def kommun_report(
     ]  # fmt: skip
     totals = [len(decide), len(new), None, None, len(closing), len(changed), len(forthcoming)]
     for s, total in zip(sections, totals, strict=True):
-        _cut(db, s, limit, profile, facts)
+        cut_section(db, s, limit, profile, facts)
         if total is not None:
             s.total = total  # counted before the cut
     return Report(

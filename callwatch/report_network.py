@@ -19,13 +19,13 @@ from callwatch.report_data import (
     Item,
     Report,
     Section,
-    _cut,
-    _urgency,
     apply_filters,
     call_facts,
+    cut_section,
     decided_calls,
     fact_columns,
     ranked_call,
+    urgency,
 )
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
@@ -68,13 +68,13 @@ def network_report(
     knows_requirements = bool({"min_municipalities", "consortium_required"} & set(fact_columns(db)))
     floor = 0.0 if knows_requirements else NETWORK_MIN_SCORE
     decided = decided_calls(db)
-    # only calls that can be joint candidates, or that someone decided on, are ranked: the
-    # same rows rank_for_profile would give for them (report_select.ranked_among)
-    among = select.joint_candidates(
-        db, sorted(rules.profiles), REPORT_MIN_RELEVANCE, NETWORK_MIN_SCORE
-    ) | set(decided)
     profiles = [p for _, p in sorted(rules.profiles.items())]
     if filters is not None and filters.active():  # filters read ranked calls: rank them all
+        # only calls that can be joint candidates, or that someone decided on, are ranked: the
+        # same rows rank_for_profile would give for them (report_select.ranked_among)
+        among = select.joint_candidates(
+            db, sorted(rules.profiles), REPORT_MIN_RELEVANCE, NETWORK_MIN_SCORE
+        ) | set(decided)
         calls: dict[str, select.Brief] = {}
         who_of: dict[str, list[tuple[float, Profile]]] = {}
         for profile in profiles:
@@ -86,14 +86,17 @@ def network_report(
                     ranked_by_id[r.id] = r
                     calls[r.id] = select.Brief(r.id, r.status, r.days_left, r.deadline, r.score, r.tier, None, "")  # fmt: skip
                 who_of.setdefault(r.id, []).append((r.score, profile))
-    else:
-        calls, who_of = select.network_briefs(
-            db, profiles, today, among, REPORT_MIN_RELEVANCE, floor, hidden
-        )
+        facts = call_facts(db, list(calls))
+        required = facts
+    else:  # the same calls and scores, without building a ranked call for each
+        calls, who_of, required = select.joint_briefs(
+            db, profiles, today, REPORT_MIN_RELEVANCE, NETWORK_MIN_SCORE, floor, hidden,
+            set(decided),
+        )  # fmt: skip
+        facts = {}  # the facts of the calls shown, read when the sections are cut
     for cid, found in who_of.items():
         relevant[cid] = [(score, p.name) for score, p in found]
     first = {cid: found[0][1] for cid, found in who_of.items()}  # whose ranking it is shown by
-    facts = call_facts(db, list(calls))
     names = {pid: p.name for pid, p in rules.profiles.items()}
 
     def decision_lines(cid: str) -> list[str]:
@@ -115,12 +118,12 @@ def network_report(
     for cid, b in calls.items():
         who = sorted(relevant[cid], key=lambda x: (-x[0], x[1]))
         high = [name for score, name in who if score >= NETWORK_MIN_SCORE]
-        required = _requirement(facts.get(cid, {}), lang)
-        if not required and len(high) < 2:
+        needs = _requirement(required.get(cid, {}), lang)
+        if not needs and len(high) < 2:
             continue
-        why = required + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
-        kommuner = [name for _, name in who] if required else high
-        joint.append(((0 if required else 1, *_urgency(b)), cid, kommuner, why))
+        why = needs + ([t["ranked_high_by"].format(n=len(high))] if len(high) >= 2 else [])
+        kommuner = [name for _, name in who] if needs else high
+        joint.append(((0 if needs else 1, *urgency(b)), cid, kommuner, why))
     joint.sort(key=lambda x: x[0])
     listed = {cid for _, cid, _, _ in joint}
     read([cid for _, cid, _, _ in joint[: limit if limit > 0 else None]])
@@ -140,7 +143,7 @@ def network_report(
         it = Item(call)
         it.decided = decision_lines(cid)
         decided_items.append(it)
-    decided_items.sort(key=lambda i: _urgency(i.ranked))
+    decided_items.sort(key=lambda i: urgency(i.ranked))
 
     lines = []
     for tid, theme in rules.themes.items():
@@ -153,7 +156,7 @@ def network_report(
         Section("decided", t["network_decided"], decided_items, t["empty_network_decided"]),
     ]
     for s in sections:
-        _cut(db, s, limit, None, facts)
+        cut_section(db, s, limit, None, facts)
     sections[0].total = len(joint)  # counted before the cut
     shown = {i.ranked.id for s in sections for i in s.items} | listed
     for theme in rules.themes.values():
@@ -167,7 +170,7 @@ def network_report(
         sec = Section(
             f"theme:{theme.id}", f"{t['by_theme']}: {theme.label(lang)}", items, t["empty_theme"]
         )
-        sections.append(_cut(db, sec, THEME_LIMIT, None, facts))
+        sections.append(cut_section(db, sec, THEME_LIMIT, None, facts))
     return Report(
         title=t["network_title"],
         lang=lang,

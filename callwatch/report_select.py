@@ -58,7 +58,7 @@ def briefs(
     rank order; a closed call only when it is in `keep_closed` or has a series."""
     from callwatch.merge import load, overlay
 
-    contract = rank_mod._contract_columns(db)
+    contract = rank_mod.contract_columns(db)
     cur = score_reads.brief_rows(
         db, profile.id, max(min_relevance, priority.MIN_RELEVANCE), contract
     )
@@ -97,7 +97,7 @@ def full(
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    rest = rank_mod._rest_columns(db)
+    rest = rank_mod.rest_columns(db)
     out: dict[str, rank_mod.Ranked] = {}
     ids = list(dict.fromkeys(ids))
     for i in range(0, len(ids), 500):
@@ -106,7 +106,7 @@ def full(
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
-            out[row["id"]] = rank_mod._evaluate(row, profile.weights, profile, today)
+            out[row["id"]] = rank_mod.evaluate(row, profile.weights, profile, today)
     return out
 
 
@@ -138,17 +138,25 @@ def joint_candidates(
     """Calls that can make the network's joint list: relevant (`min_relevance`) to two or more
     municipalities at `high` or above (a score is never above its relevance), or with a stated
     requirement to apply together (min_municipalities >= 2, a consortium; merged facts too)."""
-    from callwatch import store
     from callwatch.merge import load
 
-    out = score_reads.shared_calls(db, profiles, max(high, min_relevance))
-    together = store.consortium_calls(db)
-    if together is not None:  # the database has the facts columns
-        out |= together
-        for cid, (fields, _) in load(db).items():
-            n = fields.get("min_municipalities")
-            if (n is not None and n >= 2) or fields.get("consortium_required") == 1:
-                out.add(cid)
+    return score_reads.shared_calls(db, profiles, max(high, min_relevance)) | required_calls(
+        db, load(db)
+    )
+
+
+def required_calls(db: sqlite_utils.Database, merged: dict) -> set[str]:
+    """Calls whose stored or merged facts require applying together (min_municipalities >= 2,
+    a consortium); none on a database without the facts columns. `merged`: merge.load()."""
+    from callwatch import store
+
+    out = store.consortium_calls(db)
+    if out is None:  # the database lacks the facts columns
+        return set()
+    for cid, (fields, _) in merged.items():
+        n = fields.get("min_municipalities")
+        if (n is not None and n >= 2) or fields.get("consortium_required") == 1:
+            out.add(cid)
     return out
 
 
@@ -165,7 +173,7 @@ def ranked_among(
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    rest = rank_mod._rest_columns(db)
+    rest = rank_mod.rest_columns(db)
     floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
     out: list[rank_mod.Ranked] = []
     wanted = sorted(ids)
@@ -175,7 +183,7 @@ def ranked_among(
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
-            r = rank_mod._evaluate(row, profile.weights, profile, today)
+            r = rank_mod.evaluate(row, profile.weights, profile, today)
             if r.relevance < min_relevance or r.score < min_score or r.status == "closed":
                 continue
             if r.hidden and r.hidden != "closed":
@@ -208,8 +216,9 @@ def top_for_theme(
 
     from callwatch.merge import load, overlay
 
-    rest = rank_mod._rest_columns(db)
-    rows = rank_mod._candidates(db, None, theme, False, today, None, light=True)
+    rest = rank_mod.rest_columns(db)
+    # the shown calls are left out in SQLite: they are most of a network's best calls
+    rows = rank_mod.candidates(db, None, theme, False, today, None, light=True, exclude=shown)
     cols = next(rows)
     merged = load(db)
     results: list[rank_mod.Ranked] = []
@@ -225,9 +234,9 @@ def top_for_theme(
         row = dict(zip(cols, values, strict=True))
         if row["id"] in shown:
             continue
-        row.update(rank_mod._read_rest(db, rest, row["id"]))
+        row.update(rank_mod.read_rest(db, rest, row["id"]))
         row = overlay(row, merged, as_json=True)
-        r = rank_mod._evaluate(row, {theme.id: 1.0}, None, today)
+        r = rank_mod.evaluate(row, {theme.id: 1.0}, None, today)
         if r.relevance < priority.MIN_RELEVANCE or r.status == "closed":
             continue
         if r.hidden and r.hidden != "closed":
@@ -242,64 +251,88 @@ def top_for_theme(
     return [rank_mod.explain_call(db, r, theme=theme) for r in results[:n]]
 
 
-def network_briefs(
+REQUIREMENT_COLUMNS = ("min_municipalities", "consortium_required")
+
+
+def joint_briefs(
     db: sqlite_utils.Database,
     profiles: list[Profile],
     today: date,
-    ids: set[str],
     min_relevance: float,
+    high: float,
     min_score: float,
     hidden: dict[str, set[str]],
-) -> tuple[dict[str, Brief], dict[str, list[tuple[float, Profile]]]]:
-    """For the calls in `ids`: (call id -> Brief, call id -> [(score, municipality)] in the
-    profiles' order) with what ranked_among() would give each profile, but each call read and
-    parsed once and no ranked call built: the network report counts and orders by these."""
+    extra: set[str],
+) -> tuple[dict[str, Brief], dict[str, list[tuple[float, Profile]]], dict[str, dict]]:
+    """For the joint candidates (joint_candidates() at `high`, plus `extra`): (call id -> Brief,
+    call id -> [(score, municipality)] in the profiles' order, call id -> its requirement facts
+    (REQUIREMENT_COLUMNS the database has, merged facts laid over)), each municipality's score
+    what ranked_among(min_relevance=, min_score=) gives it, dismissed calls (`hidden`) left out.
+
+    The network report counts and orders thousands of such calls, so no ranked call is built
+    and each call is read and judged once: one pass reads every call not past its deadline with
+    its relevance to each municipality, picks the candidates from those values, and computes
+    the factors once per call, not once per municipality. priority.score_factors reads of a
+    municipality only its facts' o and x and its min_budget_sek, so the factors are shared by
+    every municipality with the same three; the score is the same product of them."""
+    from callwatch import store
     from callwatch.merge import load, overlay
 
     merged = load(db)
-    contract = rank_mod._contract_columns(db)
+    wanted = required_calls(db, merged) | extra
+    have = store.call_columns(db)
+    requirement = [c for c in REQUIREMENT_COLUMNS if c in have]
+    shared = max(high, min_relevance)  # joint_candidates' "relevant to two or more"
     floor = max(min_relevance, min_score, priority.MIN_RELEVANCE)
-    order_of = {p.id: i for i, p in enumerate(profiles)}
+    cur = score_reads.network_pass_rows(
+        db, [p.id for p in profiles], today.isoformat(), rank_mod.contract_columns(db)
+    )
+    cols = [c[0] for c in cur.description][: -len(profiles) or None]
+    n = len(cols)
     calls: dict[str, Brief] = {}
     who: dict[str, list[tuple[float, Profile]]] = {}
-    wanted = sorted(ids)
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        relevance: dict[str, list[tuple[str, float]]] = {}
-        for pid, cid, rel in score_reads.relevance_rows(db, list(order_of), chunk, floor):
-            relevance.setdefault(cid, []).append((pid, rel))
-        cur = score_reads.network_brief_rows(db, today.isoformat(), chunk, contract)
-        cols = [c[0] for c in cur.description]
-        for values in cur:
-            if values[0] not in relevance:
-                continue
-            row = overlay(dict(zip(cols, values, strict=True)), merged, as_json=True)
-            row["deadlines"] = json.loads(row["deadlines"] or "[]")
-            status = priority.effective_status(row, today)
-            if status == "closed":
-                continue
-            deadline, days = shown_deadline(row["deadlines"], today)
-            facts = json.loads(row["profiles"]) if row["profiles"] != "{}" else {}
-            found: list[tuple[int, float, Profile]] = []
-            for pid, rel in relevance[row["id"]]:
-                if round(rel, 4) < min_relevance or row["id"] in hidden.get(pid, ()):
-                    continue
-                profile = profiles[order_of[pid]]
+    required: dict[str, dict] = {}
+    for values in cur:
+        cid, relevance = values[0], values[n:]
+        if cid not in wanted and sum(r is not None and r >= shared for r in relevance) < 2:
+            continue  # not a candidate
+        mine = [
+            (profile, rel)
+            for profile, rel in zip(profiles, relevance, strict=True)
+            if rel is not None and rel >= floor and round(rel, 4) >= min_relevance
+            and cid not in hidden.get(profile.id, ())
+        ]  # fmt: skip
+        if not mine:
+            continue
+        row = overlay(dict(zip(cols, values[:n], strict=True)), merged, as_json=True)
+        row["deadlines"] = json.loads(row["deadlines"] or "[]")
+        status = priority.effective_status(row, today)
+        if status == "closed":
+            continue
+        deadline, days = shown_deadline(row["deadlines"], today)
+        facts = json.loads(row["profiles"]) if row["profiles"] != "{}" else {}
+        parts: dict[tuple, tuple] = {}  # what score_factors reads of a municipality -> factors
+        found: list[tuple[float, Profile]] = []
+        for profile, rel in mine:
+            own = facts.get(profile.id, {})
+            key = (bool(own.get("o")), bool(own.get("x")), profile.min_budget_sek)
+            if key not in parts:
                 row["upper"] = rel
-                score, _, why_hidden, *_ = priority.score_factors(
-                    row, facts.get(pid, {}), profile, status, days
-                )
-                if score < min_score or (why_hidden and why_hidden != "closed"):
-                    continue
-                found.append((order_of[pid], score, profile))
-            if not found:
+                parts[key] = priority.score_factors(row, own, profile, status, days)
+            _, _, why_hidden, e_factor, d_factor, s_factor = parts[key]
+            if why_hidden and why_hidden != "closed":
                 continue
-            found.sort(key=lambda x: x[0])
-            stale = bool(row.get("stale"))
-            dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
-            calls[row["id"]] = Brief(
-                row["id"], status, days, deadline, found[0][1], priority.tier_of(status, dated, stale),
-                row["series"], row["first_seen"] or "",
-            )  # fmt: skip
-            who[row["id"]] = [(score, profile) for _, score, profile in found]
-    return calls, who
+            score = round(rel * e_factor * d_factor * s_factor, 4)  # as score_factors does
+            if score >= min_score:
+                found.append((score, profile))
+        if not found:
+            continue
+        stale = bool(row.get("stale"))
+        dated = bool(deadline) if status == "open" else bool(row["opens"] or row["deadlines"])
+        calls[cid] = Brief(
+            cid, status, days, deadline, found[0][0], priority.tier_of(status, dated, stale),
+            row["series"], row["first_seen"] or "",
+        )  # fmt: skip
+        who[cid] = found
+        required[cid] = {c: row[c] for c in requirement}
+    return calls, who, required

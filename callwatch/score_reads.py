@@ -7,7 +7,8 @@ here so that scoring.py stays under the module size limit. Only scoring.py write
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from callwatch.priority import bound_sql
@@ -44,11 +45,14 @@ def ranking_candidates(
     include_closed: bool,
     call_id: str | None,
     rest: str,
+    exclude: Collection[str] = (),
 ) -> Iterator:
     """The calls relevant to a municipality (or a theme, when profile_id is None) in order of
     their best possible score (relevance), read from the score index, each with a cheap upper
     bound on its final score (priority.bound_sql): the column names first, then the rows as
-    tuples. `rest`: further columns of calls `c` and call_scores `s`, each led by ", "."""
+    tuples. `rest`: further columns of calls `c` and call_scores `s`, each led by ", ".
+    `exclude`: ids left out inside SQLite (one JSON parameter, looked up before the join), so
+    a reader that skips thousands of calls does not step through them."""
     if profile_id is not None:
         src = "profile_scores ps"
         upper = "ps.relevance"
@@ -70,6 +74,9 @@ def ranking_candidates(
     if call_id is not None:
         where.append("c.id = ?")
         args.append(call_id)
+    if exclude:
+        where.append("ps.call_id NOT IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(sorted(exclude)))
     sql = (
         f"SELECT {upper} AS upper, {bound_sql(upper)} AS bound, c.id, c.opens, "
         f"c.deadlines, s.eligibility AS verdict, s.size_factor{rest} "
@@ -104,7 +111,7 @@ def network_rows(
     """Every call relevant to at least one of these municipalities, once, in storage order,
     with its relevance per municipality as a JSON object (gathered from the (profile, call_id)
     index: no sort of every (call, municipality) row) and the columns a ranking evaluates.
-    `contract`: the facts columns of calls `c` (rank._contract_columns)."""
+    `contract`: the facts columns of calls `c` (rank.contract_columns)."""
     marks = ", ".join("?" * len(profile_ids))
     where = [
         f"EXISTS (SELECT 1 FROM profile_scores p WHERE p.call_id = c.id AND p.profile IN ({marks}) "
@@ -134,7 +141,7 @@ def brief_rows(
 ) -> sqlite3.Cursor:
     """Every call relevant to a municipality (relevance >= min_relevance) that is not a
     listing of another, with the columns a report's brief needs. `contract`: the facts columns
-    of calls `c` (rank._contract_columns)."""
+    of calls `c` (rank.contract_columns)."""
     return db.execute(
         "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, c.status, c.series, "
         "c.first_seen, c.budget_amount, c.budget_currency, s.eligibility AS verdict, "
@@ -148,7 +155,7 @@ def brief_rows(
 def profile_rows(
     db: sqlite_utils.Database, profile_id: str, ids: list[str], rest: str
 ) -> sqlite3.Cursor:
-    """A ranking's rows (relevance to the municipality, rank._rest_columns) for these calls
+    """A ranking's rows (relevance to the municipality, rank.rest_columns) for these calls
     only (at most 500 ids: one SQL IN list), for the calls a report keeps."""
     return db.execute(
         "SELECT ps.relevance AS upper, c.id, c.opens, c.deadlines, s.eligibility AS verdict, "
@@ -191,34 +198,27 @@ def among_rows(
     )
 
 
-def relevance_rows(
-    db: sqlite_utils.Database, profile_ids: list[str], ids: list[str], floor: float
+def network_pass_rows(
+    db: sqlite_utils.Database, profile_ids: list[str], today: str, contract: str
 ) -> sqlite3.Cursor:
-    """(profile, call id, relevance) of these calls (at most 500 ids) for these
-    municipalities, where the relevance is at least `floor`."""
-    marks = ", ".join("?" * len(profile_ids))
-    return db.execute(
-        f"SELECT profile, call_id, relevance FROM profile_scores WHERE profile IN ({marks}) "
-        f"AND call_id IN ({', '.join('?' * len(ids))}) AND +relevance >= ?",
-        [*profile_ids, *ids, floor],
+    """Every call that is not a listing of another and not past its last deadline (a day of
+    slack), with the columns a network brief needs and its stored relevance to each of these
+    municipalities, one column each in their order (NULL where none is stored): the network
+    report classifies all of them in one pass over the calls' covering index instead of
+    gathering candidates first and reading them back 500 at a time. `contract`: the facts
+    columns of calls `c` (rank.contract_columns)."""
+    relevance = "".join(
+        f", (SELECT p.relevance FROM profile_scores p WHERE p.profile = ? AND p.call_id = c.id) AS r{i}"
+        for i in range(len(profile_ids))
     )
-
-
-def network_brief_rows(
-    db: sqlite_utils.Database, today: str, ids: list[str], contract: str
-) -> sqlite3.Cursor:
-    """The columns a network brief needs of these calls (at most 500 ids) that are not a
-    listing of another and not past their last deadline (a day of slack). `contract`: the
-    facts columns of calls `c` (rank._contract_columns)."""
     return db.execute(
         "SELECT c.id, c.opens, c.deadlines, c.status, c.series, c.first_seen, "
         "c.budget_amount, c.budget_currency, s.eligibility AS verdict, s.size_factor, "
-        f"s.profiles, {contract} FROM calls c JOIN call_scores s ON s.call_id = c.id "
-        # + : looked up by id, not by scanning the (mostly NULL) duplicate_of index
+        f"s.profiles, {contract}{relevance} FROM calls c JOIN call_scores s ON s.call_id = c.id "
+        # + : read through the covering index of the columns rankings read, not duplicate_of's
         "WHERE +c.duplicate_of IS NULL AND NOT (c.deadlines NOT IN ('', '[]') AND "
-        "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day')) "
-        f"AND c.id IN ({', '.join('?' * len(ids))})",
-        [today, *ids],
+        "substr(json_extract(c.deadlines, '$[#-1]'), 1, 10) < date(?, '-1 day'))",
+        [*profile_ids, today],
     )
 
 

@@ -115,24 +115,39 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     # Two passes keep memory flat: the first analyses (or re-weighs) each call only to learn
     # its terms, for the collection's term frequencies; the second re-weighs each call's
     # findings (cheap, no text) chunk by chunk and writes its scores.
-    fresh: dict[str, str] = {}  # call id -> findings (match.Found JSON) of a call read now
-    terms_of: dict[str, list[str]] = {}
+    # the findings (match.Found JSON) of the calls read now wait for the second pass in a
+    # temporary table, on disk: held in memory they were a large import's largest part
+    db.conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS scoring_found (call_id TEXT PRIMARY KEY, analysis TEXT)"
+    )
+    db.conn.execute("DELETE FROM temp.scoring_found")
+    # the calls whose terms are known from this refresh, their terms counted at once (not kept
+    # per call: tens of thousands of lists of strings are most of a large import's memory)
+    counted: set[str] = set()
+    doc_freq: Counter[str] = Counter()
 
     def analyse(ids: list[str]) -> None:
         for chunk in _chunks(ids, CHUNK):
+            found_rows = []
             for row in store.calls_by_id(db, chunk).values():
                 call = merge.overlay(row, merged)
                 found = matcher().find(call_fields(call))
-                fresh[call["id"]] = found.to_json()
-                terms_of[call["id"]] = matcher().weigh(found).terms()
+                found_rows.append((call["id"], found.to_json()))
+                doc_freq.update(matcher().weigh(found).terms())
+                counted.add(call["id"])
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO temp.scoring_found VALUES (?, ?)", found_rows
+            )
 
     def weighed(ids: list[str], retry: bool = True) -> Iterator[tuple[str, Analysis, dict, str]]:
         """(id, analysis, call facts, findings) from findings, no text read. A finding naming
         a term the rules no longer have (term_index would have caught it) has its call read."""
         for chunk in _chunks(ids, CHUNK):
             cur = db.execute(
-                f"SELECT c.id, c.extra, c.budget_amount, c.budget_currency{fact_cols}, s.analysis "
-                "FROM calls c LEFT JOIN call_scores s ON s.call_id = c.id "
+                f"SELECT c.id, c.extra, c.budget_amount, c.budget_currency{fact_cols}, "
+                "coalesce(f.analysis, s.analysis) AS analysis FROM calls c "
+                "LEFT JOIN call_scores s ON s.call_id = c.id "
+                "LEFT JOIN temp.scoring_found f ON f.call_id = c.id "
                 f"WHERE c.id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
@@ -140,7 +155,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             again: list[str] = []
             for row in cur.fetchall():
                 call = merge.overlay(store.row_to_dict(dict(zip(cols, row, strict=True))), merged)
-                blob = fresh.get(call["id"]) or call["analysis"]
+                blob = call["analysis"]  # found now, else as stored
                 try:
                     analysis = matcher().weigh(Found.from_json(blob))
                 except (KeyError, ValueError, TypeError):
@@ -156,12 +171,11 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
     analyse([c for c in current if c in read])  # in storage order, as before
     heavy = reweigh - untouched
     for cid, analysis, _, _ in weighed([c for c in current if c in heavy]):
-        terms_of[cid] = analysis.terms()
-    doc_freq: Counter[str] = Counter()
+        if cid not in counted:  # (a call whose findings failed was counted when read again)
+            doc_freq.update(analysis.terms())
+            counted.add(cid)
     for cid in current:
-        if cid in terms_of:
-            doc_freq.update(terms_of[cid])
-        elif cid in stored:
+        if cid not in counted and cid in stored:
             doc_freq.update(json.loads(stored[cid][2] or "[]"))
     factors = common_factors(doc_freq, len(current))
     fingerprint = f"{rules.hash}:{json.dumps(sorted(factors.items()))}"
@@ -173,14 +187,14 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             for t in set(factors) | set(factors_before)
             if factors.get(t, 1.0) != factors_before.get(t, 1.0)
         }
-        hit = {c for c in current if c not in terms_of and moved & set(_stored_terms(stored, c))}
+        hit = {c for c in current if c not in counted and moved & set(_stored_terms(stored, c))}
         untouched -= hit
-        todo = [c for c in current if c in terms_of or c in hit]
+        todo = [c for c in current if c in counted or c in hit]
     else:
         untouched = set() if full else untouched
-        todo = [c for c in current if c in terms_of or (full and c not in untouched)]
+        todo = [c for c in current if c in counted or (full and c not in untouched)]
     todo = [c for c in todo if c not in untouched]
-    terms_of.clear()
+    counted.clear()
     now = clock.now().isoformat()
     scored = 0
     with store.transaction(db):
@@ -234,7 +248,9 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
             ("analysed_weights", json.dumps(weights_now, ensure_ascii=False)),
         ):
             store.set_meta(db, key, value)  # inside this transaction
-    return RefreshStats(scored, len(current), full, read=len(fresh))
+    analysed = db.execute("SELECT count(*) FROM temp.scoring_found").fetchone()[0]
+    db.conn.execute("DELETE FROM temp.scoring_found")
+    return RefreshStats(scored, len(current), full, read=analysed)
 
 
 def _write(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from callwatch import dedupe, linking, recurring, sources, store
 from callwatch.models import Call
 from tests.conftest import NOW, SOURCES, cli
@@ -27,7 +29,16 @@ def snapshot(db) -> dict:
     return {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, duplicate_of, series FROM calls")}
 
 
-def test_linking_follows_changes(empty_db):
+@pytest.fixture(params=["per call", "bulk"])
+def link_mode(request, monkeypatch) -> str:
+    """Linking compares changed calls per call (a fetch) or from the indexes read once (more
+    than linking.BULK changed calls: a first link, a large import); both find the same links."""
+    if request.param == "bulk":
+        monkeypatch.setattr(linking, "BULK", 0)
+    return request.param
+
+
+def test_linking_follows_changes(empty_db, link_mode):
     specs = sources.load_all(SOURCES)
     a = call(
         "energimyndigheten", "a", "Innovationer för hållbara städer och regioner", "2027-03-01"
@@ -72,6 +83,25 @@ def test_linking_follows_changes(empty_db):
     stats = linking.link(empty_db, specs, {"viablecities"})
     assert stats.changed == 2 and stats.duplicates == 0 and stats.linked == 0
     assert all(v == (None, None) for v in snapshot(empty_db).values())
+
+
+def test_bulk_linking_finds_the_links_per_call_linking_finds(offline_db, monkeypatch):
+    """A first link of the offline recordings (cross-source duplicates), per call and in bulk:
+    the same pairs, duplicates and series (rounds: test_linking_follows_changes)."""
+    specs = sources.load_all(SOURCES)
+    db = store.open_db(offline_db)
+    found = []
+    for bulk in (10**9, 0):
+        monkeypatch.setattr(linking, "BULK", bulk)
+        with store.transaction(db):
+            for table in linking.LINK_TABLES:
+                db.conn.execute(f"DELETE FROM {table}")
+            store.delete_meta(db, "link_df_titles")
+        linking.link(db, specs, {s.id for s in specs if s.relists})
+        pairs = sorted(db.execute("SELECT a, b, kind FROM link_pairs").fetchall())
+        found.append((pairs, snapshot(db)))
+    assert found[0] == found[1]
+    assert any(kind == "dup" for _, _, kind in found[0][0])
 
 
 def test_series_key_comes_from_the_adapter(empty_db):
