@@ -19,11 +19,11 @@ from callwatch.http import Response
 from callwatch.store.db import transaction
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
 def archive_response(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     run_id: int | None,
     source: str,
@@ -61,7 +61,7 @@ def archive_response(
     return digest
 
 
-def raw_body(db: sqlite_utils.Database, sha256: str) -> bytes:
+def raw_body(db: Database, sha256: str) -> bytes:
     row = db.execute("SELECT encoding, data FROM raw_responses WHERE sha256 = ?", [sha256])
     found = row.fetchone()
     if not found:
@@ -74,7 +74,7 @@ class HttpCache:
     content-addressed raw archive. hishel would keep a second copy of every body in its own
     storage; callwatch already archives every body, so it only needs the validators."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     def validators(self, url: str) -> dict[str, str]:
@@ -125,7 +125,7 @@ class ArchiveReplay:
     """The raw archive as a recording: the latest archived answer to each request of a source,
     so `fetch --from-archive` re-parses everything with today's parsers and no network."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self.root = "the raw archive"
 

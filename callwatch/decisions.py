@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
-
 from callwatch import safe, store
 from callwatch.errors import CallwatchError
+
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 STATUSES = ("engage", "watch", "dismiss")
 
@@ -31,7 +31,7 @@ class Decision:
 
 
 def mark(
-    db: sqlite_utils.Database,
+    db: Database,
     call_id: str,
     kommun: str,
     status: str,
@@ -57,9 +57,7 @@ def mark(
     return d
 
 
-def current(
-    db: sqlite_utils.Database, kommun: str | None = None, status: str | None = None
-) -> list[dict]:
+def current(db: Database, kommun: str | None = None, status: str | None = None) -> list[dict]:
     where, args = [], []
     if kommun:
         where.append("d.kommun = ?")
@@ -79,7 +77,7 @@ def current(
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def history(db: sqlite_utils.Database, call_id: str, kommun: str | None = None) -> list[dict]:
+def history(db: Database, call_id: str, kommun: str | None = None) -> list[dict]:
     sql = "SELECT kommun, status, reason, note, by, created FROM decisions WHERE call_id = ?"
     args = [call_id]
     if kommun:
@@ -90,7 +88,7 @@ def history(db: sqlite_utils.Database, call_id: str, kommun: str | None = None) 
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
+def by_status(db: Database, status: str) -> dict[str, set[str]]:
     """kommun -> call ids with that current decision, including the canonical call when the
     decision was made on another listing of the same call."""
     out: dict[str, set[str]] = {}
@@ -103,7 +101,7 @@ def by_status(db: sqlite_utils.Database, status: str) -> dict[str, set[str]]:
     return out
 
 
-def current_in_series(db: sqlite_utils.Database, series: str) -> dict[str, list[dict]]:
+def current_in_series(db: Database, series: str) -> dict[str, list[dict]]:
     """call id -> the current decisions (kommun, status, reason, by, created) on each round
     of a series, oldest first."""
     decided: dict[str, list[dict]] = {}
@@ -118,7 +116,7 @@ def current_in_series(db: sqlite_utils.Database, series: str) -> dict[str, list[
     return decided
 
 
-def decided_other_round(db: sqlite_utils.Database, call_id: str, kommun: str) -> bool:
+def decided_other_round(db: Database, call_id: str, kommun: str) -> bool:
     """Whether this municipality decided anything on another round of the call's series
     (answered from two indexes without reading the rounds)."""
     return bool(
@@ -131,12 +129,12 @@ def decided_other_round(db: sqlite_utils.Database, call_id: str, kommun: str) ->
     )
 
 
-def deciders(db: sqlite_utils.Database) -> set[str]:
+def deciders(db: Database) -> set[str]:
     """The municipalities that have decided anything."""
     return {k for (k,) in db.execute("SELECT DISTINCT kommun FROM decisions")}
 
 
-def current_of(db: sqlite_utils.Database, call_id: str, kommun: str) -> dict | None:
+def current_of(db: Database, call_id: str, kommun: str) -> dict | None:
     """One municipality's current decision on one call: status, reason, by, created."""
     row = db.execute(
         "SELECT status, reason, by, created FROM decisions_current WHERE call_id = ? AND kommun = ?",
@@ -145,12 +143,12 @@ def current_of(db: sqlite_utils.Database, call_id: str, kommun: str) -> dict | N
     return dict(zip(("status", "reason", "by", "created"), row, strict=True)) if row else None
 
 
-def last_id(db: sqlite_utils.Database) -> int | None:
+def last_id(db: Database) -> int | None:
     """The newest decision row's id: changes whenever anyone decides anything."""
     return db.execute("SELECT max(id) FROM decisions").fetchone()[0]
 
 
-def all_rows(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
+def all_rows(db: Database, kommun: str | None = None) -> list[dict]:
     """Every decision row, oldest first (the full history, for `decisions --history`), with
     the title of its call."""
     cur = db.execute(
@@ -169,7 +167,7 @@ def all_rows(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]
     return rows
 
 
-def current_by_canonical(db: sqlite_utils.Database, kommun: str | None = None) -> list[tuple]:
+def current_by_canonical(db: Database, kommun: str | None = None) -> list[tuple]:
     """(call_id, canonical id, kommun, status, reason, by, created) of every current decision,
     oldest first; the canonical id is the call's own when it is not a linked listing."""
     q = (
@@ -187,7 +185,7 @@ BACKUP_FIELDS = ("call_id", "kommun", "status", "created")
 
 
 def import_rows(
-    db: sqlite_utils.Database, rows: list[dict], source: str, known_kommuner: set[str]
+    db: Database, rows: list[dict], source: str, known_kommuner: set[str]
 ) -> dict[str, int]:
     """Restore decisions from `callwatch decisions --format json` (current or --history).
 
@@ -245,7 +243,7 @@ def import_rows(
     return counts
 
 
-def changes(db: sqlite_utils.Database, kommun: str | None = None) -> list[dict]:
+def changes(db: Database, kommun: str | None = None) -> list[dict]:
     """Every decision ever recorded (of one municipality, or all), oldest first, with the
     call's title ('' when the call is not stored): `callwatch decisions --history`."""
     cur = db.execute(

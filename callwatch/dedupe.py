@@ -19,7 +19,7 @@ from callwatch import store
 from callwatch.rules import fold
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 TITLE_MATCH = 88  # rapidfuzz token_set_ratio on normalised titles
 MIN_TOKENS = 3  # titles shorter than this never match on title alone
@@ -87,7 +87,7 @@ def canonical(members: list[dict], intermediaries: set[str]) -> dict:
     )
 
 
-def groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
+def groups(db: Database) -> dict[str, list[str]]:
     """Every group of listings of one call: canonical id -> [canonical, other listings...]."""
     out: dict[str, list[str]] = {}
     for cid, dup in store.duplicate_links(db):
@@ -95,7 +95,7 @@ def groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
     return out
 
 
-def also_listed(db: sqlite_utils.Database, call_id: str) -> list[dict]:
+def also_listed(db: Database, call_id: str) -> list[dict]:
     """The other listings of the same call: source, id and URL."""
     canonical = store.duplicate_of(db, call_id) or call_id
     return store.listings(db, canonical, besides=call_id)

@@ -21,13 +21,12 @@ from callwatch.priority import (
 from callwatch.rules import Profile, Theme
 
 if TYPE_CHECKING:  # annotations only
-    import sqlite_utils
-
     from callwatch.rank import Ranked
+    from callwatch.store.db import Database
 
 
 def explain_reasons(
-    db: sqlite_utils.Database,
+    db: Database,
     r: Ranked,
     profile: Profile | None,
     theme: Theme | None,
@@ -109,7 +108,7 @@ def explain_reasons(
 
 
 def explain_call(
-    db: sqlite_utils.Database, r: Ranked, profile: Profile | None = None, theme: Theme | None = None
+    db: Database, r: Ranked, profile: Profile | None = None, theme: Theme | None = None
 ) -> Ranked:
     """Reasons, evidence and (for a municipality) its decisions; once per call."""
     if r.reasons:
@@ -119,7 +118,7 @@ def explain_call(
 
 
 def explain_many(
-    db: sqlite_utils.Database, items: list[tuple[Ranked, Profile | None, Theme | None]]
+    db: Database, items: list[tuple[Ranked, Profile | None, Theme | None]]
 ) -> list[Ranked]:
     """explain_call() for many calls at once (exports): their evidence read 500 at a time, and
     no decision lookups for municipalities that have taken no decision at all."""
@@ -140,7 +139,7 @@ def explain_many(
     return out
 
 
-def _with_decisions(db: sqlite_utils.Database, r: Ranked, profile: Profile) -> Ranked:
+def _with_decisions(db: Database, r: Ranked, profile: Profile) -> Ranked:
     """Add this municipality's decision, and the one it took on an earlier round, to the reasons."""
     from callwatch import store
     from callwatch.decisions import current_of

@@ -18,9 +18,8 @@ from callwatch.facts.apply import has_time
 from callwatch.priority import THEME_SHOWN
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from callwatch.rules import Profile, Theme
+    from callwatch.store.db import Database
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CSV_COLUMNS = [
@@ -257,7 +256,7 @@ def to_json(ranked: list[rank_mod.Ranked], lang: str | None = None) -> bytes:
 
 
 def explain_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     items: list[tuple[rank_mod.Ranked, Profile | None, Theme | None]],
     fmt: str,
 ) -> list[rank_mod.Ranked]:

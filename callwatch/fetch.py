@@ -16,15 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
-
 from callwatch import archive, clock, store
 from callwatch.adapters import CrawlContext, CrawlResult
 from callwatch.errors import CallwatchError, ConfigError, StructureError
 from callwatch.health import judge
 from callwatch.http import Http, HttpConfig, Recording, Replay
 from callwatch.sources import SourceSpec
+
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 REPLAY_KEY = "callwatch-replay-placeholder-key"
 
@@ -122,7 +122,7 @@ def skipped_names(skipped: list) -> list[str]:
 
 
 def run_fetch(
-    db: sqlite_utils.Database,
+    db: Database,
     specs: list[SourceSpec],
     options: FetchOptions,
     *,
@@ -134,7 +134,7 @@ def run_fetch(
 
 
 async def _run(
-    db: sqlite_utils.Database,
+    db: Database,
     specs: list[SourceSpec],
     options: FetchOptions,
     now: datetime,
@@ -167,7 +167,7 @@ async def _run(
 
 
 async def _fetch_source(
-    db: sqlite_utils.Database,
+    db: Database,
     spec: SourceSpec,
     http: Http,
     replay: Replay | None,

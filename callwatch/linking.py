@@ -30,7 +30,7 @@ from callwatch import dedupe, recurring, store
 from callwatch.unionfind import UnionFind
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 VERSION = "2"  # bump when the keys or the matching rules change: every call is re-keyed
 KEY_COLUMNS = (
@@ -48,7 +48,7 @@ class LinkStats:
 
 
 def link(
-    db: sqlite_utils.Database,
+    db: Database,
     specs: Iterable[Any] | None = None,
     intermediaries: set[str] | None = None,
 ) -> LinkStats:
@@ -91,7 +91,7 @@ def first_words(title_key: str, df: dict[str, int]) -> tuple[list[str], int]:
     return words, min(len(words), 2 + len(words) // 4)
 
 
-def _index_words(db: sqlite_utils.Database, changed: set[str]) -> None:
+def _index_words(db: Database, changed: set[str]) -> None:
     """Index the changed titles' words; renew the word counts, and with them every call's first
     words, when the titles have doubled since the last snapshot (linear, and rare)."""
     conn = db.conn
@@ -128,7 +128,7 @@ def _index_words(db: sqlite_utils.Database, changed: set[str]) -> None:
     conn.executemany("INSERT INTO link_words (word, call_id, first) VALUES (?, ?, ?)", rows)
 
 
-def _rekey(db: sqlite_utils.Database, by_source: dict[str, Any]) -> set[str]:
+def _rekey(db: Database, by_source: dict[str, Any]) -> set[str]:
     """Derive and index the keys of calls that are new or changed since they were last keyed."""
     conn = db.conn
     gone = [
@@ -183,7 +183,7 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def _keys_of(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+def _keys_of(db: Database, ids: list[str]) -> dict[str, dict]:
     out = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
@@ -197,7 +197,7 @@ def _keys_of(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
     return out
 
 
-def _title_keys(db: sqlite_utils.Database, ids: list[str] | None) -> dict[str, dict]:
+def _title_keys(db: Database, ids: list[str] | None) -> dict[str, dict]:
     """What same_series() compares, for the given calls (None: every title candidate)."""
     sql = "SELECT call_id, title_key, funder_key, year FROM link_keys"
     chunks = [None] if ids is None else [ids[i : i + 500] for i in range(0, len(ids), 500)]
@@ -213,7 +213,7 @@ def _title_keys(db: sqlite_utils.Database, ids: list[str] | None) -> dict[str, d
     return out
 
 
-def _duplicate_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[str, str]]:
+def _duplicate_pairs(db: Database, changed: set[str]) -> set[tuple[str, str]]:
     """Changed listings against the other sources' listings that close the same day."""
     conn = db.conn
     found: set[tuple[str, str]] = set()
@@ -247,7 +247,7 @@ class _SameDay:
     """The closing-day index (link_days) in memory, for linking many changed calls: per day,
     per source, the listings closing that day with their names."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.days: dict[str, list[str]] = defaultdict(list)  # call -> its closing days
         self.on: dict[str, dict[str, dict[str, str]]] = defaultdict(
             dict
@@ -271,7 +271,7 @@ class _SameDay:
         return list(out.items())
 
 
-def _round_pairs(db: sqlite_utils.Database, changed: set[str]) -> set[tuple[str, str]]:
+def _round_pairs(db: Database, changed: set[str]) -> set[tuple[str, str]]:
     """Changed calls against the calls sharing a word with their first words, or having one
     of their own first words in the changed call's title."""
     conn = db.conn
@@ -332,7 +332,7 @@ class _Blocks:
     changed calls, sorted, and the others: a changed call is compared only with changed calls
     after it (the pair was compared from the other side), so only that tail is taken."""
 
-    def __init__(self, db: sqlite_utils.Database, changed: set[str]) -> None:
+    def __init__(self, db: Database, changed: set[str]) -> None:
         self.changed = changed
         self.any: dict[str, tuple[list[str], list[str]]] = {}
         self.first: dict[str, tuple[list[str], list[str]]] = {}
@@ -362,7 +362,7 @@ class _Blocks:
         return out
 
 
-def _duplicates(db: sqlite_utils.Database, intermediaries: set[str]) -> dict[str, str]:
+def _duplicates(db: Database, intermediaries: set[str]) -> dict[str, str]:
     """call id -> the canonical listing it duplicates, for every call that has one. Only calls
     sharing an exact key or holding a link are visited."""
     conn = db.conn
@@ -397,7 +397,7 @@ def _duplicates(db: sqlite_utils.Database, intermediaries: set[str]) -> dict[str
     return out
 
 
-def _series(db: sqlite_utils.Database, dup_of: dict[str, str]) -> dict[str, str]:
+def _series(db: Database, dup_of: dict[str, str]) -> dict[str, str]:
     """call id -> its series (the smallest id among its rounds), for canonical calls in one."""
     conn = db.conn
     uf = UnionFind(())
@@ -422,9 +422,7 @@ def _series(db: sqlite_utils.Database, dup_of: dict[str, str]) -> dict[str, str]
     return out
 
 
-def _write(
-    db: sqlite_utils.Database, dup_of: dict[str, str], series: dict[str, str]
-) -> tuple[int, int]:
+def _write(db: Database, dup_of: dict[str, str], series: dict[str, str]) -> tuple[int, int]:
     """Write only the rows whose links changed; returns (duplicates, calls in a series)."""
     current = store.links(db)
     updates = []

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from callwatch import clock, store
 from callwatch.dates import next_or_last_deadline
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 TEXT_FIELDS = ("title", "summary", "description", "eligibility")  # longest wins
 # the shared contract's fact columns (facts migration); merged only where the table has them
@@ -119,7 +119,7 @@ def _merge_facts(ordered: list[dict]) -> dict:
     return out
 
 
-def refresh(db: sqlite_utils.Database) -> int:
+def refresh(db: Database) -> int:
     """Recompute merged_calls from the current links; returns how many calls carry merged facts.
     A canonical call whose merged facts changed is re-scored on the next scoring refresh."""
     groups: dict[str, list[str]] = defaultdict(list)
@@ -156,7 +156,7 @@ def refresh(db: sqlite_utils.Database) -> int:
     return len(rows)
 
 
-def load(db: sqlite_utils.Database) -> dict[str, tuple[dict, dict]]:
+def load(db: Database) -> dict[str, tuple[dict, dict]]:
     """Every canonical call's merged fields and their sources."""
     try:
         cur = db.execute("SELECT call_id, merged FROM merged_calls")
@@ -169,7 +169,7 @@ def load(db: sqlite_utils.Database) -> dict[str, tuple[dict, dict]]:
     return out
 
 
-def member_lists(db: sqlite_utils.Database) -> list[tuple[str, str]] | None:
+def member_lists(db: Database) -> list[tuple[str, str]] | None:
     """(canonical id, members JSON) of every merged call, for finding the merged calls a set of
     listings touches; None on a database from before merging."""
     try:
@@ -200,6 +200,6 @@ def overlay(row: dict, merged: dict[str, tuple[dict, dict]], *, as_json: bool = 
     return out
 
 
-def canonical_id(db: sqlite_utils.Database, call_id: str) -> str:
+def canonical_id(db: Database, call_id: str) -> str:
     """The id a linked listing is ranked and explained under (itself when not linked)."""
     return store.duplicate_of(db, call_id) or call_id

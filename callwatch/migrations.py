@@ -19,10 +19,10 @@ from callwatch.store.crawl import rederive_facts
 from callwatch.store.db import transaction
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
+def _m001_initial(db: Database) -> None:
     db.execute(
         """CREATE TABLE calls (
             id TEXT PRIMARY KEY, source TEXT NOT NULL, native_id TEXT NOT NULL,
@@ -59,7 +59,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fetch_log_run ON fetch_log(run_id)")
 
 
-def _m002_scores(db: sqlite_utils.Database) -> None:
+def _m002_scores(db: Database) -> None:
     """Precomputed theme scores and eligibility per call version and rules version."""
     db.execute(
         """CREATE TABLE call_scores (
@@ -70,14 +70,14 @@ def _m002_scores(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
 
 
-def _m003_profile_hits(db: sqlite_utils.Database) -> None:
+def _m003_profile_hits(db: Database) -> None:
     """Per-municipality keyword, exclusion and region facts, so ranking never re-reads text."""
     db.execute("ALTER TABLE call_scores ADD COLUMN profiles TEXT")
     db.execute("ALTER TABLE call_scores ADD COLUMN size_factor REAL")
     db.execute("UPDATE call_scores SET rules_hash = NULL")  # re-score with the new columns
 
 
-def _m004_score_indexes(db: sqlite_utils.Database) -> None:
+def _m004_score_indexes(db: Database) -> None:
     """Relevance per (municipality, call) and score per (theme, call), indexed best first, so
     ranking reads the best calls first and stops early instead of sorting every call."""
     db.execute(
@@ -93,13 +93,13 @@ def _m004_score_indexes(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE call_scores SET rules_hash = NULL")  # fill the new tables
 
 
-def _m005_duplicates(db: sqlite_utils.Database) -> None:
+def _m005_duplicates(db: Database) -> None:
     """Cross-source duplicates point to their canonical call (see dedupe.py)."""
     db.execute("ALTER TABLE calls ADD COLUMN duplicate_of TEXT")
     db.execute("CREATE INDEX idx_calls_duplicate ON calls(duplicate_of)")
 
 
-def _m006_reports(db: sqlite_utils.Database) -> None:
+def _m006_reports(db: Database) -> None:
     """When each municipality's report was made, so the next one covers what came after."""
     db.execute(
         "CREATE TABLE reports (kommun TEXT NOT NULL, period_end TEXT NOT NULL, "
@@ -107,7 +107,7 @@ def _m006_reports(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m007_decisions(db: sqlite_utils.Database) -> None:
+def _m007_decisions(db: Database) -> None:
     """Decisions and notes per municipality (append-only: every change is a new row), and the
     series that links rounds of a recurring call."""
     db.execute(
@@ -125,7 +125,7 @@ def _m007_decisions(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_calls_series ON calls(series)")
 
 
-def _m008_http_cache(db: sqlite_utils.Database) -> None:
+def _m008_http_cache(db: Database) -> None:
     """Validators (ETag, Last-Modified) of fetched pages, for conditional requests; the bodies
     themselves are already in raw_responses."""
     db.execute(
@@ -134,27 +134,27 @@ def _m008_http_cache(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m009_request_keys(db: sqlite_utils.Database) -> None:
+def _m009_request_keys(db: Database) -> None:
     """Which request each archived response answered, so a whole crawl can be replayed from
     the archive (`fetch --from-archive`) without the network."""
     db.execute("ALTER TABLE fetch_log ADD COLUMN request_key TEXT")
     db.execute("CREATE INDEX idx_fetch_log_key ON fetch_log(source, request_key)")
 
 
-def _m_run_skips(db: sqlite_utils.Database) -> None:
+def _m_run_skips(db: Database) -> None:
     """Odd records a run left out: how many, and which (JSON list of "place: why")."""
     db.execute("ALTER TABLE runs ADD COLUMN skipped INTEGER DEFAULT 0")
     db.execute("ALTER TABLE runs ADD COLUMN skipped_records TEXT")
 
 
-def _m_merged_calls(db: sqlite_utils.Database) -> None:
+def _m_merged_calls(db: Database) -> None:
     """The best facts of all listings of a linked call, derived after linking (merge.py)."""
     db.execute(
         "CREATE TABLE merged_calls (call_id TEXT PRIMARY KEY, members TEXT, merged TEXT, hash TEXT)"
     )
 
 
-def _m010_users(db: sqlite_utils.Database) -> None:
+def _m010_users(db: Database) -> None:
     """Accounts for `callwatch serve`: one row per coordinator, with the municipality they
     decide for and an argon2 hash of their password (never the password itself)."""
     db.execute(
@@ -163,14 +163,14 @@ def _m010_users(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m011_web_indexes(db: sqlite_utils.Database) -> None:
+def _m011_web_indexes(db: Database) -> None:
     """For `callwatch serve`: calls by next deadline (the "closing soon" lists read a range
     instead of every call) and by funder (the funder filter's choices)."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_calls_next_deadline ON calls(next_deadline)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_calls_funder ON calls(funder)")
 
 
-def _m010_facts(db: sqlite_utils.Database) -> None:
+def _m010_facts(db: Database) -> None:
     """The facts contract (see HELPERS-COMMON / callwatch.facts): per-project amounts, funding
     rate, partners, who may apply, evidence; status `unknown` where nothing says open. Stored
     calls are re-read at once, so an upgraded database holds no evidence-less `open`."""
@@ -185,7 +185,7 @@ def _m010_facts(db: sqlite_utils.Database) -> None:
     rederive_facts(db)
 
 
-def _m010_harden(db: sqlite_utils.Database) -> None:
+def _m010_harden(db: Database) -> None:
     """Issue 14: imported calls move to their own id space ("x" -> "import:x"; decisions,
     history and scores follow), and stored dates outside the years the store now accepts
     (a deadline in year 9999 made every listing crash) are dropped."""
@@ -234,7 +234,7 @@ def _m010_harden(db: sqlite_utils.Database) -> None:
             )
 
 
-def _m010_link_index(db: sqlite_utils.Database) -> None:
+def _m010_link_index(db: Database) -> None:
     """The normalised keys each call is linked by, indexed, and the fuzzy links found between
     calls, so a fetch re-links only what changed (see linking.py). Empty: the next link fills
     them."""
@@ -263,7 +263,7 @@ def _m010_link_index(db: sqlite_utils.Database) -> None:
 FTS_COLUMNS = ("id", "title", "summary", "description")
 
 
-def _m011_search_index(db: sqlite_utils.Database) -> None:
+def _m011_search_index(db: Database) -> None:
     """A full-text index (FTS5) of id, title, summary and description for `calls --search`,
     kept in step with the calls table by triggers. A SQLite built without FTS5 gets no index;
     search then falls back to LIKE (see query_calls)."""
@@ -293,7 +293,7 @@ def _m011_search_index(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')")
 
 
-def _m_call_analysis(db: sqlite_utils.Database) -> None:
+def _m_call_analysis(db: Database) -> None:
     """What the analyser found in each call's text, before weights (match.Found), so a
     weight-only rules change re-scores without reading text (scoring.py); a call scored before
     has none until it is next analysed from its text. And a covering index for reads."""
@@ -310,7 +310,7 @@ def _m_call_analysis(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+MIGRATIONS: list[Callable[[Database], None]] = [
     _m001_initial,
     _m002_scores,
     _m003_profile_hits,
@@ -333,7 +333,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db: Database) -> int:
     """Apply every migration newer than the database; returns the number applied."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:

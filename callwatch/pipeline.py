@@ -17,12 +17,11 @@ from callwatch import clock, paths, store
 from callwatch.errors import CallwatchError
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from callwatch.fetch import SourceReport
     from callwatch.rules import Rules
     from callwatch.scoring import RefreshStats
     from callwatch.sources import SourceSpec
+    from callwatch.store.db import Database
     from callwatch.workspace import Workspace
 
 
@@ -104,7 +103,7 @@ def _fetch_locked(
     return FetchResult(req.mode, reports)
 
 
-def link(db: sqlite_utils.Database, specs: list[SourceSpec]) -> int:
+def link(db: Database, specs: list[SourceSpec]) -> int:
     """Derived links, brought up to date after every change (only new and changed calls are
     compared): cross-source duplicates, then the series that tie rounds of a call together;
     then each linked call gets the best facts of all its listings."""
@@ -116,7 +115,7 @@ def link(db: sqlite_utils.Database, specs: list[SourceSpec]) -> int:
 
 
 def score_new(
-    db: sqlite_utils.Database,
+    db: Database,
     load_rules: Callable[[], Rules],
     done: Callable[[RefreshStats], None],
     failed: Callable[[CallwatchError], None],
@@ -133,7 +132,7 @@ def score_new(
     done(scoring.refresh(db, rules))
 
 
-def refresh_scores(db: sqlite_utils.Database, rules: Rules, warn: Callable[[str], None]) -> None:
+def refresh_scores(db: Database, rules: Rules, warn: Callable[[str], None]) -> None:
     """Score new and changed calls before a read. A read-only database is read with the
     scores it holds."""
     from callwatch import scoring

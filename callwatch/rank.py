@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
-
 # Several names below moved to callwatch.priority, callwatch.dates and callwatch.explain; they
 # stay importable from rank for callers not yet pointed at their new home (scripts/evaluate.py,
 # tests, branches in flight): STOCKHOLM, next_deadline, _local_date, ELIGIBILITY_FACTORS,
@@ -52,6 +49,9 @@ from callwatch.priority import (  # noqa: F401
     top_terms,
 )
 from callwatch.rules import Profile, Rules, Theme
+
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 CONTRACT_COLUMNS = (
     "stale", "max_per_project", "min_municipalities", "consortium_required", "funding_rate_max",
@@ -113,7 +113,7 @@ class Ranked:
 
 
 def candidates(
-    db: sqlite_utils.Database,
+    db: Database,
     profile: Profile | None,
     theme: Theme | None,
     include_closed: bool,
@@ -144,7 +144,7 @@ def candidates(
     )
 
 
-def contract_columns(db: sqlite_utils.Database) -> str:
+def contract_columns(db: Database) -> str:
     """The facts migration's columns of calls `c` for a SELECT, as NULL where this database
     lacks them, so one query text serves databases from before and after that migration."""
     from callwatch import store
@@ -153,7 +153,7 @@ def contract_columns(db: sqlite_utils.Database) -> str:
     return ", ".join(f"c.{col}" if col in have else f"NULL AS {col}" for col in CONTRACT_COLUMNS)
 
 
-def rest_columns(db: sqlite_utils.Database) -> str:
+def rest_columns(db: Database) -> str:
     """The columns evaluate() needs beyond the light ones of candidates(light=True): read only
     for the calls a ranking evaluates, as most rows are only bounded and skipped."""
     contract = contract_columns(db)
@@ -163,7 +163,7 @@ def rest_columns(db: sqlite_utils.Database) -> str:
     )
 
 
-def read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+def read_rest(db: Database, columns: str, call_id: str) -> dict:
     """The rest_columns() of one call, to lay over its light row before evaluate(): a ranking
     reads them only for the few calls whose bound lets them enter the list."""
     from callwatch import score_reads
@@ -172,7 +172,7 @@ def read_rest(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
 
 
 def _rank(
-    db: sqlite_utils.Database,
+    db: Database,
     weights: dict[str, float],
     profile: Profile | None,
     theme: Theme | None,
@@ -306,7 +306,7 @@ def _evaluate_parsed(
 
 
 def rank_for_profile(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     profile: Profile,
     today: date,
@@ -333,7 +333,7 @@ def rank_for_profile(
 
 
 def rank_for_theme(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     theme: Theme,
     today: date,
@@ -353,7 +353,7 @@ def rank_for_theme(
 
 
 def rank_network(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     today: date,
     *,

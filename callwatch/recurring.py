@@ -21,7 +21,7 @@ from callwatch import decisions, store
 from callwatch.rules import fold
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 TITLE_MATCH = 88  # rapidfuzz token_sort_ratio on stripped titles
 FUNDER_MATCH = 80
@@ -127,7 +127,7 @@ def funder_similar(fa: str, fb: str) -> bool:
     return fuzz.token_set_ratio(fa, fb) >= FUNDER_MATCH
 
 
-def series_groups(db: sqlite_utils.Database) -> dict[str, list[str]]:
+def series_groups(db: Database) -> dict[str, list[str]]:
     """Every series of rounds: series id -> its calls' ids (canonical listings only)."""
     out: dict[str, list[str]] = {}
     for cid, series in store.series_links(db):
@@ -147,7 +147,7 @@ class Round:
     decisions: list[dict]
 
 
-def rounds(db: sqlite_utils.Database, call_id: str) -> list[Round]:
+def rounds(db: Database, call_id: str) -> list[Round]:
     """Every round in the call's series, oldest first (the call itself included)."""
     series = store.series_of(db, call_id)
     if not series:
@@ -179,7 +179,7 @@ def expected_reopening(all_rounds: list[Round], today: date, lang: str = "sv") -
     return f"{names[month - 1]} {year}"
 
 
-def earlier_decisions(db: sqlite_utils.Database, call_id: str, kommun: str) -> list[dict]:
+def earlier_decisions(db: Database, call_id: str, kommun: str) -> list[dict]:
     """Decisions this municipality took on earlier rounds of the same call."""
     if not decisions.decided_other_round(db, call_id, kommun):
         return []  # the usual case, answered from two indexes without reading the rounds

@@ -19,8 +19,8 @@ from callwatch.priority import EUR_SEK, effective_status
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 CLOSING_DAYS = 30
 DECIDE_DAYS = 30  # "Att besluta": relevant calls closing within this many days, no decision yet
@@ -95,7 +95,7 @@ class Report:
 # Small readers
 
 
-def _changes(db: sqlite_utils.Database, ids: list[str], start: date, end: date) -> dict[str, list]:
+def _changes(db: Database, ids: list[str], start: date, end: date) -> dict[str, list]:
     """id -> [(field, old, new), ...] of the changes a report shows, oldest first."""
     fields = ("deadlines", "budget_amount", "status")
     return store.changes_between(db, ids, fields, start.isoformat(), end.isoformat())
@@ -114,13 +114,13 @@ def closes_within(r: Dated, days: int) -> bool:
     return r.status == "open" and r.days_left is not None and 0 <= r.days_left <= days
 
 
-def fact_columns(db: sqlite_utils.Database) -> list[str]:
+def fact_columns(db: Database) -> list[str]:
     """The contract columns this database has (none before the facts migration)."""
     have = store.call_columns(db)
     return [c for c in FACT_COLUMNS if c in have]
 
 
-def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+def call_facts(db: Database, ids: list[str]) -> dict[str, dict]:
     """id -> {column: value} for the contract columns the database has, plus the stored status."""
     cols = fact_columns(db)
     out: dict[str, dict] = {
@@ -134,7 +134,7 @@ def call_facts(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
 
 
 def apply_filters(
-    db: sqlite_utils.Database, ranked: list[rank_mod.Ranked], f: Filters | None
+    db: Database, ranked: list[rank_mod.Ranked], f: Filters | None
 ) -> list[rank_mod.Ranked]:
     """Keep the calls that pass --funder, --min-budget (SEK; EUR converted), --search, --status."""
     if f is None or not f.active():
@@ -161,7 +161,7 @@ def apply_filters(
 
 
 def relevant_for(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     profile: Profile,
     today: date,
@@ -175,7 +175,7 @@ def relevant_for(
     return apply_filters(db, [r for r in ranked if r.id not in hidden], filters)
 
 
-def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: date | None) -> date:
+def period_start(db: Database, kommun: str, today: date, since: date | None) -> date:
     if since:
         return since
     row = db.execute(
@@ -185,9 +185,7 @@ def period_start(db: sqlite_utils.Database, kommun: str, today: date, since: dat
     return date.fromisoformat(row[0]) if row and row[0] else today - timedelta(days=PERIOD_DAYS)
 
 
-def remember(
-    db: sqlite_utils.Database, kommun: str, start: date, today: date, now_iso: str
-) -> None:
+def remember(db: Database, kommun: str, start: date, today: date, now_iso: str) -> None:
     with store.transaction(db):
         db.conn.execute(
             "INSERT OR REPLACE INTO reports (kommun, period_end, period_start, created) VALUES (?, ?, ?, ?)",
@@ -205,7 +203,7 @@ def urgency(r: Dated) -> tuple:
     return (0, r.days_left, r.id)
 
 
-def decided_calls(db: sqlite_utils.Database, kommun: str | None = None) -> dict[str, list[dict]]:
+def decided_calls(db: Database, kommun: str | None = None) -> dict[str, list[dict]]:
     """Canonical call id -> current decisions on it or on any of its listings, oldest first
     (one per municipality: the latest)."""
     from callwatch.decisions import current_by_canonical
@@ -223,7 +221,7 @@ def decided_calls(db: sqlite_utils.Database, kommun: str | None = None) -> dict[
 
 
 def ranked_call(
-    db: sqlite_utils.Database, rules: Rules, profile: Profile, today: date, call_id: str
+    db: Database, rules: Rules, profile: Profile, today: date, call_id: str
 ) -> rank_mod.Ranked | None:
     """One call as the municipality's ranking sees it, even when it matches none of its themes
     (a decision is shown whatever the matcher thinks of the call)."""
@@ -251,7 +249,7 @@ def ranked_call(
 
 
 def cut_section(
-    db: sqlite_utils.Database,
+    db: Database,
     section: Section,
     limit: int,
     profile: Profile | None,
@@ -279,7 +277,7 @@ def cut_section(
 
 
 def kommun_report(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     profile: Profile,
     today: date,
@@ -407,7 +405,7 @@ def kommun_report(
     )
 
 
-def _changed_in(db: sqlite_utils.Database, profile: Profile, start: date, end: date) -> set[str]:
+def _changed_in(db: Database, profile: Profile, start: date, end: date) -> set[str]:
     """Ids of the calls relevant to the municipality whose deadlines, budget or status changed
     in the period (what the report's "changed" section lists)."""
     from callwatch import score_reads

@@ -30,8 +30,8 @@ from callwatch.report_data import (
 from callwatch.report_text import decision_line, words
 from callwatch.rules import Profile, Rules
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 
 def _requirement(facts: dict, lang: str) -> list[str]:
@@ -47,7 +47,7 @@ def _requirement(facts: dict, lang: str) -> list[str]:
 
 
 def network_report(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     today: date,
     start: date,

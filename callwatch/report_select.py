@@ -20,11 +20,10 @@ from callwatch import rank as rank_mod
 from callwatch.dates import shown_deadline
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from callwatch.recurring import Round
     from callwatch.report_data import Filters
     from callwatch.rules import Profile, Rules, Theme
+    from callwatch.store.db import Database
 
 
 @dataclass
@@ -47,7 +46,7 @@ def order(b: Brief) -> tuple:
 
 
 def briefs(
-    db: sqlite_utils.Database,
+    db: Database,
     profile: Profile,
     today: date,
     min_relevance: float,
@@ -89,9 +88,7 @@ def briefs(
     return out
 
 
-def full(
-    db: sqlite_utils.Database, profile: Profile, today: date, ids: list[str]
-) -> dict[str, rank_mod.Ranked]:
+def full(db: Database, profile: Profile, today: date, ids: list[str]) -> dict[str, rank_mod.Ranked]:
     """The ranked calls (unexplained) for the ids a report keeps: rank_for_profile's rows and
     evaluation for these calls only."""
     from callwatch.merge import load, overlay
@@ -110,7 +107,7 @@ def full(
     return out
 
 
-def series_rounds(db: sqlite_utils.Database, series: set[str]) -> dict[str, list[Round]]:
+def series_rounds(db: Database, series: set[str]) -> dict[str, list[Round]]:
     """recurring.rounds() for many series at once, without their decisions (what
     recurring.expected_reopening reads)."""
     from callwatch import store
@@ -133,7 +130,7 @@ def series_rounds(db: sqlite_utils.Database, series: set[str]) -> dict[str, list
 
 
 def joint_candidates(
-    db: sqlite_utils.Database, profiles: list[str], min_relevance: float, high: float
+    db: Database, profiles: list[str], min_relevance: float, high: float
 ) -> set[str]:
     """Calls that can make the network's joint list: relevant (`min_relevance`) to two or more
     municipalities at `high` or above (a score is never above its relevance), or with a stated
@@ -145,7 +142,7 @@ def joint_candidates(
     )
 
 
-def required_calls(db: sqlite_utils.Database, merged: dict) -> set[str]:
+def required_calls(db: Database, merged: dict) -> set[str]:
     """Calls whose stored or merged facts require applying together (min_municipalities >= 2,
     a consortium); none on a database without the facts columns. `merged`: merge.load()."""
     from callwatch import store
@@ -161,7 +158,7 @@ def required_calls(db: sqlite_utils.Database, merged: dict) -> set[str]:
 
 
 def ranked_among(
-    db: sqlite_utils.Database,
+    db: Database,
     profile: Profile,
     today: date,
     ids: set[str],
@@ -194,7 +191,7 @@ def ranked_among(
 
 
 def top_for_theme(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Rules,
     theme: Theme,
     today: date,
@@ -255,7 +252,7 @@ REQUIREMENT_COLUMNS = ("min_municipalities", "consortium_required")
 
 
 def joint_briefs(
-    db: sqlite_utils.Database,
+    db: Database,
     profiles: list[Profile],
     today: date,
     min_relevance: float,

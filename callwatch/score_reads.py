@@ -16,10 +16,10 @@ from callwatch.priority import bound_sql
 if TYPE_CHECKING:
     import sqlite3
 
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
-def theme_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
+def theme_evidence(db: Database, ids: list[str]) -> dict[str, str]:
     """call id -> theme evidence JSON as scored, read 500 calls at a time: what a CSV or
     calendar export says about the words that matched, for exactly the calls it writes."""
     evidence: dict[str, str] = {}
@@ -36,7 +36,7 @@ def theme_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
 
 
 def ranking_candidates(
-    db: sqlite_utils.Database,
+    db: Database,
     profile_id: str | None,
     theme_id: str | None,
     min_relevance: float,
@@ -88,7 +88,7 @@ def ranking_candidates(
     yield from cur
 
 
-def call_with_scores(db: sqlite_utils.Database, columns: str, call_id: str) -> dict:
+def call_with_scores(db: Database, columns: str, call_id: str) -> dict:
     """These columns (of calls `c` and call_scores `s`) of one call: the rest of a ranking row,
     read only for the calls a ranking evaluates."""
     cur = db.execute(
@@ -100,7 +100,7 @@ def call_with_scores(db: sqlite_utils.Database, columns: str, call_id: str) -> d
 
 
 def network_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     profile_ids: list[str],
     min_relevance: float,
     today: str,
@@ -137,7 +137,7 @@ def network_rows(
 
 
 def brief_rows(
-    db: sqlite_utils.Database, profile_id: str, min_relevance: float, contract: str
+    db: Database, profile_id: str, min_relevance: float, contract: str
 ) -> sqlite3.Cursor:
     """Every call relevant to a municipality (relevance >= min_relevance) that is not a
     listing of another, with the columns a report's brief needs. `contract`: the facts columns
@@ -152,9 +152,7 @@ def brief_rows(
     )
 
 
-def profile_rows(
-    db: sqlite_utils.Database, profile_id: str, ids: list[str], rest: str
-) -> sqlite3.Cursor:
+def profile_rows(db: Database, profile_id: str, ids: list[str], rest: str) -> sqlite3.Cursor:
     """A ranking's rows (relevance to the municipality, rank.rest_columns) for these calls
     only (at most 500 ids: one SQL IN list), for the calls a report keeps."""
     return db.execute(
@@ -166,7 +164,7 @@ def profile_rows(
     )
 
 
-def shared_calls(db: sqlite_utils.Database, profile_ids: list[str], floor: float) -> set[str]:
+def shared_calls(db: Database, profile_ids: list[str], floor: float) -> set[str]:
     """Calls relevant (>= floor) to two or more of these municipalities: the network report's
     candidates for a joint application."""
     marks = ", ".join("?" * len(profile_ids))
@@ -181,7 +179,7 @@ def shared_calls(db: sqlite_utils.Database, profile_ids: list[str], floor: float
 
 
 def among_rows(
-    db: sqlite_utils.Database, profile_id: str, floor: float, today: str, ids: list[str], rest: str
+    db: Database, profile_id: str, floor: float, today: str, ids: list[str], rest: str
 ) -> sqlite3.Cursor:
     """A ranking's rows for these calls (at most 500 ids) that are relevant (>= floor) to the
     municipality, not a listing of another and not past their last deadline (a day of slack):
@@ -199,7 +197,7 @@ def among_rows(
 
 
 def network_pass_rows(
-    db: sqlite_utils.Database, profile_ids: list[str], today: str, contract: str
+    db: Database, profile_ids: list[str], today: str, contract: str
 ) -> sqlite3.Cursor:
     """Every call that is not a listing of another and not past its last deadline (a day of
     slack), with the columns a network brief needs and its stored relevance to each of these
@@ -222,7 +220,7 @@ def network_pass_rows(
     )
 
 
-def changed_relevant(db: sqlite_utils.Database, profile_id: str, start: str, end: str) -> set[str]:
+def changed_relevant(db: Database, profile_id: str, start: str, end: str) -> set[str]:
     """Ids of the calls relevant to a municipality whose deadlines, budget or status changed on
     the days start..end (ISO dates, both included): a report's "changed" section. A read of
     call_history (store's) filtered by profile_scores, so it lives with the scores."""

@@ -21,10 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
-
+if TYPE_CHECKING:  # annotations only
     from callwatch.match import Analysis, Matcher
+    from callwatch.store.db import Database
 
 from callwatch import clock, merge, store
 from callwatch.priority import MAY_APPLY, profile_relevance, region_check, size_factor
@@ -43,7 +42,7 @@ class RefreshStats:
     read: int = 0  # calls whose text was analysed (the rest were re-weighed from findings)
 
 
-def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
+def refresh(db: Database, rules: Rules) -> RefreshStats:
     """Bring call_scores up to date with the calls and the rules; returns what was done."""
     version = f"{store.get_meta(db, 'data_version') or 0}:{rules.hash}"
     if store.get_meta(db, "scored_version") == version:
@@ -254,7 +253,7 @@ def refresh(db: sqlite_utils.Database, rules: Rules) -> RefreshStats:
 
 
 def _write(
-    db: sqlite_utils.Database, rows: list[tuple], theme_rows: list[tuple], profile_rows: list[tuple]
+    db: Database, rows: list[tuple], theme_rows: list[tuple], profile_rows: list[tuple]
 ) -> int:
     """Write one chunk of scores and empty the lists; returns how many calls it held."""
     db.conn.executemany(
@@ -287,9 +286,7 @@ def _stored_terms(stored: dict, cid: str) -> list[str]:
     return json.loads(entry[2] or "[]") if entry else []
 
 
-def _weighed_differently(
-    db: sqlite_utils.Database, ids: set[str], before: dict, now: dict
-) -> set[str]:
+def _weighed_differently(db: Database, ids: set[str], before: dict, now: dict) -> set[str]:
     """The calls whose findings hold a theme term or eligibility phrase whose weight changed
     (found as the term's place in the findings JSON, match.Found.to_json)."""
     import re
@@ -320,7 +317,7 @@ def _weighed_differently(
 
 
 def _move_untouched(
-    db: sqlite_utils.Database, rules: Rules, ids: list[str], profiles_changed: bool, now: str
+    db: Database, rules: Rules, ids: list[str], profiles_changed: bool, now: str
 ) -> int:
     """Calls whose scores are as before: the new rules hash, and their relevance per
     municipality again from their stored theme scores when those weights changed."""
@@ -348,7 +345,7 @@ def _move_untouched(
     return len(ids)
 
 
-def _delete_rows(db: sqlite_utils.Database, table: str, ids: list[str]) -> None:
+def _delete_rows(db: Database, table: str, ids: list[str]) -> None:
     """Delete the rows of these calls from theme_scores or profile_scores in one pass: their
     keys start with the theme or municipality, so a delete by call id alone scans the table,
     once per call when run per call."""
@@ -361,7 +358,7 @@ def _delete_rows(db: sqlite_utils.Database, table: str, ids: list[str]) -> None:
     db.conn.execute("DELETE FROM temp.scoring_ids")
 
 
-def _fact_columns(db: sqlite_utils.Database) -> str:
+def _fact_columns(db: Database) -> str:
     """The facts migration's columns the scores read, where this database has them."""
     have = store.call_columns(db)
     return "".join(f", c.{c}" for c in ("max_per_project", "municipality_may_apply") if c in have)
@@ -393,7 +390,7 @@ def _chunks(items: list[str], size: int):  # noqa: ANN202
 
 
 def closing_candidates(
-    db: sqlite_utils.Database,
+    db: Database,
     profile_id: str,
     start: str,
     end: str,
@@ -412,13 +409,13 @@ def closing_candidates(
     return [r[0] for r in rows]
 
 
-def forget(db: sqlite_utils.Database, call_ids: set[str]) -> None:
+def forget(db: Database, call_ids: set[str]) -> None:
     """Drop these calls' scores, so the next refresh scores them again (merge.py, when a call's
     merged facts changed). The caller holds the transaction."""
     db.conn.executemany("DELETE FROM call_scores WHERE call_id = ?", [(c,) for c in call_ids])
 
 
-def stored_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, tuple]:
+def stored_evidence(db: Database, ids: list[str]) -> dict[str, tuple]:
     """call id -> (theme evidence JSON, eligibility evidence JSON) as scored: what `explain`
     reads to say why, for exactly the calls it explains."""
     rows: dict[str, tuple] = {}

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from callwatch.errors import NotFoundError
 
-if TYPE_CHECKING:  # annotations only: read commands do not pay sqlite_utils' import
-    import sqlite_utils
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # 32 symbols, no l/o/0/1 to misread
 LENGTH = 6
@@ -34,7 +34,7 @@ def short(call_id: str) -> str:
     return "".join(out)
 
 
-def remember_listing(db: sqlite_utils.Database, ids: list[str]) -> None:
+def remember_listing(db: Database, ids: list[str]) -> None:
     """Keep the ids of the listing just shown, so `show 3` means its third row. A read-only
     or busy database only loses this convenience."""
     from callwatch import store
@@ -44,7 +44,7 @@ def remember_listing(db: sqlite_utils.Database, ids: list[str]) -> None:
         store.set_meta(db, LAST_LISTING, json.dumps(ids[:500]))
 
 
-def resolve(db: sqlite_utils.Database, text: str) -> str:
+def resolve(db: Database, text: str) -> str:
     """The full call id that `text` stands for; one clear error when none or several match."""
     from callwatch import store
 

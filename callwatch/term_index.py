@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from callwatch.rules import Rules
+    from callwatch.store.db import Database
 
 ANCHOR = 4  # letters of a form that every word reached by it holds
 FTS_CHUNK = 200  # tokens per MATCH query
@@ -139,9 +138,7 @@ def _reached(words: list[str], pieces: set[str], fuzzy: set[str]) -> set[str]:
     return out
 
 
-def candidates(
-    db: sqlite_utils.Database, before: list[list[str]], now: list[list[str]]
-) -> set[str] | None:
+def candidates(db: Database, before: list[list[str]], now: list[list[str]]) -> set[str] | None:
     """Ids of the calls that can contain a term added or removed between two rules versions;
     None when it cannot be told (no full-text index, or only the order of terms changed)."""
     from callwatch import store
@@ -165,7 +162,7 @@ def candidates(
     return _with_merged(db, out)
 
 
-def _short_fields(db: sqlite_utils.Database, pieces: set[str], fuzzy: set[str]) -> set[str]:
+def _short_fields(db: Database, pieces: set[str], fuzzy: set[str]) -> set[str]:
     """Calls whose eligibility, keywords or extra fields (not in the full-text index) hold a
     word a changed term can reach."""
     from callwatch import store
@@ -177,7 +174,7 @@ def _short_fields(db: sqlite_utils.Database, pieces: set[str], fuzzy: set[str]) 
     return {cid for w in _reached(list(words), pieces, fuzzy) for cid in words[w]}
 
 
-def _with_merged(db: sqlite_utils.Database, ids: set[str]) -> set[str]:
+def _with_merged(db: Database, ids: set[str]) -> set[str]:
     """A merged call is scored on its listings' text: it is a candidate when any listing is."""
     from callwatch import merge
 

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: `callwatch --help` imports none of these
-    import sqlite_utils
-
     from callwatch.rules import Rules
     from callwatch.sources import SourceSpec
+    from callwatch.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -31,16 +30,16 @@ class Workspace:
 
         return self.db_path or paths.default_db()
 
-    def db(self, *, readonly: bool = False, create: bool = False) -> sqlite_utils.Database:
+    def db(self, *, readonly: bool = False, create: bool = False) -> Database:
         """The database; only commands that add data (fetch, import) may create it, so a
         mistyped --db on any other command is an error, not a new empty database. (A
-        store.Database, shaped like the sqlite_utils.Database the library functions take.)"""
+        store.Database, shaped like the Database the library functions take.)"""
         from typing import cast
 
         from callwatch import store
 
         db = store.open_db(self.db_file, readonly=readonly, create=create)
-        return cast("sqlite_utils.Database", db)
+        return cast("Database", db)
 
     def specs(self) -> list[SourceSpec]:
         from callwatch import paths, sources

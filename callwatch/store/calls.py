@@ -10,11 +10,11 @@ from callwatch.errors import NotFoundError
 from callwatch.store.crawl import row_to_dict
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
 def _calls_where(
-    db: sqlite_utils.Database,
+    db: Database,
     sources: list[str] | None,
     statuses: list[str] | None,
     search: str | None,
@@ -41,7 +41,7 @@ def _calls_where(
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
-def has_search_index(db: sqlite_utils.Database) -> bool:
+def has_search_index(db: Database) -> bool:
     return bool(
         db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls_fts'"
@@ -60,7 +60,7 @@ def fts_query(text: str) -> str | None:
 
 
 def query_calls(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     sources: list[str] | None = None,
     statuses: list[str] | None = None,
@@ -80,7 +80,7 @@ def query_calls(
     return [row_to_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
 
-def resolve_id(db: sqlite_utils.Database, call_id: str) -> str:
+def resolve_id(db: Database, call_id: str) -> str:
     """The stored id for an id a user typed: an imported call may be named without its
     "import:" prefix (the id it had before imports got their own id space)."""
     if not db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone():
@@ -91,7 +91,7 @@ def resolve_id(db: sqlite_utils.Database, call_id: str) -> str:
 
 
 def count_calls(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     sources: list[str] | None = None,
     statuses: list[str] | None = None,
@@ -102,7 +102,7 @@ def count_calls(
     return int(db.execute("SELECT count(*) FROM calls" + where, params).fetchone()[0])
 
 
-def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
+def get_call(db: Database, call_id: str) -> dict:
     cur = db.execute("SELECT * FROM calls WHERE id = ?", [resolve_id(db, call_id)])
     r = cur.fetchone()
     if r is None:
@@ -110,7 +110,7 @@ def get_call(db: sqlite_utils.Database, call_id: str) -> dict:
     return row_to_dict(dict(zip([c[0] for c in cur.description], r, strict=True)))
 
 
-def call_history(db: sqlite_utils.Database, call_id: str) -> list[dict]:
+def call_history(db: Database, call_id: str) -> list[dict]:
     cur = db.execute(
         "SELECT changed_at, field, old, new, run_id FROM call_history WHERE call_id = ? "
         "ORDER BY id",
@@ -120,25 +120,25 @@ def call_history(db: sqlite_utils.Database, call_id: str) -> list[dict]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def call_count(db: sqlite_utils.Database) -> int:
+def call_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM calls").fetchone()[0])
 
 
-def call_exists(db: sqlite_utils.Database, call_id: str) -> bool:
+def call_exists(db: Database, call_id: str) -> bool:
     return bool(db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone())
 
 
-def call_ids(db: sqlite_utils.Database) -> list[str]:
+def call_ids(db: Database) -> list[str]:
     """Every stored call's id, in storage order."""
     return [r[0] for r in db.execute("SELECT id FROM calls")]
 
 
-def call_columns(db: sqlite_utils.Database) -> set[str]:
+def call_columns(db: Database) -> set[str]:
     """The columns the calls table has (an older database may lack some)."""
     return {r[1] for r in db.execute("PRAGMA table_info(calls)")}
 
 
-def calls_by_id(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+def calls_by_id(db: Database, ids: list[str]) -> dict[str, dict]:
     """The stored rows of these ids (those that exist), by id."""
     cur = db.execute(f"SELECT * FROM calls WHERE id IN ({', '.join('?' * len(ids))})", ids)
     cols = [c[0] for c in cur.description]
@@ -149,7 +149,7 @@ def calls_by_id(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
     return out
 
 
-def open_count(db: sqlite_utils.Database, source: str) -> int:
+def open_count(db: Database, source: str) -> int:
     """How many of a source's stored calls are not closed."""
     return int(
         db.execute(
@@ -163,20 +163,20 @@ def open_count(db: sqlite_utils.Database, source: str) -> int:
 # recurring.py and merge.py read them.
 
 
-def duplicate_links(db: sqlite_utils.Database, *, by_id: bool = True) -> list[tuple[str, str]]:
+def duplicate_links(db: Database, *, by_id: bool = True) -> list[tuple[str, str]]:
     """(id, duplicate_of) of every listing linked to another; `by_id` orders them by canonical
     call and id, else they come in index order."""
     sql = "SELECT id, duplicate_of FROM calls WHERE duplicate_of IS NOT NULL"
     return db.execute(sql + (" ORDER BY duplicate_of, id" if by_id else "")).fetchall()
 
 
-def duplicate_of(db: sqlite_utils.Database, call_id: str) -> str | None:
+def duplicate_of(db: Database, call_id: str) -> str | None:
     """The canonical call this listing is linked to; None when it is not linked (or unknown)."""
     row = db.execute("SELECT duplicate_of FROM calls WHERE id = ?", [call_id]).fetchone()
     return row[0] if row and row[0] else None
 
 
-def listings(db: sqlite_utils.Database, canonical: str, *, besides: str) -> list[dict]:
+def listings(db: Database, canonical: str, *, besides: str) -> list[dict]:
     """Source, id and URL of every listing of one call (canonical and linked), but `besides`."""
     cur = db.execute(
         "SELECT id, source, url FROM calls WHERE (duplicate_of = ? OR id = ?) AND id != ? ORDER BY id",
@@ -185,19 +185,19 @@ def listings(db: sqlite_utils.Database, canonical: str, *, besides: str) -> list
     return [dict(zip(("id", "source", "url"), r, strict=True)) for r in cur.fetchall()]
 
 
-def series_links(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def series_links(db: Database) -> list[tuple[str, str]]:
     """(id, series) of every call in a series, ordered by series and id."""
     return db.execute(
         "SELECT id, series FROM calls WHERE series IS NOT NULL ORDER BY series, id"
     ).fetchall()
 
 
-def series_of(db: sqlite_utils.Database, call_id: str) -> str | None:
+def series_of(db: Database, call_id: str) -> str | None:
     row = db.execute("SELECT series FROM calls WHERE id = ?", [call_id]).fetchone()
     return row[0] if row and row[0] else None
 
 
-def series_rounds(db: sqlite_utils.Database, series: str) -> list[tuple]:
+def series_rounds(db: Database, series: str) -> list[tuple]:
     """(id, title, status, opens, deadlines as JSON text, budget_amount, budget_currency) of
     every call in a series."""
     return db.execute(
@@ -207,7 +207,7 @@ def series_rounds(db: sqlite_utils.Database, series: str) -> list[tuple]:
     ).fetchall()
 
 
-def links(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+def links(db: Database) -> dict[str, tuple[str | None, str | None]]:
     """id -> (duplicate_of, series) of every call linked to anything."""
     return {
         cid: (d, s)
@@ -218,7 +218,7 @@ def links(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]
     }
 
 
-def set_links(db: sqlite_utils.Database, updates: list[tuple[str | None, str | None, str]]) -> None:
+def set_links(db: Database, updates: list[tuple[str | None, str | None, str]]) -> None:
     """Write (duplicate_of, series, id) rows; the caller holds the transaction."""
     db.conn.executemany("UPDATE calls SET duplicate_of = ?, series = ? WHERE id = ?", updates)
 
@@ -228,23 +228,23 @@ def set_links(db: sqlite_utils.Database, updates: list[tuple[str | None, str | N
 # rewritten on other branches): these are the owner's functions for them to call.
 
 
-def stored_sources(db: sqlite_utils.Database) -> set[str]:
+def stored_sources(db: Database) -> set[str]:
     """The source ids of the stored calls (a source file since removed included)."""
     return {r[0] for r in db.execute("SELECT DISTINCT source FROM calls").fetchall()}
 
 
-def funders(db: sqlite_utils.Database) -> list[str]:
+def funders(db: Database) -> list[str]:
     """Every funder named by a stored call, sorted (read from the funder index)."""
     rows = db.execute("SELECT DISTINCT funder FROM calls WHERE funder != '' ORDER BY funder")
     return [r[0] for r in rows.fetchall()]
 
 
-def content_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+def content_hashes(db: Database) -> dict[str, str]:
     """id -> content hash of every stored call (what derived data is checked against)."""
     return {r[0]: r[1] for r in db.execute("SELECT id, content_hash FROM calls")}
 
 
-def first_seen(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
+def first_seen(db: Database, ids: list[str]) -> dict[str, str]:
     """id -> when each of these calls was first stored."""
     out: dict[str, str] = {}
     for i in range(0, len(ids), 500):
@@ -259,7 +259,7 @@ def _chunked(ids: list[str], n: int = 500) -> Iterator[list[str]]:
         yield ids[i : i + n]
 
 
-def column_values(db: sqlite_utils.Database, ids: list[str], columns: list[str]) -> dict[str, dict]:
+def column_values(db: Database, ids: list[str], columns: list[str]) -> dict[str, dict]:
     """id -> {column: stored value} for these calls (JSON columns as their text). `columns`
     must be names from call_columns(), never user input."""
     known = call_columns(db)
@@ -276,7 +276,7 @@ def column_values(db: sqlite_utils.Database, ids: list[str], columns: list[str])
     return out
 
 
-def matching(db: sqlite_utils.Database, ids: list[str], text: str) -> set[str]:
+def matching(db: Database, ids: list[str], text: str) -> set[str]:
     """Those of these calls whose title, summary, description, programme or id holds `text`."""
     like = f"%{text}%"
     out: set[str] = set()
@@ -290,7 +290,7 @@ def matching(db: sqlite_utils.Database, ids: list[str], text: str) -> set[str]:
 
 
 def changes_between(
-    db: sqlite_utils.Database, ids: list[str], fields: tuple[str, ...], start: str, end: str
+    db: Database, ids: list[str], fields: tuple[str, ...], start: str, end: str
 ) -> dict[str, list[tuple]]:
     """id -> [(field, old, new), ...] of these calls' recorded changes to `fields` on the days
     start..end (ISO dates, both included), oldest first."""
@@ -306,13 +306,13 @@ def changes_between(
     return out
 
 
-def facts_of(db: sqlite_utils.Database, call_id: str) -> str | None:
+def facts_of(db: Database, call_id: str) -> str | None:
     """One call's stored facts (JSON text: every fact with its evidence), or None."""
     row = db.execute("SELECT facts FROM calls WHERE id = ?", [call_id]).fetchone()
     return row[0] if row else None
 
 
-def fts_vocabulary(db: sqlite_utils.Database) -> list[str] | None:
+def fts_vocabulary(db: Database) -> list[str] | None:
     """Every word in the full-text index (through a temporary fts5vocab table), so a changed
     rules term can be looked up against the words stored; None when this SQLite has no
     fts5vocab."""
@@ -326,7 +326,7 @@ def fts_vocabulary(db: sqlite_utils.Database) -> list[str] | None:
         return None
 
 
-def fts_ids(db: sqlite_utils.Database, query: str) -> list[str]:
+def fts_ids(db: Database, query: str) -> list[str]:
     """Ids of the calls the full-text index finds for an FTS5 MATCH expression (as given: the
     caller quotes its words)."""
     return [
@@ -339,7 +339,7 @@ def fts_ids(db: sqlite_utils.Database, query: str) -> list[str]:
     ]
 
 
-def short_field_texts(db: sqlite_utils.Database) -> Iterator[tuple]:
+def short_field_texts(db: Database) -> Iterator[tuple]:
     """(id, eligibility, keywords, extra) of the calls with any of these fields, which the
     full-text index does not hold; streamed, not read into memory at once."""
     yield from db.execute(
@@ -348,7 +348,7 @@ def short_field_texts(db: sqlite_utils.Database) -> Iterator[tuple]:
     )
 
 
-def rounds_of_series(db: sqlite_utils.Database, series: list[str]) -> Iterator[tuple]:
+def rounds_of_series(db: Database, series: list[str]) -> Iterator[tuple]:
     """(series, id, title, status, opens, deadlines JSON, budget, currency) of every call in
     these series, read 500 series at a time (store.series_rounds for one series)."""
     for chunk in _chunked(series):
@@ -359,7 +359,7 @@ def rounds_of_series(db: sqlite_utils.Database, series: list[str]) -> Iterator[t
         )
 
 
-def consortium_calls(db: sqlite_utils.Database) -> set[str] | None:
+def consortium_calls(db: Database) -> set[str] | None:
     """Ids of the calls whose facts require applying together (min_municipalities >= 2, a
     consortium); None when this database has neither column (before the facts migration)."""
     have = call_columns(db)

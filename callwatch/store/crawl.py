@@ -15,7 +15,7 @@ from callwatch.store.db import transaction
 from callwatch.store.meta import bump_data_version
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 JSON_FIELDS = ("deadlines", "keywords", "extra", "applicants", "facts")
 # Facts derived from the text by callwatch.facts (migration "facts"). Refreshed on every crawl,
@@ -88,7 +88,7 @@ def row_to_call(row: dict) -> Call:
     )  # fmt: skip
 
 
-def rederive_facts(db: sqlite_utils.Database, now: datetime | None = None) -> int:
+def rederive_facts(db: Database, now: datetime | None = None) -> int:
     """Re-read the facts of every stored call from its stored text (no network)."""
     from callwatch import clock
     from callwatch.facts.apply import enrich
@@ -174,7 +174,7 @@ def _dump(value: object) -> str | None:
 
 
 def apply_crawl(
-    db: sqlite_utils.Database,
+    db: Database,
     source: str,
     calls: Iterable[Call],
     *,

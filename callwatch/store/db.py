@@ -6,12 +6,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from callwatch.errors import StoreError
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 
 class Database:
@@ -84,7 +81,6 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn)
-        full = cast("sqlite_utils.Database", db)  # the part of its API migrations use
         db.readonly = ro  # type: ignore[attr-defined]
         if ro:
             current = db.execute("PRAGMA user_version").fetchone()[0]
@@ -94,9 +90,9 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
                     f"{SCHEMA_VERSION}; open it once with write access"
                 )
             if current > SCHEMA_VERSION:
-                migrate(full)  # the one-line "newer than this callwatch" error
+                migrate(db)  # the one-line "newer than this callwatch" error
         else:
-            migrate(full)
+            migrate(db)
         return db
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{p}: cannot use this database ({e})") from None
@@ -105,7 +101,7 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+def transaction(db: Database) -> Iterator[None]:
     """All-or-nothing write: a failure leaves the database as it was.
 
     BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead
@@ -135,7 +131,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 @contextmanager
-def short_wait(db: sqlite_utils.Database, ms: int) -> Iterator[None]:
+def short_wait(db: Database, ms: int) -> Iterator[None]:
     """Inside the block, wait at most `ms` for another writer's lock (for a convenience write
     that must never hold up a listing behind a running fetch); then the usual timeout again."""
     timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from callwatch.store.db import transaction
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
-def bump_data_version(db: sqlite_utils.Database) -> None:
+def bump_data_version(db: Database) -> None:
     """Mark the calls as changed, so derived data (scores) knows to refresh."""
     db.conn.execute(
         "INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT(key) "
@@ -18,22 +18,22 @@ def bump_data_version(db: sqlite_utils.Database) -> None:
     )
 
 
-def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+def get_meta(db: Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+def set_meta(db: Database, key: str, value: str) -> None:
     with transaction(db):
         db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
 
-def add_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+def add_meta(db: Database, key: str, value: str) -> None:
     """Set `key` only if it has no value yet (the first writer wins)."""
     with transaction(db):
         db.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
 
-def delete_meta(db: sqlite_utils.Database, key: str) -> None:
+def delete_meta(db: Database, key: str) -> None:
     with transaction(db):
         db.conn.execute("DELETE FROM meta WHERE key = ?", [key])

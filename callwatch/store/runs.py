@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from callwatch.store.db import transaction
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from callwatch.store.db import Database
 
 
-def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) -> int:
+def start_run(db: Database, source: str, mode: str, now: datetime) -> int:
     with transaction(db):
         cur = db.conn.execute(
             "INSERT INTO runs (source, mode, started, status) VALUES (?, ?, ?, 'running')",
@@ -22,7 +22,7 @@ def start_run(db: sqlite_utils.Database, source: str, mode: str, now: datetime) 
     return int(cur.lastrowid or 0)
 
 
-def interrupt_stale_runs(db: sqlite_utils.Database, now: datetime) -> int:
+def interrupt_stale_runs(db: Database, now: datetime) -> int:
     """Runs still 'running' when a fetch starts belong to a fetch that was killed (the caller
     holds the fetch lock, so no other fetch is running): mark them interrupted."""
     with transaction(db):
@@ -35,7 +35,7 @@ def interrupt_stale_runs(db: sqlite_utils.Database, now: datetime) -> int:
     return cur.rowcount
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, **fields: object) -> None:
+def finish_run(db: Database, run_id: int, **fields: object) -> None:
     with transaction(db):
         db.conn.execute(
             f"UPDATE runs SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
@@ -43,7 +43,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int, **fields: object) -> None
         )
 
 
-def source_stats(db: sqlite_utils.Database) -> dict[str, dict]:
+def source_stats(db: Database) -> dict[str, dict]:
     """Per source: calls held (by status), last run, last success, last error."""
     stats: dict[str, dict] = {}
     for source, status, n in db.execute(

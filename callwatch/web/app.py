@@ -27,10 +27,9 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import sqlite_utils
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -44,6 +43,9 @@ from callwatch.report import safe_url
 from callwatch.rules import Rules
 from callwatch.web import auth, forms, pages, views
 from callwatch.web.downloads import download
+
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("callwatch.web")
@@ -116,7 +118,7 @@ class Web:
         finally:
             db.conn.close()
 
-    def version(self, db: sqlite_utils.Database) -> tuple:
+    def version(self, db: Database) -> tuple:
         """The state of the data a page depends on: calls, scores and decisions."""
         return (
             store.get_meta(db, "data_version"),
@@ -124,7 +126,7 @@ class Web:
             decisions.last_id(db),
         )
 
-    def cached(self, db: sqlite_utils.Database, key: tuple, compute: Any) -> Any:
+    def cached(self, db: Database, key: tuple, compute: Any) -> Any:
         """compute() once per key and state of the data: a new fetch (data_version), new scores
         or a new decision start afresh, so a page is never staler than the database."""
         full = (*key, clock.today(), *self.version(db))
@@ -163,7 +165,7 @@ class Web:
                 log.exception("warming the page cache failed")
             self.stopping.wait(interval)
 
-    def funders(self, db: sqlite_utils.Database) -> list[str]:
+    def funders(self, db: Database) -> list[str]:
         version = store.get_meta(db, "data_version")
         if self._funders[0] != version or not self._funders[1]:
             self._funders = (version, store.funders(db))

@@ -13,14 +13,17 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from callwatch import clock, store
 from callwatch.errors import CallwatchError, NotFoundError
+
+if TYPE_CHECKING:
+    from callwatch.store.db import Database
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
@@ -57,7 +60,7 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_user(db: sqlite_utils.Database, name: str, kommun: str, password: str) -> User:
+def add_user(db: Database, name: str, kommun: str, password: str) -> User:
     """Create an account, or replace the password and municipality of an existing one."""
     name = check_name(name)
     digest = _hasher.hash(check_password(password))
@@ -72,21 +75,21 @@ def add_user(db: sqlite_utils.Database, name: str, kommun: str, password: str) -
     return get_user(db, name) or User(name, kommun, now)
 
 
-def get_user(db: sqlite_utils.Database, name: str) -> User | None:
+def get_user(db: Database, name: str) -> User | None:
     row = db.execute(
         "SELECT name, kommun, created, last_login FROM users WHERE name = ?", [name]
     ).fetchone()
     return User(*row) if row else None
 
 
-def list_users(db: sqlite_utils.Database) -> list[User]:
+def list_users(db: Database) -> list[User]:
     return [
         User(*r)
         for r in db.execute("SELECT name, kommun, created, last_login FROM users ORDER BY name")
     ]
 
 
-def remove_user(db: sqlite_utils.Database, name: str) -> None:
+def remove_user(db: Database, name: str) -> None:
     """Delete an account; its decisions stay (they are the municipality's, signed with the name)."""
     folded = (name or "").strip().lower()
     with store.transaction(db):
@@ -95,7 +98,7 @@ def remove_user(db: sqlite_utils.Database, name: str) -> None:
         raise NotFoundError(f"no user {name!r} (see `callwatch users list`)")
 
 
-def verify(db: sqlite_utils.Database, name: str, password: str) -> User | None:
+def verify(db: Database, name: str, password: str) -> User | None:
     """The user if the password matches, else None; costs the same for unknown names."""
     folded = (name or "").strip().lower()
     row = db.execute("SELECT password_hash FROM users WHERE name = ?", [folded]).fetchone()
@@ -119,7 +122,7 @@ def verify(db: sqlite_utils.Database, name: str, password: str) -> User | None:
     return get_user(db, folded)
 
 
-def secret_key(db: sqlite_utils.Database, configured: str | None) -> str:
+def secret_key(db: Database, configured: str | None) -> str:
     """The key that signs session cookies: CALLWATCH_SECRET_KEY if set, else one generated on
     first start and kept in the database, so restarts and several workers share it."""
     if configured:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import sqlite_utils
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,6 +19,7 @@ from callwatch.web import auth
 from callwatch.web.text import TEXT
 
 if TYPE_CHECKING:  # annotations only: app.py imports this module
+    from callwatch.store.db import Database
     from callwatch.web.app import Web
 
 
@@ -159,7 +159,7 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
 
 
-def current_user(web: Web, db: sqlite_utils.Database, session: dict) -> auth.User | None:
+def current_user(web: Web, db: Database, session: dict) -> auth.User | None:
     name = session.get("u")
     return auth.get_user(db, name) if isinstance(name, str) else None
 
