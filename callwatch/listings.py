@@ -61,7 +61,7 @@ def sources(rows: list[dict], fmt: str, lang: str | None) -> None:
             output.local_time(r["last_success"]) if r["last_success"] else w["never"],
             r["consecutive_failures"] or "",
             f"{output.local_time(r['last_failure']) if r['last_failure'] else ''} "
-            f"{messages.text(r['last_failure_message'] or '', lang)}".strip(),
+            f"{messages.worded(r['last_failure_message'] or '', lang)}".strip(),
             str(r["skipped"]) if r["skipped"] else "",
         )  # fmt: skip
 
@@ -97,10 +97,10 @@ def source_health(health: Health, fmt: str, lang: str | None = None) -> int:
         return (
             r["source"], r["kind"], w(r["status"], lang), r["found"], f"{r['with_title']:.0%}",
             f"{r['with_deadline']:.0%}", f"{r['with_url']:.0%}", r["expected"],
-            messages.text(r["message"] or "", lang),
+            messages.worded(r["message"] or "", lang),
         )  # fmt: skip
 
-    title = messages.say("health_title", lang, where=messages.text(health.where, lang))
+    title = messages.say("health_title", lang, where=messages.worded(health.where, lang))
     heads = ["source", "kind", "health", "calls", "title", "deadline", "url", "expected", "message"]
     output.show(Listing(health.rows, title, columns, cells, csv_columns=heads), fmt)
     return 1 if health.failing else 0

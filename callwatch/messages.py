@@ -336,6 +336,12 @@ def framed(key: str, message: str, lang: str | None, **values: object) -> str:
     return say(key, lang, message=said, **values)
 
 
+def worded(message: str, lang: str | None) -> str:
+    """A library message for a table cell or a value in a line: in Swedish when all of it can
+    be, else as it was written (never half of each)."""
+    return line_language(message, lang)[1]
+
+
 def line_language(message: str, lang: str | None) -> tuple[str | None, str]:
     """(the language a line that carries `message` is written in, the message in it): Swedish
     only when every word of the message outside its values could be put in Swedish."""

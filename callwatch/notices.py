@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from callwatch import clock, output, report_text, safe, shortid
-from callwatch.messages import framed, line_language, say, word
+from callwatch.messages import framed, line_language, say, word, worded
 
 if TYPE_CHECKING:
     from callwatch.actions import Marked
@@ -33,7 +33,7 @@ def warn(message: str, lang: str | None = None) -> None:
             message = framed(key, message.removeprefix(prefix), lang)
             break
     else:
-        message = line_language(message, lang)[1]
+        message = worded(message, lang)
     output.console(stderr=True).print(message, markup=False)
 
 
@@ -198,6 +198,6 @@ def user_removed(name: str, lang: str | None = None) -> None:
 
 
 def _not_scored(key: str, error: object, lang: str | None) -> str:
-    """ "Calls were stored but not scored: <error>", in one language (messages.line_language)."""
+    """The "stored but not scored" line, in one language (messages.line_language)."""
     lang, message = line_language(str(error), lang)
     return say(key, lang, error=message)
