@@ -64,16 +64,30 @@ RELEVANT_GAIN = 1.5
 FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
-def load_fresh() -> tuple[dict[str, dict], dict[str, str], dict[str, dict[str, float]], dict]:
-    """The second held-out pool (pool_fresh.jsonl) with its two labellers' labels: docs, split,
-    grades and the share of labellers who did not say a municipality may not apply."""
+# Pools read alone, each with its own collection statistics: file, labels, and whether it is
+# held out (never read while writing rules: aggregate figures only, no --diagnose).
+POOLS = {
+    # the second pool: held out from 2026-11-28 (first round) until its aggregate had been
+    # looked at three times; development data since the third round
+    "fresh": ("pool_fresh.jsonl", ("labels_fresh_T1.jsonl", "labels_fresh_T2.jsonl"), False),
+    # the third pool (third round): real calls found in other public repositories
+    "fresh2": ("pool_fresh2.jsonl", ("labels_fresh2_T1.jsonl", "labels_fresh2_T2.jsonl"), True),
+}
+
+
+def load_pool(
+    name: str,
+) -> tuple[dict[str, dict], dict[str, str], dict[str, dict[str, float]], dict]:
+    """One of POOLS with its two labellers' labels: docs, split (the pool's name), grades and
+    the share of labellers who did not say a municipality may not apply."""
+    file, labels, _ = POOLS[name]
     docs: dict[str, dict] = {}
     split: dict[str, str] = {}
-    for line in (EVAL / "pool_fresh.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (EVAL / file).read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         docs[r["id"]] = {"title": r["title"], "description": r["text"]}
-        split[r["id"]] = "fresh"
-    grades, may = _labels(("labels_fresh_T1.jsonl", "labels_fresh_T2.jsonl"))
+        split[r["id"]] = name
+    grades, may = _labels(labels)
     return docs, split, grades, may
 
 
@@ -198,10 +212,10 @@ def _mean(rows: dict[str, dict]) -> dict:
 
 def compute(pool: str = "themes") -> dict:
     """Everything the report needs, per item (scores, labels); evaluate() aggregates it.
-    pool "fresh" is the second held-out pool alone (its own collection statistics)."""
+    A pool of POOLS is read alone (its own collection statistics)."""
     rules = rules_mod.load(ROOT / "rules")
-    if pool == "fresh":
-        docs, split, grades, may = load_fresh()
+    if pool in POOLS:
+        docs, split, grades, may = load_pool(pool)
     else:
         docs, split = load_docs()
         grades, may = load_labels()
@@ -300,11 +314,14 @@ def evaluate(splits: tuple[str, ...] = SPLITS, pool: str = "themes") -> dict:
     return out
 
 
-def diagnose(name: str) -> None:
-    """Top ten and missed relevant TUNE items for one theme or municipality profile."""
-    c = compute()
+def diagnose(name: str, pool: str = "themes") -> None:
+    """Top ten and missed relevant development items for one theme or municipality profile."""
+    if pool in POOLS and POOLS[pool][2]:
+        raise SystemExit(f"pool {pool} is held out: its items are never printed")
+    c = compute(pool)
     rules = c["rules"]
-    ids = [d for d in c["docs"] if c["split"][d] == "tune"]  # never the held-out items
+    dev = "tune" if pool == "themes" else pool
+    ids = [d for d in c["docs"] if c["split"][d] == dev]  # never the held-out items
     if name in rules.themes:
         key = {d: c["scores"][d].get(name, 0.0) for d in ids}
         gains = {d: c["grades"][d].get(name, 0.0) for d in ids}
@@ -341,16 +358,17 @@ def main() -> None:
     ap.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     ap.add_argument(
         "--pool",
-        choices=("themes", "fresh"),
+        choices=("themes", *POOLS),
         default="themes",
-        help="fresh: the second held-out pool (never read while writing rules; no --diagnose)",
+        help="fresh: the second pool (development data now); fresh2: the third pool, held out "
+        "(never read while writing rules; no --diagnose)",
     )
     args = ap.parse_args()
     if args.diagnose:
-        diagnose(args.diagnose)
+        diagnose(args.diagnose, args.pool)
         return
-    if args.pool == "fresh":
-        splits: tuple[str, ...] = ("fresh",)
+    if args.pool in POOLS:
+        splits: tuple[str, ...] = (args.pool,)
     else:
         splits = (args.split,) if args.split else SPLITS
     out = evaluate(splits, args.pool)
