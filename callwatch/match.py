@@ -202,11 +202,11 @@ class Matcher:
         for name, tk in toks.items():
             if name == "title":
                 continue
-            for h in self.positive.find(tk, name):
+            for h in _one_per_word(self.positive.find(tk, name), per_owner=False):
                 if ("+", h.term.text) not in seen:
                     seen.add(("+", h.term.text))
                     out.append(["+", h.term.text, name, False])
-            for h in self.negative.find(tk, name):
+            for h in _one_per_word(self.negative.find(tk, name), per_owner=False):
                 if ("-", h.term.text) not in seen:
                     seen.add(("-", h.term.text))
                     out.append(["-", h.term.text, name, h.term.owner == "strong"])
@@ -230,17 +230,20 @@ class Matcher:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:
             verdict = "eligible"
-        elif neg >= 3 and pos < 2:
+        elif neg >= 3 and (pos < 2 or neg >= 2 * pos):
             verdict = "not eligible"
         else:
             verdict = "unclear"
         return verdict, evidence
 
 
-def _one_per_word(hits: list[Hit]) -> list[Hit]:
+def _one_per_word(hits: list[Hit], per_owner: bool = True) -> list[Hit]:
     """Each word is evidence for a theme once: where several of a theme's terms cover the same
     word ("climate adaptation" and "climate"; "klimatanpassning" and "klimat" in one compound),
-    the longest, then heaviest, then most exactly matched term keeps it."""
+    the longest, then heaviest, then most exactly matched term keeps it. `per_owner=False`:
+    once for all owners (eligibility phrases: "kommun" and "kommuner" both match "kommunen"),
+    chosen without weights, as the findings stored per call version must not depend on them
+    (a weight-only edit re-weighs stored findings without reading any text)."""
     if len(hits) < 2:
         return hits
     order = sorted(
@@ -248,7 +251,7 @@ def _one_per_word(hits: list[Hit]) -> list[Hit]:
         key=lambda h: (
             -h.length,
             -HOW_WEIGHTS[h.how],
-            -h.term.weight,
+            -h.term.weight if per_owner else 0.0,
             not h.literal,
             -len(h.form),
             h.position,
@@ -258,7 +261,8 @@ def _one_per_word(hits: list[Hit]) -> list[Hit]:
     claimed: set[tuple[str, int]] = set()
     kept: list[Hit] = []
     for h in order:
-        span = [(h.term.owner, p) for p in range(h.position, h.position + h.length)]
+        owner = h.term.owner if per_owner else ""
+        span = [(owner, p) for p in range(h.position, h.position + h.length)]
         if any(s in claimed for s in span):
             continue
         claimed.update(span)

@@ -116,6 +116,30 @@ def test_eligibility(matcher, eligibility, verdict):
         # a university as a partner of public applicants does not outweigh them
         ("Offentliga aktörer kan söka tillsammans med ett svenskt lärosäte.", "eligible"),
         ("Forskningsprojekt om välfärd och hälsa.", "unclear"),
+        # real Energimyndigheten card: "regionen" is a place, counted once (not as "region"
+        # and "regioner"), and the text addresses companies throughout
+        (
+            "Affärsutveckling Vill du etablera ditt företag på en av världens mest dynamiska "
+            "tillväxtmarknader? Genom Business Accelerator Programme Southeast Asia (BAPSEA) får "
+            "svenska små och medelstora företag med innovativa lösningar inom energi och "
+            "hållbarhet stöd att ta steget in i regionen.",
+            "not eligible",
+        ),
+        # real Forte record (GDP 2025-01812): a centre grant builds a research environment
+        (
+            "Utlysningen syftar till att utveckla starka och dynamiska forskningsmiljöer.\n\n"
+            "Bidragsformer:\n- Centrumbidrag: Centrumbidrag syftar till att utveckla starka och "
+            "dynamiska forskningsmiljöer.",
+            "not eligible",
+        ),
+        # real Forte record (GDP 2025-02074): research together with the services a
+        # municipality runs
+        (
+            "Utlysningen syftar till att främja långsiktig kunskapsuppbyggnad och utveckling inom "
+            "socialtjänstens verksamhetsområden samt stärka samverkan mellan forskning och "
+            "praktik.",
+            "eligible",
+        ),
     ],
 )
 def test_eligibility_read_from_the_description(matcher, description, verdict):
