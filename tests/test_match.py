@@ -165,6 +165,15 @@ def test_other_senses_claim_only_their_words(matcher):
         matcher, title="Tidskriftsbidrag", description="Stöd till open access tidskrifter."
     )
     assert "mobilitet" not in t
+    # real Forte record (GDP 2024-01565): accessible research data is not accessible transport
+    t = themes_of(matcher, title="Projektbidrag för nya, förbättrade och tillgängliga forskningsdata")
+    assert "mobilitet" not in t
+    # real Energimyndigheten card: heat recovery is energy efficiency, not recycling
+    t = themes_of(
+        matcher,
+        title="Svenska lösningar för värmeåtervinning kan få upp till 100 000 USD i stöd",
+    )
+    assert "konsumtion" not in t and "klimat" in t
     # real Energimyndigheten cards: a life cycle is not cycling, the funder's name is not
     # energy, a secure energy supply is not social safety
     t = themes_of(matcher, title="Forskningsmedel för kärnkraftens livscykel och förutsättningar")
