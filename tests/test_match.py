@@ -166,7 +166,9 @@ def test_other_senses_claim_only_their_words(matcher):
     )
     assert "mobilitet" not in t
     # real Forte record (GDP 2024-01565): accessible research data is not accessible transport
-    t = themes_of(matcher, title="Projektbidrag för nya, förbättrade och tillgängliga forskningsdata")
+    t = themes_of(
+        matcher, title="Projektbidrag för nya, förbättrade och tillgängliga forskningsdata"
+    )
     assert "mobilitet" not in t
     # real Energimyndigheten card: heat recovery is energy efficiency, not recycling
     t = themes_of(
