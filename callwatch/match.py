@@ -230,7 +230,7 @@ class Matcher:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:
             verdict = "eligible"
-        elif neg >= 3 and (pos < 2 or neg >= 2 * pos):
+        elif neg >= 3 and (pos < 2 or (pos < 3 and neg >= 2 * pos)):
             verdict = "not eligible"
         else:
             verdict = "unclear"
