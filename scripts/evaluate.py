@@ -314,13 +314,13 @@ def evaluate(splits: tuple[str, ...] = SPLITS, pool: str = "themes") -> dict:
     return out
 
 
-def diagnose(name: str, pool: str = "themes") -> None:
+def diagnose(name: str, pool: str = "themes", split: str | None = None) -> None:
     """Top ten and missed relevant development items for one theme or municipality profile."""
     if pool in POOLS and POOLS[pool][2]:
         raise SystemExit(f"pool {pool} is held out: its items are never printed")
     c = compute(pool)
     rules = c["rules"]
-    dev = "tune" if pool == "themes" else pool
+    dev = (split or "tune") if pool == "themes" else pool
     ids = [d for d in c["docs"] if c["split"][d] == dev]  # never the held-out items
     if name in rules.themes:
         key = {d: c["scores"][d].get(name, 0.0) for d in ids}
@@ -365,7 +365,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.diagnose:
-        diagnose(args.diagnose, args.pool)
+        diagnose(args.diagnose, args.pool, args.split)
         return
     if args.pool in POOLS:
         splits: tuple[str, ...] = (args.pool,)

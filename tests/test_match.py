@@ -231,3 +231,14 @@ def test_civil_society_alone_is_not_citizen_dialogue(matcher):
         description="Kommuner, företag och civilsamhället arbetar med återbruk.",
     )
     assert t.get("medborgardialog", 0) < 0.3 < t["konsumtion"]
+
+
+def test_sustainable_diets_are_consumption(matcher):
+    # real Formas record (GDP 2025-03056)
+    t = themes_of(
+        matcher,
+        title="FutureFoodS - Accelerating Food Sustainability",
+        description="FutureFoodS - Accelerating Food Sustainability - through Household Dietary "
+        "Shifts, Trust and Transparency, and Innovations in Circular Food Processing Systems",
+    )
+    assert t["konsumtion"] > 0.6
