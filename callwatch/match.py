@@ -103,6 +103,8 @@ class Matcher:
     # (theme, phrase) of each theme's other_senses: found like terms, so that they claim their
     # words (the longest match wins, _one_per_word), and then dropped
     other_senses: set[tuple[str, str]] = field(default_factory=set)
+    # eligibility phrases (their text) that count only as written (rules' [literal] table)
+    literal_phrases: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
@@ -118,16 +120,21 @@ class Matcher:
                     self.theme_terms.setdefault((theme.id, added.text), added)
                     self.other_senses.add((theme.id, added.text))
         el = self.rules.eligibility
+        literal = {s.casefold() for s in el.literal}
         for term, weight in el.positive.items():
             added = self.positive.add(term, "positive", weight)
             if added is not None:
                 self.eligibility_weights.setdefault(("+", added.text), added.weight)
+                if term.casefold() in literal:
+                    self.literal_phrases.add(added.text)
         strong = {s.casefold() for s in el.strong}
         for term, weight in el.negative.items():
             owner = "strong" if term.casefold() in strong else "negative"
             added = self.negative.add(term, owner, weight)
             if added is not None:
                 self.eligibility_weights.setdefault(("-", added.text), added.weight)
+                if term.casefold() in literal:
+                    self.literal_phrases.add(added.text)
         for pid, profile in self.rules.profiles.items():
             for kw in profile.keywords:
                 self.local.add(kw, f"{pid}|k", 1.0)
@@ -202,15 +209,26 @@ class Matcher:
         for name, tk in toks.items():
             if name == "title":
                 continue
-            for h in _one_per_word(self.positive.find(tk, name), per_owner=False):
+            for h in _one_per_word(self._as_written(self.positive.find(tk, name), tk), False):
                 if ("+", h.term.text) not in seen:
                     seen.add(("+", h.term.text))
                     out.append(["+", h.term.text, name, False])
-            for h in _one_per_word(self.negative.find(tk, name), per_owner=False):
+            for h in _one_per_word(self._as_written(self.negative.find(tk, name), tk), False):
                 if ("-", h.term.text) not in seen:
                     seen.add(("-", h.term.text))
                     out.append(["-", h.term.text, name, h.term.owner == "strong"])
         return out
+
+    def _as_written(self, hits: list[Hit], toks: list[str]) -> list[Hit]:
+        """Hits of `literal` phrases only where the text has one of their forms as written."""
+        if not self.literal_phrases:
+            return hits
+        return [
+            h
+            for h in hits
+            if h.term.text not in self.literal_phrases
+            or tuple(toks[h.position : h.position + h.length]) in h.term.alternatives
+        ]
 
     def _eligibility(self, found: list[list]) -> tuple[str, list[str]]:
         pos = neg = 0.0

@@ -47,6 +47,9 @@ class Eligibility:
     positive: dict[str, float]
     negative: dict[str, float]
     strong: list[str]
+    # phrases that count only as written, never inflected ("regioner" the authorities, not
+    # "regional" or "i regionen", a place)
+    literal: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -193,11 +196,22 @@ def load_eligibility(path: Path) -> Eligibility:
     strong = data.get("strong", {})
     if not isinstance(strong, dict):
         raise ConfigError(f"{path}: key 'strong' must be a table with 'phrases'")
-    return Eligibility(
+    literal = data.get("literal", {})
+    if not isinstance(literal, dict):
+        raise ConfigError(f"{path}: key 'literal' must be a table with 'phrases'")
+    out = Eligibility(
         positive=_terms(path, "positive", data.get("positive")),
         negative=_terms(path, "negative", data.get("negative")),
         strong=_str_list(path, "strong.phrases", strong.get("phrases")),
+        literal=_str_list(path, "literal.phrases", literal.get("phrases")),
     )
+    listed = {t.casefold() for t in [*out.positive, *out.negative]}
+    for phrase in out.literal:
+        if phrase.casefold() not in listed:
+            raise ConfigError(
+                f"{path}: key 'literal.phrases': {phrase!r} is not a [positive] or [negative] phrase"
+            )
+    return out
 
 
 PROFILE_KEYS = {

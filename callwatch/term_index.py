@@ -59,9 +59,16 @@ def analysed_terms(rules: Rules) -> list[list[str]]:
         out += [["exclude", tid, t] for t in theme.exclude]
         out += [["other", tid, t] for t in theme.other_senses]
     el = rules.eligibility
-    out += [["+", "", t] for t in el.positive]
     strong = {s.casefold() for s in el.strong}
-    out += [["-", "strong" if t.casefold() in strong else "", t] for t in el.negative]
+    literal = {s.casefold() for s in el.literal}
+
+    def how(t: str) -> str:
+        return ",".join(
+            k for k, on in (("strong", t in strong), ("literal", t in literal)) if on
+        )
+
+    out += [["+", how(t.casefold()), t] for t in el.positive]
+    out += [["-", how(t.casefold()), t] for t in el.negative]
     for pid, profile in rules.profiles.items():
         out += [["k", pid, t] for t in profile.keywords]
         out += [["x", pid, t] for t in profile.exclude]

@@ -242,3 +242,20 @@ def test_sustainable_diets_are_consumption(matcher):
         "Shifts, Trust and Transparency, and Innovations in Circular Food Processing Systems",
     )
     assert t["konsumtion"] > 0.6
+
+
+@pytest.mark.parametrize(
+    "text, counted",
+    [
+        ("Kommuner och regioner kan söka.", True),
+        ("Regionerna kan söka stödet.", True),
+        ("Region Skåne kan söka.", True),
+        # places and adjectives are no applicant (real Trafikverket and Länsstyrelsen pages)
+        ("Från den 25 maj 2018 kan regionala kollektivtrafikmyndigheter söka bidrag.", False),
+        ("Pengar att söka för regional utveckling i länet.", False),
+        ("Stöd att ta steget in i regionen.", False),
+    ],
+)
+def test_regions_count_only_as_written(matcher, text, counted):
+    a = matcher.analyse({"title": "Utlysning", "description": text})
+    assert any("'region" in e for e in a.eligibility_evidence) is counted, a.eligibility_evidence

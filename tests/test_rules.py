@@ -108,6 +108,12 @@ def _copy(tmp_path):
             '"kommun" = -3',
             "eligibility.toml: key 'positive.\"kommun\"'",
         ),
+        (
+            "eligibility.toml",
+            'phrases = ["region", "regioner", "regionerna"]',
+            'phrases = ["region", "regionala"]',
+            "eligibility.toml: key 'literal.phrases': 'regionala' is not a [positive] or [negative]",
+        ),
     ],
 )
 def test_broken_rules_name_file_and_key(tmp_path, file, old, new, message):
