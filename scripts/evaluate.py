@@ -70,8 +70,11 @@ POOLS = {
     # the second pool: held out from 2026-11-28 (first round) until its aggregate had been
     # looked at three times; development data since the third round
     "fresh": ("pool_fresh.jsonl", ("labels_fresh_T1.jsonl", "labels_fresh_T2.jsonl"), False),
-    # the third pool (third round): real calls found in other public repositories
-    "fresh2": ("pool_fresh2.jsonl", ("labels_fresh2_T1.jsonl", "labels_fresh2_T2.jsonl"), True),
+    # the third pool (third round): real calls found in other public repositories and stored
+    # public pages; reported once, untouched, then development data
+    "fresh2": ("pool_fresh2.jsonl", ("labels_fresh2_T1.jsonl", "labels_fresh2_T2.jsonl"), False),
+    # the fourth pool (third round, later): held out
+    "fresh3": ("pool_fresh3.jsonl", ("labels_fresh3_T1.jsonl", "labels_fresh3_T2.jsonl"), True),
 }
 
 
@@ -360,8 +363,8 @@ def main() -> None:
         "--pool",
         choices=("themes", *POOLS),
         default="themes",
-        help="fresh: the second pool (development data now); fresh2: the third pool, held out "
-        "(never read while writing rules; no --diagnose)",
+        help="fresh, fresh2: the second and third pools (development data now); fresh3: the "
+        "fourth pool, held out (never read while writing rules; no --diagnose)",
     )
     args = ap.parse_args()
     if args.diagnose:
