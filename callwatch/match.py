@@ -103,8 +103,10 @@ class Matcher:
     # (theme, phrase) of each theme's other_senses: found like terms, so that they claim their
     # words (the longest match wins, _one_per_word), and then dropped
     other_senses: set[tuple[str, str]] = field(default_factory=set)
-    # eligibility phrases (their text) that count only as written (rules' [literal] table)
+    # eligibility phrases (their text) that count only as written (rules' [literal] table), and
+    # (theme, term text) of each theme's `literal` terms
     literal_phrases: set[str] = field(default_factory=set)
+    literal_terms: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
@@ -114,6 +116,8 @@ class Matcher:
                     self.theme_terms.setdefault((theme.id, added.text), added)
             for phrase in theme.exclude:
                 self.excludes.add(phrase, theme.id, 1.0)
+            for term in theme.literal:
+                self.literal_terms.add((theme.id, term.strip()))
             for phrase in theme.other_senses:
                 added = self.themes.add(phrase, theme.id, OTHER_SENSE_WEIGHT)
                 if added is not None:
@@ -160,6 +164,13 @@ class Matcher:
         excluded: dict[str, str] = {}
         for name, tk in toks.items():
             hits = self.themes.find(tk, name)
+            if hits and self.literal_terms:
+                hits = [
+                    h
+                    for h in hits
+                    if (h.term.owner, h.term.text) not in self.literal_terms
+                    or tuple(tk[h.position : h.position + h.length]) in h.term.alternatives
+                ]
             if hits:
                 themes.append(
                     (name, [[h.term.owner, h.term.text, h.position, h.length, h.how, h.form, h.literal] for h in hits])

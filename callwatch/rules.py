@@ -32,6 +32,9 @@ class Theme:
     # phrases in which the theme's words mean something else ("unga forskare" is a research
     # career, not young people): the words they cover are no evidence for the theme
     other_senses: list[str] = field(default_factory=list)
+    # terms that count only as written, never inflected or inside a compound ("train | trains",
+    # which stemming would also find in "training")
+    literal: list[str] = field(default_factory=list)
     description: str = ""
     scope_in: str = ""
     scope_out: str = ""
@@ -126,7 +129,8 @@ def load_themes(path: Path) -> dict[str, Theme]:
         ):
             raise ConfigError(f"{path}: key '{tid}.label' needs sv and en strings")
         unknown = set(t) - {
-            "label", "terms", "exclude", "other_senses", "description", "scope", "references"
+            "label", "terms", "exclude", "other_senses", "literal", "description", "scope",
+            "references",
         }  # fmt: skip
         if unknown:
             raise ConfigError(f"{path}: unknown key '{tid}.{sorted(unknown)[0]}'")
@@ -157,6 +161,10 @@ def load_themes(path: Path) -> dict[str, Theme]:
                         f"{path}: key '{tid}.other_senses': '{alt}' is also a term "
                         f'("{words[alt]}")'
                     )
+        literal = _str_list(path, f"{tid}.literal", t.get("literal"))
+        for term in literal:
+            if term not in terms:
+                raise ConfigError(f"{path}: key '{tid}.literal': '{term}' is not a term of {tid}")
         themes[tid] = Theme(
             id=tid,
             label_sv=label["sv"],
@@ -164,6 +172,7 @@ def load_themes(path: Path) -> dict[str, Theme]:
             terms=terms,
             exclude=_str_list(path, f"{tid}.exclude", t.get("exclude")),
             other_senses=other_senses,
+            literal=literal,
             description=str(t.get("description", "")),
             scope_in=scope.get("in", ""),
             scope_out=scope.get("out", ""),

@@ -55,7 +55,8 @@ def analysed_terms(rules: Rules) -> list[list[str]]:
     for two rules versions, they differ only in weights."""
     out: list[list[str]] = []
     for tid, theme in rules.themes.items():
-        out += [["theme", tid, t] for t in theme.terms]
+        literal = set(theme.literal)
+        out += [["theme" + (",literal" if t in literal else ""), tid, t] for t in theme.terms]
         out += [["exclude", tid, t] for t in theme.exclude]
         out += [["other", tid, t] for t in theme.other_senses]
     el = rules.eligibility

@@ -259,3 +259,25 @@ def test_sustainable_diets_are_consumption(matcher):
 def test_regions_count_only_as_written(matcher, text, counted):
     a = matcher.analyse({"title": "Utlysning", "description": text})
     assert any("'region" in e for e in a.eligibility_evidence) is counted, a.eligibility_evidence
+
+
+def test_literal_terms_count_only_as_written(matcher):
+    # real NeIC call (pool_fresh2): training is not a train
+    t = themes_of(
+        matcher, title="Training grants", description="Researchers can apply for training."
+    )
+    assert "mobilitet" not in t
+    t = themes_of(matcher, title="Passenger trains", description="More trains on regional lines.")
+    assert t["mobilitet"] > 0.5
+    t = themes_of(matcher, title="Webinar", description="The course is free of charge.")
+    assert "mobilitet" not in t
+
+
+def test_democracy_conditions_are_not_democracy(matcher):
+    # real Socialstyrelsen page (pool_fresh2): the conditions every civil-society grant carries
+    t = themes_of(
+        matcher,
+        title="Motverka ofrivillig ensamhet",
+        description="Organisationen ska uppfylla demokrativillkoren enligt förordningen.",
+    )
+    assert "medborgardialog" not in t

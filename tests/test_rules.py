@@ -109,6 +109,12 @@ def _copy(tmp_path):
             "eligibility.toml: key 'positive.\"kommun\"'",
         ),
         (
+            "themes.toml",
+            'literal = ["train | trains | passenger trains | train services"',
+            'literal = ["train | trainz"',
+            "themes.toml: key 'mobilitet.literal': 'train | trainz' is not a term of mobilitet",
+        ),
+        (
             "eligibility.toml",
             'phrases = ["region", "regioner", "regionerna"]',
             'phrases = ["region", "regionala"]',
