@@ -73,8 +73,9 @@ POOLS = {
     # the third pool (third round): real calls found in other public repositories and stored
     # public pages; reported once, untouched, then development data
     "fresh2": ("pool_fresh2.jsonl", ("labels_fresh2_T1.jsonl", "labels_fresh2_T2.jsonl"), False),
-    # the fourth pool (third round, later): held out
-    "fresh3": ("pool_fresh3.jsonl", ("labels_fresh3_T1.jsonl", "labels_fresh3_T2.jsonl"), True),
+    # the fourth pool (third round, later): funders' own call pages; reported once, untouched,
+    # then development data
+    "fresh3": ("pool_fresh3.jsonl", ("labels_fresh3_T1.jsonl", "labels_fresh3_T2.jsonl"), False),
 }
 
 
@@ -363,8 +364,8 @@ def main() -> None:
         "--pool",
         choices=("themes", *POOLS),
         default="themes",
-        help="fresh, fresh2: the second and third pools (development data now); fresh3: the "
-        "fourth pool, held out (never read while writing rules; no --diagnose)",
+        help="fresh, fresh2, fresh3: the second, third and fourth pools, each reported once "
+        "untouched and development data since (docs/matching.md)",
     )
     args = ap.parse_args()
     if args.diagnose:
