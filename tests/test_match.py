@@ -281,3 +281,13 @@ def test_democracy_conditions_are_not_democracy(matcher):
         description="Organisationen ska uppfylla demokrativillkoren enligt förordningen.",
     )
     assert "medborgardialog" not in t
+
+
+def test_bus_only_as_written(matcher):
+    # real Husbanken and Vinnova pages (pool_fresh3): "bustad" (Nynorsk: a dwelling) and
+    # "businesses" are no bus; the Nynorsk dwelling is housing
+    t = themes_of(matcher, title="Tilskot til bustadtiltak")
+    assert "mobilitet" not in t and t["bostadsbyggande"] > 0.5
+    t = themes_of(matcher, title="Medtech4Health: Competence Enhancement in Small Businesses 2025")
+    assert "mobilitet" not in t
+    assert themes_of(matcher, title="Electric buses for rural lines")["mobilitet"] > 0.5
