@@ -110,8 +110,8 @@ def _copy(tmp_path):
         ),
         (
             "themes.toml",
-            'literal = ["train | trains | passenger trains | train services"',
-            'literal = ["train | trainz"',
+            '  "train | trains | passenger trains | train services",',
+            '  "train | trainz",',
             "themes.toml: key 'mobilitet.literal': 'train | trainz' is not a term of mobilitet",
         ),
         (
