@@ -239,6 +239,13 @@ def test_partners_and_municipalities():
         ("Stödet riktar sig enbart till kommuner. Det innebär att kommunala bolag eller privata aktörer inte kan beviljas stöd.", "yes"),
         ("Forskningsutförare, offentliga organisationer och företag kan söka.", "yes"),
         ("Projekt om klimatanpassning i kommuner.", "unclear"),
+        # real Folkhälsomyndigheten page: "a legal person" qualifies the one kind named
+        ("Vilka som kan ansöka\nStatsbidrag kan sökas av en ideell organisation som: är en juridisk person med ett allmännyttigt ideellt ändamål", "no"),
+        ("Sökande ska vara en juridisk person.", "yes"),
+        # real Vinnova pages: one required company leaves the other parties open
+        ("Who can apply?: Consortia with at least two participants, of which at least one must be a company.", "unclear"),
+        ("Who can apply?: The consortium must consist of at least two project parties, of which at least one is a Swedish company.", "unclear"),
+        ("Who can apply? Only companies can apply.", "no"),
     ],
 )  # fmt: skip
 def test_municipality_may_apply_from_who_sentences(text, verdict):

@@ -102,6 +102,16 @@ BROAD = re.compile(
     r"legal entities)|any legal entit|alle aktører|juridisk(?:a)? person|organisationsnummer|"
     r"alla kan söka|anyone can apply|open to all|must be legal entities"
 )
+# "a legal person" qualifying a named kind ("en ideell organisation som är en juridisk person")
+# is a requirement on that kind, not "anyone"
+_QUALIFIER = re.compile(r"(?i)\b(?:en|a) juridisk person\b|\ba legal (?:person|entity)\b")
+# a required party is not the only one: "of which at least one is a company", "varav minst en
+# ska vara ett företag" leaves the other parties open
+_AT_LEAST_ONE = re.compile(
+    r"(?i)\b(?:of which|varav|av vilka)\s+(?:at least|minst)\s+(?:one|en|ett)\b|"
+    r"\bat least one (?:of (?:the|which) )?(?:project )?(?:parties|partners|participants)\b|"
+    r"\bminst (?:en|ett) av (?:projekt)?(?:parterna|deltagarna)\b"
+)
 _MUNICIPAL_YES = {"municipality", "public_sector"}
 
 
@@ -141,9 +151,9 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
             if NEGATED.search(re.sub(r"\([^)]{0,80}\)", "", g)):
                 continue
             found = applicants_in(g)
-            if BROAD.search(g):
+            if BROAD.search(_QUALIFIER.sub("", g) if found else g):
                 broad = True
-            if GENERIC.search(re.sub(r"\([^)]{0,80}\)", "", g)):
+            if GENERIC.search(re.sub(r"\([^)]{0,80}\)", "", g)) or _AT_LEAST_ONE.search(g):
                 generic = True
             if found or BROAD.search(g):
                 evidence.append(g)
