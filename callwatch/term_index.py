@@ -64,9 +64,7 @@ def analysed_terms(rules: Rules) -> list[list[str]]:
     literal = {s.casefold() for s in el.literal}
 
     def how(t: str) -> str:
-        return ",".join(
-            k for k, on in (("strong", t in strong), ("literal", t in literal)) if on
-        )
+        return ",".join(k for k, on in (("strong", t in strong), ("literal", t in literal)) if on)
 
     out += [["+", how(t.casefold()), t] for t in el.positive]
     out += [["-", how(t.casefold()), t] for t in el.negative]
