@@ -246,6 +246,8 @@ def test_partners_and_municipalities():
         ("Who can apply?: Consortia with at least two participants, of which at least one must be a company.", "unclear"),
         ("Who can apply?: The consortium must consist of at least two project parties, of which at least one is a Swedish company.", "unclear"),
         ("Who can apply? Only companies can apply.", "no"),
+        # real Arvsfonden page: public principals may also receive the grant
+        ("Ideella föreningar och organisationer som funnit i minst ett år kan få projektstöd. Även offentliga huvudmän kan få projektstöd om de samarbetar nära med en ideell förening i projektet.", "yes"),
     ],
 )  # fmt: skip
 def test_municipality_may_apply_from_who_sentences(text, verdict):

@@ -291,3 +291,17 @@ def test_bus_only_as_written(matcher):
     t = themes_of(matcher, title="Medtech4Health: Competence Enhancement in Small Businesses 2025")
     assert "mobilitet" not in t
     assert themes_of(matcher, title="Electric buses for rural lines")["mobilitet"] > 0.5
+
+
+def test_the_funders_name_is_no_applicant(matcher):
+    # real Jämställdhetsmyndigheten page (pool_fresh3): "-myndigheten" is the funder
+    a = matcher.analyse(
+        {
+            "title": "Utlysning",
+            "description": "Jämställdhetsmyndigheten fördelar statsbidrag till ideella föreningar "
+            "och stiftelser för att driva jämställdhetsprojekt.",
+        }
+    )
+    assert a.eligibility == "not eligible", a.eligibility_evidence
+    a = matcher.analyse({"title": "Utlysning", "description": "Myndigheter kan söka."})
+    assert any("myndigheter" in e for e in a.eligibility_evidence)

@@ -26,7 +26,7 @@ WHO_CUE = re.compile(
     r"is aimed at|are aimed at|addressed to|open to\b|söks av|sökande ska|huvudsökande|"
     r"main applicant|primary applicant|applicants? (?:must|should|can)|lead applicant|"
     r"coordinat\w+ (?:party )?must|är öppen för|välkomna[sr]|are welcome|seeking solutions from|"
-    r"kan delta|can participate|may participate|can submit|kan skicka in|kan få stöd|"
+    r"kan delta|can participate|may participate|can submit|kan skicka in|kan få \w*(?:stöd|bidrag)\b|"
     r"accepts (?:applications|submissions) from|stödet (?:ges|lämnas) till|"
     r"kan alla|alle aktører kan|kan sökas av|can be applied for by|ansökan (?:görs|lämnas) av|"
     r"parties must|applicant parties|may also include|can also include|kan även ingå|"
@@ -39,7 +39,7 @@ _WHO_WORDS = (
     "sök", "søk", "søg", "apply", "eligib", "behörig", "rekvirera", "vilka", "beviljas", "ges till",
     "lämnas till", "riktar", "vänder", "aimed", "addressed", "open to", "söks", "applicant",
     "coordinat", "öppen för", "välkom", "welcome", "seeking", "delta", "particip", "submit",
-    "skicka in", "få stöd", "accepts", "stödet", "kan alla", "aktører", "applied for",
+    "skicka in", "kan få", "accepts", "stödet", "kan alla", "aktører", "applied for",
     "ansökan", "parties", "include", "ingå", "must be", "invite", "bjuder", "funds ",
 )  # fmt: skip
 _WHAT = re.compile(r"(?i)^(?:vad|what|hur|how|när|when)\b")  # "Vad kan ni söka för?" is not who
