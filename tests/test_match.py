@@ -305,3 +305,9 @@ def test_the_funders_name_is_no_applicant(matcher):
     assert a.eligibility == "not eligible", a.eligibility_evidence
     a = matcher.analyse({"title": "Utlysning", "description": "Myndigheter kan söka."})
     assert any("myndigheter" in e for e in a.eligibility_evidence)
+
+
+def test_secured_water_supply_is_not_social_safety(matcher):
+    # real Havs- och vattenmyndigheten page (pool_fresh3)
+    t = themes_of(matcher, title="Bidrag till åtgärder för en tryggad tillgång till dricksvatten")
+    assert "social-hallbarhet" not in t
