@@ -76,6 +76,8 @@ POOLS = {
     # the fourth pool (third round, later): funders' own call pages; reported once, untouched,
     # then development data
     "fresh3": ("pool_fresh3.jsonl", ("labels_fresh3_T1.jsonl", "labels_fresh3_T2.jsonl"), False),
+    # the fifth pool (third round, last): funders' own call pages, held out
+    "fresh4": ("pool_fresh4.jsonl", ("labels_fresh4_T1.jsonl", "labels_fresh4_T2.jsonl"), True),
 }
 
 
@@ -365,7 +367,8 @@ def main() -> None:
         choices=("themes", *POOLS),
         default="themes",
         help="fresh, fresh2, fresh3: the second, third and fourth pools, each reported once "
-        "untouched and development data since (docs/matching.md)",
+        "untouched and development data since; fresh4: the fifth pool, held out (aggregate "
+        "figures only, no --diagnose; docs/matching.md)",
     )
     args = ap.parse_args()
     if args.diagnose:
