@@ -20,9 +20,13 @@ For each split separately:
   weight x BM25(theme name); relevant = gain >= 1.5.
 
     python scripts/evaluate.py [--json] [--split tune|heldout] [--diagnose THEME|KOMMUN]
+    python scripts/evaluate.py --pool fresh|fresh2|fresh3|fresh4 [--json] [--diagnose ...]
 
---diagnose prints, for TUNE items only, the top ten and the relevant items missed: the held-out
-items' texts and labels are never printed, so rules can be written without reading them.
+--pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
+pool was evaluated once untouched and then became development data, except the last (fresh4),
+which is held out. --diagnose prints the top ten and the relevant items missed of a development
+pool (pool_themes: its tune split, or --split heldout); it refuses the held-out pool, whose
+texts and labels are never printed, so rules can be written without reading them.
 """
 
 from __future__ import annotations
