@@ -80,8 +80,11 @@ POOLS = {
     # the fourth pool (third round, later): funders' own call pages; reported once, untouched,
     # then development data
     "fresh3": ("pool_fresh3.jsonl", ("labels_fresh3_T1.jsonl", "labels_fresh3_T2.jsonl"), False),
-    # the fifth pool (third round, last): funders' own call pages, held out
-    "fresh4": ("pool_fresh4.jsonl", ("labels_fresh4_T1.jsonl", "labels_fresh4_T2.jsonl"), True),
+    # the fifth pool (third round): funders' own call pages; reported once, untouched, then
+    # development data
+    "fresh4": ("pool_fresh4.jsonl", ("labels_fresh4_T1.jsonl", "labels_fresh4_T2.jsonl"), False),
+    # the sixth pool (third round, last): funders' own call pages, held out
+    "fresh5": ("pool_fresh5.jsonl", ("labels_fresh5_T1.jsonl", "labels_fresh5_T2.jsonl"), True),
 }
 
 

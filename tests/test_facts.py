@@ -246,6 +246,9 @@ def test_partners_and_municipalities():
         ("Who can apply?: Consortia with at least two participants, of which at least one must be a company.", "unclear"),
         ("Who can apply?: The consortium must consist of at least two project parties, of which at least one is a Swedish company.", "unclear"),
         ("Who can apply? Only companies can apply.", "no"),
+        # real Folkhälsomyndigheten page: a condition on a university as main applicant
+        ("Projekten ska bedrivas i ett nära samarbete mellan praktisk verksamhet och forskning. Om ett universitet, högskola eller en FoU-enhet är huvudsökande ska det framgå av ansökan att ett samarbete finns med en verksamhet.", "unclear"),
+        ("Om ni är en ideell förening kan ni söka bidraget.", "no"),
         # real Arvsfonden page: public principals may also receive the grant
         ("Ideella föreningar och organisationer som funnit i minst ett år kan få projektstöd. Även offentliga huvudmän kan få projektstöd om de samarbetar nära med en ideell förening i projektet.", "yes"),
     ],

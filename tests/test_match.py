@@ -311,3 +311,18 @@ def test_secured_water_supply_is_not_social_safety(matcher):
     # real Havs- och vattenmyndigheten page (pool_fresh3)
     t = themes_of(matcher, title="Bidrag till åtgärder för en tryggad tillgång till dricksvatten")
     assert "social-hallbarhet" not in t
+
+
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        # real Stockholms stad and Malmö stad pages (pool_fresh4): a city's grants to associations
+        ("Föreningar och organisationer i stadsdelsområdet kan ansöka om föreningsstöd.", "not eligible"),
+        ("Lokala och idéburna organisationer med verksamhet inom det sociala området kan söka.", "not eligible"),
+        # real Skolverket page: school principals are mostly municipalities
+        ("Bidragsramen visar vilka skolhuvudmän som kan ta del av statsbidraget.", "eligible"),
+    ],
+)  # fmt: skip
+def test_local_grant_wording(matcher, text, verdict):
+    a = matcher.analyse({"title": "Bidrag", "description": text})
+    assert a.eligibility == verdict, a.eligibility_evidence

@@ -112,6 +112,12 @@ _AT_LEAST_ONE = re.compile(
     r"\bat least one (?:of (?:the|which) )?(?:project )?(?:parties|partners|participants)\b|"
     r"\bminst (?:en|ett) av (?:projekt)?(?:parterna|deltagarna)\b"
 )
+# "Om ett universitet ... är huvudsökande ska ..." states a condition on one kind of main
+# applicant, not who may apply: such a sentence can say yes (it names municipalities), never no
+_CONDITIONAL = re.compile(
+    r"(?i)^\W*(?:om|if|i de fall|in case)\b.{0,80}?\b(?:är|is)\s+(?:huvudsökande|"
+    r"koordinator|(?:the )?(?:main|lead) applicant|(?:the )?coordinator)\b"
+)
 _MUNICIPAL_YES = {"municipality", "public_sector"}
 
 
@@ -151,6 +157,9 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
             if NEGATED.search(re.sub(r"\([^)]{0,80}\)", "", g)):
                 continue
             found = applicants_in(g)
+            if _CONDITIONAL.match(g):
+                found = [k for k in found if k in _MUNICIPAL_YES]
+                generic = True
             if BROAD.search(_QUALIFIER.sub("", g) if found else g):
                 broad = True
             if GENERIC.search(re.sub(r"\([^)]{0,80}\)", "", g)) or _AT_LEAST_ONE.search(g):
