@@ -217,7 +217,9 @@ class Matcher:
         """[sign, term, field, strong] for the first occurrence of each eligibility phrase."""
         out: list[list] = []
         seen: set[tuple[str, str]] = set()
-        for name, tk in toks.items():
+        # the eligibility section first: a phrase found there and in the description counts
+        # (double) as the eligibility section's
+        for name, tk in sorted(toks.items(), key=lambda kv: kv[0] != "eligibility"):
             if name == "title":
                 continue
             for h in _one_per_word(self._as_written(self.positive.find(tk, name), tk), False):
@@ -279,6 +281,7 @@ def _one_per_word(hits: list[Hit], per_owner: bool = True) -> list[Hit]:
         hits,
         key=lambda h: (
             -h.length,
+            h.term.owner != "strong",  # a strong negative phrase keeps its word (no weight)
             -HOW_WEIGHTS[h.how],
             -h.term.weight if per_owner else 0.0,
             not h.literal,

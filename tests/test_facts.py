@@ -242,6 +242,11 @@ def test_partners_and_municipalities():
         # real Folkhälsomyndigheten page: "a legal person" qualifies the one kind named
         ("Vilka som kan ansöka\nStatsbidrag kan sökas av en ideell organisation som: är en juridisk person med ett allmännyttigt ideellt ändamål", "no"),
         ("Sökande ska vara en juridisk person.", "yes"),
+        # found in review: a legal person with examples is anyone; a required party after
+        # named applicants leaves them the only ones
+        ("Stödet kan sökas av en juridisk person, till exempel företag, stiftelser och föreningar.", "yes"),
+        ("Vem kan söka? Forskare vid svenska lärosäten, varav minst en ska vara disputerad.", "no"),
+        ("Stödet kan sökas av företag, varav minst ett ska vara ett SMF.", "no"),
         # real Vinnova pages: one required company leaves the other parties open
         ("Who can apply?: Consortia with at least two participants, of which at least one must be a company.", "unclear"),
         ("Who can apply?: The consortium must consist of at least two project parties, of which at least one is a Swedish company.", "unclear"),

@@ -267,10 +267,13 @@ def test_literal_terms_count_only_as_written(matcher):
         matcher, title="Training grants", description="Researchers can apply for training."
     )
     assert "mobilitet" not in t
-    t = themes_of(matcher, title="Passenger trains", description="More trains on regional lines.")
-    assert t["mobilitet"] > 0.5
-    t = themes_of(matcher, title="Webinar", description="The course is free of charge.")
+    assert "mobilitet" not in themes_of(matcher, title="The project will train municipal staff")
+    a = matcher.analyse({"title": "More trains on regional lines"})
+    assert any(t.startswith("trains") for t in a.hits["mobilitet"])
+    # real Erasmus+ page (pool_fresh4): "partnerships" holds no ships
+    t = themes_of(matcher, title="Partnerships for cooperation in adult education")
     assert "mobilitet" not in t
+    assert "mobilitet" in themes_of(matcher, title="Autonomous ships in short sea shipping")
 
 
 def test_democracy_conditions_are_not_democracy(matcher):
@@ -290,7 +293,8 @@ def test_bus_only_as_written(matcher):
     assert "mobilitet" not in t and t["bostadsbyggande"] > 0.5
     t = themes_of(matcher, title="Medtech4Health: Competence Enhancement in Small Businesses 2025")
     assert "mobilitet" not in t
-    assert themes_of(matcher, title="Electric buses for rural lines")["mobilitet"] > 0.5
+    a = matcher.analyse({"title": "New buses for rural lines"})
+    assert any(t.startswith("bus |") for t in a.hits["mobilitet"])
 
 
 def test_the_funders_name_is_no_applicant(matcher):
@@ -326,3 +330,35 @@ def test_secured_water_supply_is_not_social_safety(matcher):
 def test_local_grant_wording(matcher, text, verdict):
     a = matcher.analyse({"title": "Bidrag", "description": text})
     assert a.eligibility == verdict, a.eligibility_evidence
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Regenerative medicine for blood vessels",
+        "Flygfoton och laserdata för digitala tvillingar",
+        "Unga som hamnar i utanförskap",
+    ],
+)
+def test_words_of_other_trades_are_no_transport(matcher, title):
+    # found in review: blood vessels, aerial imagery and the verb "hamnar" are not transport
+    assert "mobilitet" not in themes_of(matcher, title=title)
+
+
+def test_eating_habits_alone_are_no_consumption(matcher):
+    # found in review: a public-health call on children's eating habits
+    assert "konsumtion" not in themes_of(matcher, title="Barns matvanor och fysisk aktivitet")
+    assert "konsumtion" in themes_of(matcher, title="Klimatsmarta matvanor i skolan")
+
+
+def test_a_strong_phrase_keeps_its_word(matcher):
+    # found in review: "enskilda forskare" (negative) and "enskild forskare" (strong) cover the
+    # same words; the strong one decides
+    a = matcher.analyse(
+        {
+            "title": "Utlysning",
+            "description": "Bidraget kan sökas av enskilda forskare. Kommuner kan vara "
+            "samarbetspartner.",
+        }
+    )
+    assert a.eligibility == "not eligible", a.eligibility_evidence

@@ -116,3 +116,18 @@ def test_other_sense_edit_reads_only_calls_that_can_hold_it(setup):
     after = _scores(db)
     assert after != before
     assert after == _full(tmp_path, folder)
+
+
+def test_literal_list_edits_rescore_exactly(setup):
+    """Removing terms from a theme's or the eligibility [literal] list changes what is found:
+    the calls that can hold them are read again and the scores equal a full re-score."""
+    db, folder, tmp_path = setup
+    _edit(folder / "themes.toml", r'^  "bus \| buses \| tram \| trams \| metro",\n', "")
+    _edit(
+        folder / "eligibility.toml",
+        r'^phrases = \["region", "regioner", "regionerna", "myndigheter"\]$',
+        'phrases = ["regioner"]',
+    )
+    stats = scoring.refresh(db, rules_mod.load(folder))
+    assert 0 < stats.read < stats.total
+    assert _scores(db) == _full(tmp_path, folder)

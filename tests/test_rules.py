@@ -110,9 +110,9 @@ def _copy(tmp_path):
         ),
         (
             "themes.toml",
-            '  "train | trains | passenger trains | train services",',
-            '  "train | trainz",',
-            "themes.toml: key 'mobilitet.literal': 'train | trainz' is not a term of mobilitet",
+            '  "bus | buses | tram | trams | metro",',
+            '  "bus | buzzes",',
+            "themes.toml: key 'mobilitet.literal': 'bus | buzzes' is not a term of mobilitet",
         ),
         (
             "eligibility.toml",

@@ -104,7 +104,10 @@ BROAD = re.compile(
 )
 # "a legal person" qualifying a named kind ("en ideell organisation som är en juridisk person")
 # is a requirement on that kind, not "anyone"
-_QUALIFIER = re.compile(r"(?i)\b(?:en|a) juridisk person\b|\ba legal (?:person|entity)\b")
+_QUALIFIER = re.compile(
+    r"(?i)\b(?:som|vilken|vilka)\b\W{0,3}(?:\w+\s+){0,2}?(?:är|vara)\s+(?:en\s+)?juridisk(?:a)? "
+    r"person(?:er)?\b(?!\W{0,3}(?:till exempel|t\.\s?ex|exempelvis))"
+)
 # a required party is not the only one: "of which at least one is a company", "varav minst en
 # ska vara ett företag" leaves the other parties open
 _AT_LEAST_ONE = re.compile(
@@ -162,7 +165,13 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
                 generic = True
             if BROAD.search(_QUALIFIER.sub("", g) if found else g):
                 broad = True
-            if GENERIC.search(re.sub(r"\([^)]{0,80}\)", "", g)) or _AT_LEAST_ONE.search(g):
+            one = _AT_LEAST_ONE.search(g)
+            # "consortia ..., of which at least one must be a company" leaves the other parties
+            # open; "företag, varav minst ett ska vara ett SMF" names the applicants already
+            clause = re.split(r"[,;:]", g[: one.start()].rstrip(" ,;:"))[-1] if one else ""
+            if GENERIC.search(re.sub(r"\([^)]{0,80}\)", "", g)) or (
+                one and not applicants_in(clause)
+            ):
                 generic = True
             if found or BROAD.search(g):
                 evidence.append(g)
