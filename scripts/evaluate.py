@@ -83,8 +83,11 @@ POOLS = {
     # the fifth pool (third round): funders' own call pages; reported once, untouched, then
     # development data
     "fresh4": ("pool_fresh4.jsonl", ("labels_fresh4_T1.jsonl", "labels_fresh4_T2.jsonl"), False),
-    # the sixth pool (third round, last): funders' own call pages, held out
-    "fresh5": ("pool_fresh5.jsonl", ("labels_fresh5_T1.jsonl", "labels_fresh5_T2.jsonl"), True),
+    # the sixth pool (third round): funders' own call pages, many of them local grants;
+    # evaluated once, untouched, on the final rules (read afterwards; no rule changed since)
+    "fresh5": ("pool_fresh5.jsonl", ("labels_fresh5_T1.jsonl", "labels_fresh5_T2.jsonl"), False),
+    # the seventh pool (third round, last): held out, evaluated once on the final rules
+    "fresh6": ("pool_fresh6.jsonl", ("labels_fresh6_T1.jsonl", "labels_fresh6_T2.jsonl"), True),
 }
 
 
