@@ -68,6 +68,8 @@ RELEVANT_GAIN = 1.5
 FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
+# the pools evaluated on the final rules, read together as one (README's figure)
+FINAL = "fresh5+fresh6"
 # Pools read alone, each with its own collection statistics: file, labels, and whether it is
 # held out (never read while writing rules: aggregate figures only, no --diagnose).
 POOLS = {
@@ -94,16 +96,22 @@ POOLS = {
 def load_pool(
     name: str,
 ) -> tuple[dict[str, dict], dict[str, str], dict[str, dict[str, float]], dict]:
-    """One of POOLS with its two labellers' labels: docs, split (the pool's name), grades and
-    the share of labellers who did not say a municipality may not apply."""
-    file, labels, _ = POOLS[name]
+    """One of POOLS (or several joined by "+", read as one pool) with its two labellers' labels:
+    docs, split (the pool's name), grades and the share of labellers who did not say a
+    municipality may not apply."""
     docs: dict[str, dict] = {}
     split: dict[str, str] = {}
-    for line in (EVAL / file).read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        docs[r["id"]] = {"title": r["title"], "description": r["text"]}
-        split[r["id"]] = name
-    grades, may = _labels(labels)
+    grades: dict[str, dict[str, float]] = {}
+    may: dict[str, float] = {}
+    for part in name.split("+"):
+        file, labels, _ = POOLS[part]
+        for line in (EVAL / file).read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            docs[r["id"]] = {"title": r["title"], "description": r["text"]}
+            split[r["id"]] = name
+        g, m = _labels(labels)
+        grades.update(g)
+        may.update(m)
     return docs, split, grades, may
 
 
@@ -230,7 +238,7 @@ def compute(pool: str = "themes") -> dict:
     """Everything the report needs, per item (scores, labels); evaluate() aggregates it.
     A pool of POOLS is read alone (its own collection statistics)."""
     rules = rules_mod.load(ROOT / "rules")
-    if pool in POOLS:
+    if pool != "themes":
         docs, split, grades, may = load_pool(pool)
     else:
         docs, split = load_docs()
@@ -332,7 +340,7 @@ def evaluate(splits: tuple[str, ...] = SPLITS, pool: str = "themes") -> dict:
 
 def diagnose(name: str, pool: str = "themes", split: str | None = None) -> None:
     """Top ten and missed relevant development items for one theme or municipality profile."""
-    if pool in POOLS and POOLS[pool][2]:
+    if any(POOLS[p][2] for p in pool.split("+") if p in POOLS):
         raise SystemExit(f"pool {pool} is held out: its items are never printed")
     c = compute(pool)
     rules = c["rules"]
@@ -374,7 +382,7 @@ def main() -> None:
     ap.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     ap.add_argument(
         "--pool",
-        choices=("themes", *POOLS),
+        choices=("themes", *POOLS, FINAL),
         default="themes",
         help="fresh, fresh2, fresh3: the second, third and fourth pools, each reported once "
         "untouched and development data since; fresh4: the fifth pool, held out (aggregate "
@@ -384,7 +392,7 @@ def main() -> None:
     if args.diagnose:
         diagnose(args.diagnose, args.pool, args.split)
         return
-    if args.pool in POOLS:
+    if args.pool != "themes":
         splits: tuple[str, ...] = (args.pool,)
     else:
         splits = (args.split,) if args.split else SPLITS
