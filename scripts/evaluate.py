@@ -384,9 +384,9 @@ def main() -> None:
         "--pool",
         choices=("themes", *POOLS, FINAL),
         default="themes",
-        help="fresh, fresh2, fresh3: the second, third and fourth pools, each reported once "
-        "untouched and development data since; fresh4: the fifth pool, held out (aggregate "
-        "figures only, no --diagnose; docs/matching.md)",
+        help="fresh ... fresh4: later pools, each evaluated once untouched and development data "
+        "since; fresh5, fresh6: evaluated once on the final rules (fresh6 held out: aggregate "
+        "figures only, no --diagnose); fresh5+fresh6: both as one pool (docs/matching.md)",
     )
     args = ap.parse_args()
     if args.diagnose:
