@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from callwatch.boilerplate import clean_tokens
 from callwatch.rules import Rules
-from callwatch.text import Hit, Term, Vocabulary
+from callwatch.text import Hit, Term, Vocabulary, mask_named_municipalities
 
 # How much a term counts by where it is found: a theme word in the title says more than one in
 # the fine print.
@@ -160,6 +160,11 @@ class Matcher:
             # a scraped page's title can be page chrome too ("Läs mer om kakor", "Ladda om
             # sidan"): titles are cleaned like every other field
             raw[name], toks[name] = clean_tokens(text)
+            # who may apply is read with named municipalities masked: "Umeå kommun ger bidrag
+            # till föreningar" names the funder, not an applicant
+            masked = mask_named_municipalities(text)
+            if masked is not text:
+                raw[name] = clean_tokens(masked)[0]
         themes: list[tuple[str, list[list]]] = []
         excluded: dict[str, str] = {}
         for name, tk in toks.items():

@@ -48,6 +48,23 @@ PARTICIPLE_ENDINGS = ("ande", "ende")  # "byggande", "boende": see term_forms
 DERIVED_ENGLISH = ("ing", "able", "ible")  # "cycling", "renewable": see term_forms
 
 
+# A municipality or city named by its proper name ("Umeå kommun", "Svalövs kommun", "Malmö
+# stad", "Bergen kommune") is the place or the funder of a local grant, not a kind of applicant;
+# "En kommun", "Varje kommun" are applicants. Masked before who-may-apply is read.
+NAMED_MUNICIPALITY = re.compile(
+    r"\b(?!(?:En|Ett|Varje|Alla|Den|Din|Er|Vår|Samma|Annan|Någon|Ingen|Hela|Sökande|Berörd|"
+    r"Gotlands)\b)"
+    r"[A-ZÅÄÖ][\wåäöéü-]+ (?:kommuns?|stads?|kommunes?)\b"
+)
+
+
+def mask_named_municipalities(text: str) -> str:
+    """The text with proper-named municipalities replaced by "ortnamn" (see NAMED_MUNICIPALITY)."""
+    if "ommun" not in text and "stad" not in text:
+        return text
+    return NAMED_MUNICIPALITY.sub("ortnamn", text)
+
+
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 

@@ -254,6 +254,10 @@ def test_partners_and_municipalities():
         # real Folkhälsomyndigheten page: a condition on a university as main applicant
         ("Projekten ska bedrivas i ett nära samarbete mellan praktisk verksamhet och forskning. Om ett universitet, högskola eller en FoU-enhet är huvudsökande ska det framgå av ansökan att ett samarbete finns med en verksamhet.", "unclear"),
         ("Om ni är en ideell förening kan ni söka bidraget.", "no"),
+        # real municipal grant pages (pool_fresh5): the named or definite municipality gives
+        ("Vilka kan söka?: Ideella föreningar med säte i Umeå kommun som är registrerade i kommunens föreningsregister kan söka bidrag.", "no"),
+        ("Kommunen inför därför ett tillfälligt bidrag där bidragsberättigade föreningar kan ansöka om ersättning.", "no"),
+        ("Vem kan söka? Gotlands kommun och regionerna.", "no"),
         # real Arvsfonden page: public principals may also receive the grant
         ("Ideella föreningar och organisationer som funnit i minst ett år kan få projektstöd. Även offentliga huvudmän kan få projektstöd om de samarbetar nära med en ideell förening i projektet.", "yes"),
     ],

@@ -362,3 +362,18 @@ def test_a_strong_phrase_keeps_its_word(matcher):
         }
     )
     assert a.eligibility == "not eligible", a.eligibility_evidence
+
+
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        # real municipal grant pages (pool_fresh5): the municipality named is the funder
+        ("Ideella föreningar med säte i Umeå kommun kan söka bidrag ur kulturpotten.", "not eligible"),
+        ("Kommunen inför ett tillfälligt bidrag där föreningar kan ansöka om ersättning.", "unclear"),
+        ("Kommuner och regioner kan söka stödet.", "eligible"),
+        ("En kommun kan söka tillsammans med en förening.", "eligible"),
+    ],
+)  # fmt: skip
+def test_a_named_municipality_is_no_applicant(matcher, text, verdict):
+    a = matcher.analyse({"title": "Bidrag", "description": text})
+    assert a.eligibility == verdict, a.eligibility_evidence

@@ -125,7 +125,7 @@ def test_literal_list_edits_rescore_exactly(setup):
     _edit(folder / "themes.toml", r'^  "bus \| buses \| tram \| trams \| metro",\n', "")
     _edit(
         folder / "eligibility.toml",
-        r'^phrases = \["region", "regioner", "regionerna", "myndigheter"\]$',
+        r'^phrases = \["kommun", "kommuner", "kommunerna", "region", "regioner", "regionerna", "myndigheter"\]$',
         'phrases = ["regioner"]',
     )
     stats = scoring.refresh(db, rules_mod.load(folder))

@@ -116,7 +116,7 @@ def _copy(tmp_path):
         ),
         (
             "eligibility.toml",
-            'phrases = ["region", "regioner", "regionerna", "myndigheter"]',
+            'phrases = ["kommun", "kommuner", "kommunerna", "region", "regioner", "regionerna", "myndigheter"]',
             'phrases = ["region", "regionala"]',
             "eligibility.toml: key 'literal.phrases': 'regionala' is not a [positive] or [negative]",
         ),

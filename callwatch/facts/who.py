@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from callwatch.text import mask_named_municipalities
+
 APPLICANT_KINDS = (
     "municipality", "region", "government_agency", "public_sector", "company", "sme",
     "university", "research_institute", "civil_society", "individual", "other",
@@ -69,7 +71,8 @@ _TITLE_FOR = re.compile(
 )
 
 _KINDS = {
-    "municipality": r"\bkommun(?:er|erna|en)?\b|kommunalförbund|kommunsamarbet|kommunala (?:aktörer|organisationer|förvaltningar)|"
+    # not "kommunen": the definite singular is mostly the municipality giving a local grant
+    "municipality": r"\bkommun(?:er|erna)?\b|kommunalförbund|kommunsamarbet|kommunala (?:aktörer|organisationer|förvaltningar)|"
     r"\bmunicipalit|\bcities\b|local (?:public )?authorit|\bstäder\b|\bkommune(?:r|ne)?\b",
     "region": r"\bregion(?:er|erna|en)?\b|landsting|\bregions\b|regional authorit|county council|gotland",
     "government_agency": r"\bmyndighet(?:er|erna)?\b|länsstyrelse|county administrative board|government agenc|"
@@ -126,7 +129,7 @@ _MUNICIPAL_YES = {"municipality", "public_sector"}
 
 def applicants_in(sentence: str) -> list[str]:
     """The kinds of applicant a (non-negated) who-may-apply sentence names."""
-    s = sentence.lower()
+    s = mask_named_municipalities(sentence).lower()
     s = s.replace("gotlands kommun", "region gotland").replace("kommunala bolag", "bolag")
     s = re.sub(r"små och medelstora kommuner|small (?:and|or) medium[- ]size[d]? municipalities",
                "kommuner", s)  # fmt: skip
