@@ -68,7 +68,7 @@ RELEVANT_GAIN = 1.5
 FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
-# the pools evaluated on the final rules, read together as one (README's figure)
+# the last two pools read together as one (docs/matching.md)
 FINAL = "fresh5+fresh6"
 # Pools read alone, each with its own collection statistics: file, labels, and whether it is
 # held out (never read while writing rules: aggregate figures only, no --diagnose).
@@ -86,9 +86,9 @@ POOLS = {
     # development data
     "fresh4": ("pool_fresh4.jsonl", ("labels_fresh4_T1.jsonl", "labels_fresh4_T2.jsonl"), False),
     # the sixth pool (third round): funders' own call pages, many of them local grants;
-    # evaluated once, untouched, on the final rules (read afterwards; no rule changed since)
+    # evaluated once, untouched, then read: the last fix (named municipalities) came from it
     "fresh5": ("pool_fresh5.jsonl", ("labels_fresh5_T1.jsonl", "labels_fresh5_T2.jsonl"), False),
-    # the seventh pool (third round, last): held out, evaluated once on the final rules
+    # the seventh pool (third round, last): held out; evaluated before and after the last fix
     "fresh6": ("pool_fresh6.jsonl", ("labels_fresh6_T1.jsonl", "labels_fresh6_T2.jsonl"), True),
 }
 
@@ -384,9 +384,9 @@ def main() -> None:
         "--pool",
         choices=("themes", *POOLS, FINAL),
         default="themes",
-        help="fresh ... fresh4: later pools, each evaluated once untouched and development data "
-        "since; fresh5, fresh6: evaluated once on the final rules (fresh6 held out: aggregate "
-        "figures only, no --diagnose); fresh5+fresh6: both as one pool (docs/matching.md)",
+        help="fresh ... fresh5: later pools, each evaluated once untouched and development data "
+        "since; fresh6: held out (aggregate figures only, no --diagnose; README's figure); "
+        "fresh5+fresh6: the last two as one pool (docs/matching.md)",
     )
     args = ap.parse_args()
     if args.diagnose:
