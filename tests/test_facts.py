@@ -258,6 +258,9 @@ def test_partners_and_municipalities():
         ("Vilka kan söka?: Ideella föreningar med säte i Umeå kommun som är registrerade i kommunens föreningsregister kan söka bidrag.", "no"),
         ("Kommunen inför därför ett tillfälligt bidrag där bidragsberättigade föreningar kan ansöka om ersättning.", "no"),
         ("Vem kan söka? Gotlands kommun och regionerna.", "no"),
+        # real Trafikverket page (offline recordings): one requirement of a list, not anyone (the
+        # page's title, "... till ideella föreningar", makes it "no" in the recordings)
+        ("Vem kan söka bidraget?\n\nProjektbidrag kan lämnas till organisation som uppfyller samtliga av följande krav:\n\när en juridisk person,\n\när registrerad hos Skatteverket med bolagsform ideell förening,", "unclear"),
         # real Arvsfonden page: public principals may also receive the grant
         ("Ideella föreningar och organisationer som funnit i minst ett år kan få projektstöd. Även offentliga huvudmän kan få projektstöd om de samarbetar nära med en ideell förening i projektet.", "yes"),
     ],

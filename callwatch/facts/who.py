@@ -108,9 +108,10 @@ BROAD = re.compile(
 # "a legal person" qualifying a named kind ("en ideell organisation som är en juridisk person")
 # is a requirement on that kind, not "anyone"
 _QUALIFIER = re.compile(
-    r"(?i)\b(?:som|vilken|vilka)\b\W{0,3}(?:\w+\s+){0,2}?(?:är|vara)\s+(?:en\s+)?juridisk(?:a)? "
+    r"(?i)(?:^\W*|\b(?:som|vilken|vilka)\b)\W{0,3}(?:\w+\s+){0,2}?(?:är|vara)\s+(?:en\s+)?juridisk(?:a)? "
     r"person(?:er)?\b(?!\W{0,3}(?:till exempel|t\.\s?ex|exempelvis))"
 )
+_REQUIREMENT = re.compile(r"(?i)^\W*(?:är|vara|ska vara)\s+(?:en\s+)?juridisk person\b")
 # a required party is not the only one: "of which at least one is a company", "varav minst en
 # ska vara ett företag" leaves the other parties open
 _AT_LEAST_ONE = re.compile(
@@ -166,7 +167,8 @@ def who(sentences: list[str], title: str) -> tuple[list[str], str, str | None]:
             if _CONDITIONAL.match(g):
                 found = [k for k in found if k in _MUNICIPAL_YES]
                 generic = True
-            if BROAD.search(_QUALIFIER.sub("", g) if found else g):
+            # "är en juridisk person," as one item of a list of requirements is not "anyone"
+            if BROAD.search(_QUALIFIER.sub("", g) if found or _REQUIREMENT.match(g) else g):
                 broad = True
             one = _AT_LEAST_ONE.search(g)
             # "consortia ..., of which at least one must be a company" leaves the other parties
