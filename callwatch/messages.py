@@ -183,7 +183,9 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"needs sv and en strings", "behöver strängar för sv och en"),
     (r"must be a string", "måste vara en sträng"),
     (r"is listed twice \(also in", "finns två gånger (även i"),
-    (r"is also a term \(", "är också en term ("),
+    (r"is also a term \(", "finns också bland termerna ("),
+    (r"is not a phrase of ('[^']*') or ('[^']*')", r"är ingen fras i \1 eller \2"),
+    (r"is not a term of ('[^']*')", r"hör inte till termerna i \1"),
     (r"\btheme ('[^']*') is missing", r"temat \1 saknas"),
     (r"\bfield ('[^']*') is empty", r"fältet \1 är tomt"),
     (r"\bis empty\b", "är tom"),
@@ -378,5 +380,7 @@ def _values_out(message: str) -> str:
     """A message without the values it names (quoted, paths, file names, commands), which
     stay as they are in either language."""
     message = re.sub(r"'[^']*'|`[^`]*`|\"[^\"]*\"", " ", message)
+    # options (--today), HTML tags (<title>) and bare file extensions (.txt) are names too
+    message = re.sub(r"--[\w-]+|<[^<>\s]{1,20}>|(?<![\w.])\.[a-z]{2,5}\b", " ", message)
     message = re.sub(r"[\w.-]*(/[\w.+-]+)+/?", " ", message)
     return re.sub(r"\b[\w-]+(\.[\w-]+)+\b|\b[\w-]+:", " ", message)

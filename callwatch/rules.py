@@ -164,7 +164,7 @@ def load_themes(path: Path) -> dict[str, Theme]:
         literal = _str_list(path, f"{tid}.literal", t.get("literal"))
         for term in literal:
             if term not in terms:
-                raise ConfigError(f"{path}: key '{tid}.literal': '{term}' is not a term of {tid}")
+                raise ConfigError(f"{path}: key '{tid}.literal': '{term}' is not a term of '{tid}'")
         themes[tid] = Theme(
             id=tid,
             label_sv=label["sv"],
@@ -218,7 +218,7 @@ def load_eligibility(path: Path) -> Eligibility:
     for phrase in out.literal:
         if phrase.casefold() not in listed:
             raise ConfigError(
-                f"{path}: key 'literal.phrases': {phrase!r} is not a [positive] or [negative] phrase"
+                f"{path}: key 'literal.phrases': {phrase!r} is not a phrase of 'positive' or 'negative'"
             )
     return out
 

@@ -102,7 +102,7 @@ def load_source(path: Path) -> SourceSpec:
         raise ConfigError(f"{path}: unknown key '{sorted(unknown)[0]}'")
     if data["kind"] not in KINDS:
         raise ConfigError(
-            f"{path}: key 'kind' = {data['kind']!r} is not one of {', '.join(sorted(KINDS))}"
+            f"{path}: key 'kind' = {data['kind']!r} is not one of {', '.join(repr(k) for k in sorted(KINDS))}"
         )
     if data["id"] != path.stem:
         raise ConfigError(f"{path}: key 'id' = {data['id']!r} must equal the file name")

@@ -323,7 +323,7 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
 @pytest.mark.parametrize(
     "message",
     [
-        "sources/x.toml: key 'kind' = 'y' is not one of feed, html",
+        "sources/x.toml: key 'kind' = 'y' is not one of 'feed', 'html'",
         "sources/x.toml: key 'expect.min_calls' must be a non-negative integer",
         "sources/x.toml: key 'id' = 'y' must equal the file name",
         "sources/x.toml: key 'options' must be a table",
@@ -339,6 +339,8 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
         "rules/themes.toml: key 'mobilitet.other_senses': 'cykel' is also a term (\"cykel | x\")",
         "rules/themes.toml: theme 'klimat' is missing",
         "rules/eligibility.toml: key 'positive' must be a list of non-empty strings",
+        "rules/eligibility.toml: key 'literal.phrases': 'x' is not a phrase of 'positive' or 'negative'",
+        "rules/themes.toml: key 'mobilitet.literal': 'x' is not a term of 'mobilitet'",
         "unknown municipality 'umeo'; did you mean 'Umeå'? (known: Umeå, Uppsala)",
         "x: extraction looks broken (only 40% of calls have a title); the source may have "
         "changed its layout. Nothing was stored or closed; see `callwatch sources check`",
@@ -382,11 +384,12 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
     ],
 )
 def test_library_messages_have_swedish_words(message):
-    from callwatch.messages import text
+    from callwatch.messages import line_language, text
 
     assert text(message, "en") == message
     sv = text(message, "sv")
     assert message_english(sv) == set(), sv
+    assert line_language(message, "sv")[0] == "sv", sv  # what the CLI's frame goes by
 
 
 def test_a_message_without_swedish_words_keeps_one_language():

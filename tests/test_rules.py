@@ -112,13 +112,13 @@ def _copy(tmp_path):
             "themes.toml",
             '  "bus | buses | tram | trams | metro",',
             '  "bus | buzzes",',
-            "themes.toml: key 'mobilitet.literal': 'bus | buzzes' is not a term of mobilitet",
+            "themes.toml: key 'mobilitet.literal': 'bus | buzzes' is not a term of 'mobilitet'",
         ),
         (
             "eligibility.toml",
             'phrases = ["kommun", "kommuner", "kommunerna", "region", "regioner", "regionerna", "myndigheter"]',
             'phrases = ["region", "regionala"]',
-            "eligibility.toml: key 'literal.phrases': 'regionala' is not a [positive] or [negative]",
+            "eligibility.toml: key 'literal.phrases': 'regionala' is not a phrase of 'positive' or 'negative'",
         ),
     ],
 )
