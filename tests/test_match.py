@@ -140,8 +140,27 @@ def test_eligibility(matcher, eligibility, verdict):
             "praktik.",
             "eligible",
         ),
+        # real Jämställdhetsmyndigheten page (pool_fresh3): "-myndigheten" is the funder
+        (
+            "Jämställdhetsmyndigheten fördelar statsbidrag till ideella föreningar och stiftelser "
+            "för att driva jämställdhetsprojekt.",
+            "not eligible",
+        ),
+        # real Stockholms stad and Malmö stad pages (pool_fresh4): a city's grants to associations
+        ("Föreningar och organisationer i stadsdelsområdet kan ansöka om föreningsstöd.", "not eligible"),
+        ("Lokala och idéburna organisationer med verksamhet inom det sociala området kan söka.", "not eligible"),
+        # real Skolverket page: school principals are mostly municipalities
+        ("Bidragsramen visar vilka skolhuvudmän som kan ta del av statsbidraget.", "eligible"),
+        # found in review: "enskilda forskare" (negative) and "enskild forskare" (strong) cover
+        # the same words; the strong one decides
+        ("Bidraget kan sökas av enskilda forskare. Kommuner kan vara samarbetspartner.", "not eligible"),
+        # real municipal grant pages (pool_fresh5): the municipality named is the funder
+        ("Ideella föreningar med säte i Umeå kommun kan söka bidrag ur kulturpotten.", "not eligible"),
+        ("Kommunen inför ett tillfälligt bidrag där föreningar kan ansöka om ersättning.", "unclear"),
+        ("Kommuner och regioner kan söka stödet.", "eligible"),
+        ("En kommun kan söka tillsammans med en förening.", "eligible"),
     ],
-)
+)  # fmt: skip
 def test_eligibility_read_from_the_description(matcher, description, verdict):
     a = matcher.analyse({"title": "Utlysning", "description": description})
     assert a.eligibility == verdict, a.eligibility_evidence
@@ -297,16 +316,9 @@ def test_bus_only_as_written(matcher):
     assert any(t.startswith("bus |") for t in a.hits["mobilitet"])
 
 
-def test_the_funders_name_is_no_applicant(matcher):
-    # real Jämställdhetsmyndigheten page (pool_fresh3): "-myndigheten" is the funder
-    a = matcher.analyse(
-        {
-            "title": "Utlysning",
-            "description": "Jämställdhetsmyndigheten fördelar statsbidrag till ideella föreningar "
-            "och stiftelser för att driva jämställdhetsprojekt.",
-        }
-    )
-    assert a.eligibility == "not eligible", a.eligibility_evidence
+def test_myndigheter_counts_as_written(matcher):
+    # the literal phrase still counts where it is written (the funder's name: see
+    # test_eligibility_read_from_the_description)
     a = matcher.analyse({"title": "Utlysning", "description": "Myndigheter kan söka."})
     assert any("myndigheter" in e for e in a.eligibility_evidence)
 
@@ -315,21 +327,6 @@ def test_secured_water_supply_is_not_social_safety(matcher):
     # real Havs- och vattenmyndigheten page (pool_fresh3)
     t = themes_of(matcher, title="Bidrag till åtgärder för en tryggad tillgång till dricksvatten")
     assert "social-hallbarhet" not in t
-
-
-@pytest.mark.parametrize(
-    "text, verdict",
-    [
-        # real Stockholms stad and Malmö stad pages (pool_fresh4): a city's grants to associations
-        ("Föreningar och organisationer i stadsdelsområdet kan ansöka om föreningsstöd.", "not eligible"),
-        ("Lokala och idéburna organisationer med verksamhet inom det sociala området kan söka.", "not eligible"),
-        # real Skolverket page: school principals are mostly municipalities
-        ("Bidragsramen visar vilka skolhuvudmän som kan ta del av statsbidraget.", "eligible"),
-    ],
-)  # fmt: skip
-def test_local_grant_wording(matcher, text, verdict):
-    a = matcher.analyse({"title": "Bidrag", "description": text})
-    assert a.eligibility == verdict, a.eligibility_evidence
 
 
 @pytest.mark.parametrize(
@@ -349,31 +346,3 @@ def test_eating_habits_alone_are_no_consumption(matcher):
     # found in review: a public-health call on children's eating habits
     assert "konsumtion" not in themes_of(matcher, title="Barns matvanor och fysisk aktivitet")
     assert "konsumtion" in themes_of(matcher, title="Klimatsmarta matvanor i skolan")
-
-
-def test_a_strong_phrase_keeps_its_word(matcher):
-    # found in review: "enskilda forskare" (negative) and "enskild forskare" (strong) cover the
-    # same words; the strong one decides
-    a = matcher.analyse(
-        {
-            "title": "Utlysning",
-            "description": "Bidraget kan sökas av enskilda forskare. Kommuner kan vara "
-            "samarbetspartner.",
-        }
-    )
-    assert a.eligibility == "not eligible", a.eligibility_evidence
-
-
-@pytest.mark.parametrize(
-    "text, verdict",
-    [
-        # real municipal grant pages (pool_fresh5): the municipality named is the funder
-        ("Ideella föreningar med säte i Umeå kommun kan söka bidrag ur kulturpotten.", "not eligible"),
-        ("Kommunen inför ett tillfälligt bidrag där föreningar kan ansöka om ersättning.", "unclear"),
-        ("Kommuner och regioner kan söka stödet.", "eligible"),
-        ("En kommun kan söka tillsammans med en förening.", "eligible"),
-    ],
-)  # fmt: skip
-def test_a_named_municipality_is_no_applicant(matcher, text, verdict):
-    a = matcher.analyse({"title": "Bidrag", "description": text})
-    assert a.eligibility == verdict, a.eligibility_evidence
