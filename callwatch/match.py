@@ -103,21 +103,16 @@ class Matcher:
     # (theme, phrase) of each theme's other_senses: found like terms, so that they claim their
     # words (the longest match wins, _one_per_word), and then dropped
     other_senses: set[tuple[str, str]] = field(default_factory=set)
-    # eligibility phrases (their text) that count only as written (rules' [literal] table), and
-    # (theme, term text) of each theme's `literal` terms
-    literal_phrases: set[str] = field(default_factory=set)
-    literal_terms: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
+            written = set(theme.literal)  # terms that count only as written
             for term, weight in theme.terms.items():
-                added = self.themes.add(term, theme.id, weight)
+                added = self.themes.add(term, theme.id, weight, term in written)
                 if added is not None:
                     self.theme_terms.setdefault((theme.id, added.text), added)
             for phrase in theme.exclude:
                 self.excludes.add(phrase, theme.id, 1.0)
-            for term in theme.literal:
-                self.literal_terms.add((theme.id, term.strip()))
             for phrase in theme.other_senses:
                 added = self.themes.add(phrase, theme.id, OTHER_SENSE_WEIGHT)
                 if added is not None:
@@ -126,19 +121,15 @@ class Matcher:
         el = self.rules.eligibility
         literal = {s.casefold() for s in el.literal}
         for term, weight in el.positive.items():
-            added = self.positive.add(term, "positive", weight)
+            added = self.positive.add(term, "positive", weight, term.casefold() in literal)
             if added is not None:
                 self.eligibility_weights.setdefault(("+", added.text), added.weight)
-                if term.casefold() in literal:
-                    self.literal_phrases.add(added.text)
         strong = {s.casefold() for s in el.strong}
         for term, weight in el.negative.items():
             owner = "strong" if term.casefold() in strong else "negative"
-            added = self.negative.add(term, owner, weight)
+            added = self.negative.add(term, owner, weight, term.casefold() in literal)
             if added is not None:
                 self.eligibility_weights.setdefault(("-", added.text), added.weight)
-                if term.casefold() in literal:
-                    self.literal_phrases.add(added.text)
         for pid, profile in self.rules.profiles.items():
             for kw in profile.keywords:
                 self.local.add(kw, f"{pid}|k", 1.0)
@@ -169,13 +160,6 @@ class Matcher:
         excluded: dict[str, str] = {}
         for name, tk in toks.items():
             hits = self.themes.find(tk, name)
-            if hits and self.literal_terms:
-                hits = [
-                    h
-                    for h in hits
-                    if (h.term.owner, h.term.text) not in self.literal_terms
-                    or tuple(tk[h.position : h.position + h.length]) in h.term.alternatives
-                ]
             if hits:
                 themes.append(
                     (name, [[h.term.owner, h.term.text, h.position, h.length, h.how, h.form, h.literal] for h in hits])
@@ -227,26 +211,15 @@ class Matcher:
         for name, tk in sorted(toks.items(), key=lambda kv: kv[0] != "eligibility"):
             if name == "title":
                 continue
-            for h in _one_per_word(self._as_written(self.positive.find(tk, name), tk), False):
+            for h in _one_per_word(self.positive.find(tk, name), False):
                 if ("+", h.term.text) not in seen:
                     seen.add(("+", h.term.text))
                     out.append(["+", h.term.text, name, False])
-            for h in _one_per_word(self._as_written(self.negative.find(tk, name), tk), False):
+            for h in _one_per_word(self.negative.find(tk, name), False):
                 if ("-", h.term.text) not in seen:
                     seen.add(("-", h.term.text))
                     out.append(["-", h.term.text, name, h.term.owner == "strong"])
         return out
-
-    def _as_written(self, hits: list[Hit], toks: list[str]) -> list[Hit]:
-        """Hits of `literal` phrases only where the text has one of their forms as written."""
-        if not self.literal_phrases:
-            return hits
-        return [
-            h
-            for h in hits
-            if h.term.text not in self.literal_phrases
-            or tuple(toks[h.position : h.position + h.length]) in h.term.alternatives
-        ]
 
     def _eligibility(self, found: list[list]) -> tuple[str, list[str]]:
         pos = neg = 0.0

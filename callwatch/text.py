@@ -209,6 +209,9 @@ class Term:
     alternatives: tuple[tuple[str, ...], ...]
     owner: str
     weight: float
+    # found only where the text has one of the alternatives' very words: never inflected, never
+    # inside a compound (rules' `literal` lists: "trains" is not "training")
+    written_only: bool = False
 
 
 @dataclass
@@ -238,7 +241,7 @@ class Vocabulary:
     _seen: set[str] = field(default_factory=set)  # tokens looked up
     _live: set[str] = field(default_factory=set)  # ... of which these match something
 
-    def add(self, text: str, owner: str, weight: float) -> Term | None:
+    def add(self, text: str, owner: str, weight: float, written_only: bool = False) -> Term | None:
         self._cache.clear()
         self._seen.clear()
         self._live.clear()
@@ -246,7 +249,7 @@ class Vocabulary:
         alts = [(a, p) for a, p in alts if p]
         if not alts:
             return None
-        term = Term(text.strip(), tuple(p for _, p in alts), owner, weight)
+        term = Term(text.strip(), tuple(p for _, p in alts), owner, weight, written_only)
         for shown, parts in alts:
             if len(parts) == 1:
                 for k in term_forms(parts[0]):
@@ -325,11 +328,15 @@ class Vocabulary:
                 continue
             matched, phrases = cache[tok]
             for term, how, shown, literal in matched:
+                if term.written_only and (tok,) not in term.alternatives:
+                    continue
                 hits.append(Hit(term, field_name, i, 1, how, shown, literal))
             for term, parts, shown, part_forms in phrases:
                 if _phrase_at(part_forms, toks, i):
-                    literal = tuple(toks[i : i + len(parts)]) == parts
-                    hits.append(Hit(term, field_name, i, len(parts), "exact", shown, literal))
+                    span = tuple(toks[i : i + len(parts)])
+                    if term.written_only and span not in term.alternatives:
+                        continue
+                    hits.append(Hit(term, field_name, i, len(parts), "exact", shown, span == parts))
         return hits
 
 
