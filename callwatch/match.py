@@ -103,6 +103,8 @@ class Matcher:
     # (theme, phrase) of each theme's other_senses: found like terms, so that they claim their
     # words (the longest match wins, _one_per_word), and then dropped
     other_senses: set[tuple[str, str]] = field(default_factory=set)
+    # negative eligibility phrases that count only when no positive phrase is found
+    negative_alone: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for theme in self.rules.themes.values():
@@ -125,11 +127,14 @@ class Matcher:
             if added is not None:
                 self.eligibility_weights.setdefault(("+", added.text), added.weight)
         strong = {s.casefold() for s in el.strong}
+        alone = {s.casefold() for s in el.alone}
         for term, weight in el.negative.items():
             owner = "strong" if term.casefold() in strong else "negative"
             added = self.negative.add(term, owner, weight, term.casefold() in literal)
             if added is not None:
                 self.eligibility_weights.setdefault(("-", added.text), added.weight)
+                if term.casefold() in alone:
+                    self.negative_alone.add(added.text)
         for pid, profile in self.rules.profiles.items():
             for kw in profile.keywords:
                 self.local.add(kw, f"{pid}|k", 1.0)
@@ -222,7 +227,7 @@ class Matcher:
         return out
 
     def _eligibility(self, found: list[list]) -> tuple[str, list[str]]:
-        pos = neg = 0.0
+        pos = neg = alone = 0.0
         strong = False
         evidence: list[str] = []
         for sign, text, name, is_strong in found:
@@ -232,9 +237,13 @@ class Matcher:
             evidence.append(f"{sign} '{text}' ({name})")
             if sign == "+":
                 pos += weight
+            elif text in self.negative_alone:
+                alone += weight
             else:
                 neg += weight
                 strong = strong or is_strong
+        if not pos:
+            neg += alone
         if strong:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:

@@ -53,6 +53,10 @@ class Eligibility:
     # phrases that count only as written, never inflected ("regioner" the authorities, not
     # "regional" or "i regionen", a place)
     literal: list[str] = field(default_factory=list)
+    # negative phrases that count only where no positive phrase is found: kinds of applicant
+    # often listed next to public bodies ("companies, research organisations and public
+    # authorities"), which say "not for a municipality" only when nothing says it is
+    alone: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -205,21 +209,29 @@ def load_eligibility(path: Path) -> Eligibility:
     strong = data.get("strong", {})
     if not isinstance(strong, dict):
         raise ConfigError(f"{path}: key 'strong' must be a table with 'phrases'")
-    literal = data.get("literal", {})
-    if not isinstance(literal, dict):
-        raise ConfigError(f"{path}: key 'literal' must be a table with 'phrases'")
+    tables = {}
+    for key in ("literal", "alone"):
+        tables[key] = data.get(key, {})
+        if not isinstance(tables[key], dict):
+            raise ConfigError(f"{path}: key '{key}' must be a table with 'phrases'")
     out = Eligibility(
         positive=_terms(path, "positive", data.get("positive")),
         negative=_terms(path, "negative", data.get("negative")),
         strong=_str_list(path, "strong.phrases", strong.get("phrases")),
-        literal=_str_list(path, "literal.phrases", literal.get("phrases")),
+        literal=_str_list(path, "literal.phrases", tables["literal"].get("phrases")),
+        alone=_str_list(path, "alone.phrases", tables["alone"].get("phrases")),
     )
-    listed = {t.casefold() for t in [*out.positive, *out.negative]}
-    for phrase in out.literal:
-        if phrase.casefold() not in listed:
-            raise ConfigError(
-                f"{path}: key 'literal.phrases': {phrase!r} is not a phrase of 'positive' or 'negative'"
-            )
+    for key, phrases, where in (
+        ("literal", out.literal, [*out.positive, *out.negative]),
+        ("alone", out.alone, list(out.negative)),
+    ):
+        listed = {t.casefold() for t in where}
+        for phrase in phrases:
+            if phrase.casefold() not in listed:
+                tables_named = "'positive' or 'negative'" if key == "literal" else "'negative'"
+                raise ConfigError(
+                    f"{path}: key '{key}.phrases': {phrase!r} is not a phrase of {tables_named}"
+                )
     return out
 
 

@@ -159,6 +159,17 @@ def test_eligibility(matcher, eligibility, verdict):
         ("Kommunen inför ett tillfälligt bidrag där föreningar kan ansöka om ersättning.", "unclear"),
         ("Kommuner och regioner kan söka stödet.", "eligible"),
         ("En kommun kan söka tillsammans med en förening.", "eligible"),
+        # real Business Finland page (pool_fresh5): research organisations and companies only
+        (
+            "In a Co-Creation project, research organizations and companies cooperate on "
+            "developing a research idea. Funding for research organizations for developing a joint "
+            "research idea between a research organization and companies.",
+            "not eligible",
+        ),
+        # real Vinnova record: the same kinds listed next to public bodies take nothing from them
+        ("The call for proposals is open to Swedish companies, public organisations and research organizations.", "eligible"),
+        # real Umeå kommun page (pool_fresh5) naming only associations is not settled by them alone
+        ("För kulturföreningar som har för avsikt att genomföra enskilda projekt.", "unclear"),
     ],
 )  # fmt: skip
 def test_eligibility_read_from_the_description(matcher, description, verdict):

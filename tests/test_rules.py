@@ -120,6 +120,12 @@ def _copy(tmp_path):
             'phrases = ["region", "regionala"]',
             "eligibility.toml: key 'literal.phrases': 'regionala' is not a phrase of 'positive' or 'negative'",
         ),
+        (
+            "eligibility.toml",
+            '  "förening", "trossamfund",',
+            '  "kommuner", "trossamfund",',
+            "eligibility.toml: key 'alone.phrases': 'kommuner' is not a phrase of 'negative'",
+        ),
     ],
 )
 def test_broken_rules_name_file_and_key(tmp_path, file, old, new, message):
