@@ -357,3 +357,14 @@ def test_eating_habits_alone_are_no_consumption(matcher):
     # found in review: a public-health call on children's eating habits
     assert "konsumtion" not in themes_of(matcher, title="Barns matvanor och fysisk aktivitet")
     assert "konsumtion" in themes_of(matcher, title="Klimatsmarta matvanor i skolan")
+
+
+def test_co_creation_between_organisations_weighs_less_than_with_residents(matcher):
+    # real Formas call title (pool_fresh3): co-creation of a sector's companies and researchers
+    sector = themes_of(
+        matcher,
+        title="Co-created innovations for a competitive food sector and sustainable transitions",
+    )
+    residents = themes_of(matcher, title="Co-creation with residents in urban planning")
+    assert sector["medborgardialog"] < residents["medborgardialog"]
+    assert sector["medborgardialog"] < 0.85
