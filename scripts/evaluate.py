@@ -23,8 +23,8 @@ For each split separately:
     python scripts/evaluate.py --pool fresh|fresh2|fresh3|fresh4 [--json] [--diagnose ...]
 
 --pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
-pool was evaluated once untouched and then became development data, except the last (fresh4),
-which is held out. --diagnose prints the top ten and the relevant items missed of a development
+pool was evaluated once untouched and then became development data, except the held-out ones
+(POOLS' third field: fresh6, fresh7). --diagnose prints the top ten and the relevant items missed of a development
 pool (pool_themes: its tune split, or --split heldout); it refuses the held-out pool, whose
 texts and labels are never printed, so rules can be written without reading them.
 """
@@ -90,6 +90,9 @@ POOLS = {
     "fresh5": ("pool_fresh5.jsonl", ("labels_fresh5_T1.jsonl", "labels_fresh5_T2.jsonl"), False),
     # the seventh pool (third round, last): held out; evaluated before and after the last fix
     "fresh6": ("pool_fresh6.jsonl", ("labels_fresh6_T1.jsonl", "labels_fresh6_T2.jsonl"), True),
+    # the eighth pool (fourth round): Swedish, Nordic and EU funders' call pages and EU Funding &
+    # Tenders topics; held out, never read
+    "fresh7": ("pool_fresh7.jsonl", ("labels_fresh7_T1.jsonl", "labels_fresh7_T2.jsonl"), True),
 }
 
 
