@@ -91,8 +91,8 @@ POOLS = {
     # the seventh pool (third round, last): held out; evaluated before and after the last fix
     "fresh6": ("pool_fresh6.jsonl", ("labels_fresh6_T1.jsonl", "labels_fresh6_T2.jsonl"), True),
     # the eighth pool (fourth round): Swedish, Nordic and EU funders' call pages and EU Funding &
-    # Tenders topics; held out, never read
-    "fresh7": ("pool_fresh7.jsonl", ("labels_fresh7_T1.jsonl", "labels_fresh7_T2.jsonl"), True),
+    # Tenders topics; evaluated once, untouched (0829b7f), then development data
+    "fresh7": ("pool_fresh7.jsonl", ("labels_fresh7_T1.jsonl", "labels_fresh7_T2.jsonl"), False),
 }
 
 
