@@ -20,13 +20,14 @@ For each split separately:
   weight x BM25(theme name); relevant = gain >= 1.5.
 
     python scripts/evaluate.py [--json] [--split tune|heldout] [--diagnose THEME|KOMMUN]
-    python scripts/evaluate.py --pool fresh|fresh2|fresh3|fresh4 [--json] [--diagnose ...]
+    python scripts/evaluate.py --pool fresh|fresh2|...|fresh8 [--json] [--diagnose ...]
 
 --pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
 pool was evaluated once untouched and then became development data, except the held-out ones
-(POOLS' third field: fresh6, fresh7). --diagnose prints the top ten and the relevant items missed of a development
-pool (pool_themes: its tune split, or --split heldout); it refuses the held-out pool, whose
-texts and labels are never printed, so rules can be written without reading them.
+(POOLS' third field: fresh6, fresh8). --diagnose prints the top ten and the relevant items
+missed of a development pool (pool_themes: its tune split, or --split heldout); it refuses a
+held-out pool, whose texts and labels are never printed, so rules can be written without
+reading them.
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ RELEVANT_GAIN = 1.5
 FEW = 5  # fewer relevant items than this in a split: the figure is not stable
 
 
-# the last two pools read together as one (docs/matching.md)
-FINAL = "fresh5+fresh6"
 # Pools read alone, each with its own collection statistics: file, labels, and whether it is
 # held out (never read while writing rules: aggregate figures only, no --diagnose).
 POOLS = {
@@ -93,6 +92,9 @@ POOLS = {
     # the eighth pool (fourth round): Swedish, Nordic and EU funders' call pages and EU Funding &
     # Tenders topics; evaluated once, untouched (0829b7f), then development data
     "fresh7": ("pool_fresh7.jsonl", ("labels_fresh7_T1.jsonl", "labels_fresh7_T2.jsonl"), False),
+    # the ninth pool (fourth round, last): Länsstyrelser, regions and other Swedish public funders'
+    # call pages; British, European, North American and international funders' pages; held out
+    "fresh8": ("pool_fresh8.jsonl", ("labels_fresh8_T1.jsonl", "labels_fresh8_T2.jsonl"), True),
 }
 
 
@@ -385,13 +387,15 @@ def main() -> None:
     ap.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     ap.add_argument(
         "--pool",
-        choices=("themes", *POOLS, FINAL),
         default="themes",
-        help="fresh ... fresh5: later pools, each evaluated once untouched and development data "
-        "since; fresh6: held out (aggregate figures only, no --diagnose; README's figure); "
-        "fresh5+fresh6: the last two as one pool (docs/matching.md)",
+        help="themes (default), or one of " + ", ".join(POOLS) + ": later pools, each evaluated "
+        "once untouched; the held-out ones (fresh6, fresh8) give aggregate figures only, no "
+        "--diagnose; several joined by '+' are read as one pool (fresh6+fresh8: both held-out "
+        "pools, README's figure)",
     )
     args = ap.parse_args()
+    if args.pool != "themes" and not all(p in POOLS for p in args.pool.split("+")):
+        ap.error(f"unknown pool {args.pool!r}: themes or " + ", ".join(POOLS) + ", joined by '+'")
     if args.diagnose:
         diagnose(args.diagnose, args.pool, args.split)
         return
