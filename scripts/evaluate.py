@@ -24,7 +24,7 @@ For each split separately:
 
 --pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
 pool was evaluated once untouched and then became development data, except the held-out ones
-(POOLS' third field: fresh6, fresh8). --diagnose prints the top ten and the relevant items
+(POOLS' third field: fresh6, fresh9). --diagnose prints the top ten and the relevant items
 missed of a development pool (pool_themes: its tune split, or --split heldout); it refuses a
 held-out pool, whose texts and labels are never printed, so rules can be written without
 reading them.
@@ -92,9 +92,10 @@ POOLS = {
     # the eighth pool (fourth round): Swedish, Nordic and EU funders' call pages and EU Funding &
     # Tenders topics; evaluated once, untouched (0829b7f), then development data
     "fresh7": ("pool_fresh7.jsonl", ("labels_fresh7_T1.jsonl", "labels_fresh7_T2.jsonl"), False),
-    # the ninth pool (fourth round, last): Länsstyrelser, regions and other Swedish public funders'
-    # call pages; British, European, North American and international funders' pages; held out
-    "fresh8": ("pool_fresh8.jsonl", ("labels_fresh8_T1.jsonl", "labels_fresh8_T2.jsonl"), True),
+    # the ninth pool (fourth round): Länsstyrelser, regions and other Swedish public funders' call
+    # pages; British, European, North American and international funders' pages; evaluated once,
+    # untouched (68a8b9f), then development data
+    "fresh8": ("pool_fresh8.jsonl", ("labels_fresh8_T1.jsonl", "labels_fresh8_T2.jsonl"), False),
 }
 
 
@@ -389,8 +390,8 @@ def main() -> None:
         "--pool",
         default="themes",
         help="themes (default), or one of " + ", ".join(POOLS) + ": later pools, each evaluated "
-        "once untouched; the held-out ones (fresh6, fresh8) give aggregate figures only, no "
-        "--diagnose; several joined by '+' are read as one pool (fresh6+fresh8: both held-out "
+        "once untouched; the held-out ones (fresh6, fresh9) give aggregate figures only, no "
+        "--diagnose; several joined by '+' are read as one pool (fresh6+fresh9: both held-out "
         "pools, README's figure)",
     )
     args = ap.parse_args()
