@@ -168,6 +168,12 @@ def test_eligibility(matcher, eligibility, verdict):
         ),
         # real Vinnova record: the same kinds listed next to public bodies take nothing from them
         ("The call for proposals is open to Swedish companies, public organisations and research organizations.", "eligible"),
+        # real UKRI page (pool_fresh8): a research call submitted by a research organisation
+        (
+            "Collaborative community research to tackle health inequalities. Applications should "
+            "be prepared and submitted by the lead research organisation.",
+            "not eligible",
+        ),
         # real Umeå kommun page (pool_fresh5) naming only associations is not settled by them alone
         ("För kulturföreningar som har för avsikt att genomföra enskilda projekt.", "unclear"),
     ],
