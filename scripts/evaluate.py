@@ -24,9 +24,9 @@ For each split separately:
 
 --pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
 pool was evaluated once untouched and then became development data, except the held-out ones
-(POOLS' third field: fresh6, fresh9). --diagnose prints the top ten and the relevant items
-missed of a development pool (pool_themes: its tune split, or --split heldout); it refuses a
-held-out pool, whose texts and labels are never printed, so rules can be written without
+(POOLS' third field: fresh6, fresh9, fresh9nd). --diagnose prints the top ten and the relevant
+items missed of a development pool (pool_themes: its tune split, or --split heldout); it refuses
+a held-out pool, whose texts and labels are never printed, so rules can be written without
 reading them.
 """
 
@@ -96,6 +96,15 @@ POOLS = {
     # pages; British, European, North American and international funders' pages; evaluated once,
     # untouched (68a8b9f), then development data
     "fresh8": ("pool_fresh8.jsonl", ("labels_fresh8_T1.jsonl", "labels_fresh8_T2.jsonl"), False),
+    # the tenth pool (fourth round, last), held out, split by language before any figure: Swedish
+    # and English pages (Swedish research and innovation programmes; Finnish, Nordic and Baltic
+    # funders), and Norwegian and Danish ones (fylkeskommuner, directorates, regions, kommuner)
+    "fresh9": ("pool_fresh9.jsonl", ("labels_fresh9_T1.jsonl", "labels_fresh9_T2.jsonl"), True),
+    "fresh9nd": (
+        "pool_fresh9nd.jsonl",
+        ("labels_fresh9nd_T1.jsonl", "labels_fresh9nd_T2.jsonl"),
+        True,
+    ),
 }
 
 
@@ -390,9 +399,9 @@ def main() -> None:
         "--pool",
         default="themes",
         help="themes (default), or one of " + ", ".join(POOLS) + ": later pools, each evaluated "
-        "once untouched; the held-out ones (fresh6, fresh9) give aggregate figures only, no "
-        "--diagnose; several joined by '+' are read as one pool (fresh6+fresh9: both held-out "
-        "pools, README's figure)",
+        "once untouched; the held-out ones (fresh6, fresh9, fresh9nd) give aggregate figures "
+        "only, no --diagnose; several joined by '+' are read as one pool (fresh9+fresh9nd: the "
+        "last held-out pool whole)",
     )
     args = ap.parse_args()
     if args.pool != "themes" and not all(p in POOLS for p in args.pool.split("+")):
