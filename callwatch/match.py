@@ -234,7 +234,6 @@ class Matcher:
             weight = self.eligibility_weights[(sign, text)] * (
                 2.0 if name == "eligibility" else 1.0
             )
-            evidence.append(f"{sign} '{text}' ({name})")
             if sign == "+":
                 pos += weight
             elif text in self.negative_alone:
@@ -244,6 +243,10 @@ class Matcher:
                 strong = strong or is_strong
         if not pos:
             neg += alone
+        for sign, text, name, _ in found:
+            # an [alone] phrase beside a positive one is shown, marked as not counted
+            unused = ", uncounted" if pos and sign == "-" and text in self.negative_alone else ""
+            evidence.append(f"{sign} '{text}' ({name}{unused})")
         if strong:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:

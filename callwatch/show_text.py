@@ -144,8 +144,11 @@ def evidence_line(line: str, lang: str | None) -> str:
     if m:
         verdict = {"yes": "ja", "no": "nej", "unclear": "oklart"}[m.group(1)]
         return f"kommun kan söka: {verdict} (uppgifter ur utlysningen)"
-    m = re.match(r"^([+-] '.*') \((\w+)\)$", line)
-    return f"{m.group(1)} ({field_word(m.group(2), lang)})" if m else line
+    m = re.match(r"^([+-] '.*') \((\w+)(, uncounted)?\)$", line)
+    if not m:
+        return line
+    unused = ", räknas inte" if m.group(3) else ""
+    return f"{m.group(1)} ({field_word(m.group(2), lang)}{unused})"
 
 
 def joint_text(reason: str, lang: str | None) -> str:

@@ -374,3 +374,25 @@ def test_co_creation_between_organisations_weighs_less_than_with_residents(match
     residents = themes_of(matcher, title="Co-creation with residents in urban planning")
     assert sector["medborgardialog"] < residents["medborgardialog"]
     assert sector["medborgardialog"] < 0.85
+
+
+def test_alone_phrases_beside_a_positive_one_are_shown_as_uncounted(matcher):
+    # real Vinnova record: companies and research organisations listed next to public bodies
+    a = matcher.analyse(
+        {
+            "title": "Utlysning",
+            "description": "The call for proposals is open to Swedish companies, public "
+            "organisations and research organizations.",
+        }
+    )
+    assert a.eligibility == "eligible"
+    assert "- 'companies' (description, uncounted)" in a.eligibility_evidence
+    assert "+ 'public organisations' (description)" in a.eligibility_evidence
+
+
+def test_uncounted_evidence_reads_in_swedish():
+    from callwatch.show_text import evidence_line
+
+    line = "- 'companies' (description, uncounted)"
+    assert evidence_line(line, "sv") == "- 'companies' (beskrivning, räknas inte)"
+    assert evidence_line(line, "en") == line
