@@ -396,3 +396,17 @@ def test_uncounted_evidence_reads_in_swedish():
     line = "- 'companies' (description, uncounted)"
     assert evidence_line(line, "sv") == "- 'companies' (beskrivning, räknas inte)"
     assert evidence_line(line, "en") == line
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # real NSF programme title (pool_fresh8)
+        "Smart and Connected Communities (S&CC) – NSF 22-529",
+        # the Norwegian and Danish words for welfare technology
+        "Tilskudd til velferdsteknologi i kommunene",
+        "Pulje til velfærdsteknologi",
+    ],
+)
+def test_digitalisation_in_other_words(matcher, title):
+    assert themes_of(matcher, title=title)["digitalisering"] > 0.5
