@@ -243,10 +243,15 @@ class Matcher:
                 strong = strong or is_strong
         if not pos:
             neg += alone
+        uncounted = []
         for sign, text, name, _ in found:
-            # an [alone] phrase beside a positive one is shown, marked as not counted
-            unused = ", uncounted" if pos and sign == "-" and text in self.negative_alone else ""
-            evidence.append(f"{sign} '{text}' ({name}{unused})")
+            # an [alone] phrase beside a positive one is shown after the phrases that counted,
+            # marked as not counted (explain's short "why" shows the first lines)
+            if pos and sign == "-" and text in self.negative_alone:
+                uncounted.append(f"{sign} '{text}' ({name}, uncounted)")
+            else:
+                evidence.append(f"{sign} '{text}' ({name})")
+        evidence += uncounted
         if strong:
             verdict = "not eligible"
         elif pos >= 3 and pos > neg:

@@ -186,6 +186,7 @@ SV_PHRASES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"is also a term \(", "finns också bland termerna ("),
     (r"is not a phrase of ('[^']*') or ('[^']*')", r"är ingen fras i \1 eller \2"),
     (r"is not a phrase of ('[^']*')", r"är ingen fras i \1"),
+    (r"is also in ('[^']*')", r"finns också i \1"),
     (r"is not a term of ('[^']*')", r"hör inte till termerna i \1"),
     (r"\btheme ('[^']*') is missing", r"temat \1 saknas"),
     (r"\bfield ('[^']*') is empty", r"fältet \1 är tomt"),

@@ -221,17 +221,21 @@ def load_eligibility(path: Path) -> Eligibility:
         literal=_str_list(path, "literal.phrases", tables["literal"].get("phrases")),
         alone=_str_list(path, "alone.phrases", tables["alone"].get("phrases")),
     )
-    for key, phrases, where in (
-        ("literal", out.literal, [*out.positive, *out.negative]),
-        ("alone", out.alone, list(out.negative)),
+    for key, phrases, where, named in (
+        ("literal", out.literal, [*out.positive, *out.negative], "'positive' or 'negative'"),
+        ("alone", out.alone, list(out.negative), "'negative'"),
     ):
         listed = {t.casefold() for t in where}
         for phrase in phrases:
             if phrase.casefold() not in listed:
-                tables_named = "'positive' or 'negative'" if key == "literal" else "'negative'"
                 raise ConfigError(
-                    f"{path}: key '{key}.phrases': {phrase!r} is not a phrase of {tables_named}"
+                    f"{path}: key '{key}.phrases': {phrase!r} is not a phrase of {named}"
                 )
+    strong = {s.casefold() for s in out.strong}
+    for phrase in out.alone:
+        # a strong phrase decides alone; one that counts only without positive phrases cannot
+        if phrase.casefold() in strong:
+            raise ConfigError(f"{path}: key 'alone.phrases': {phrase!r} is also in 'strong'")
     return out
 
 

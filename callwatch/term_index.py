@@ -76,12 +76,17 @@ def analysed_terms(rules: Rules) -> list[list[str]]:
 
 def analysed_weights(rules: Rules) -> dict:
     """Every weight the scores use: theme terms ("theme|term"), eligibility phrases
-    ("+|phrase", "-|phrase") and each municipality's theme weights; and each municipality's
-    region, which the stored per-municipality facts ("o": outside its region) depend on."""
+    ("+|phrase", "-|phrase"; an [alone] phrase as [weight, "alone"], since how it counts is part
+    of its weight) and each municipality's theme weights; and each municipality's region, which
+    the stored per-municipality facts ("o": outside its region) depend on."""
     el = rules.eligibility
+    alone = {s.casefold() for s in el.alone}
+    negative = {
+        f"-|{t}": [w, "alone"] if t.casefold() in alone else w for t, w in el.negative.items()
+    }
     return {
         "t": {f"{tid}|{t}": w for tid, theme in rules.themes.items() for t, w in theme.terms.items()},
-        "e": {**{f"+|{t}": w for t, w in el.positive.items()}, **{f"-|{t}": w for t, w in el.negative.items()}},
+        "e": {**{f"+|{t}": w for t, w in el.positive.items()}, **negative},
         "p": {pid: p.weights for pid, p in rules.profiles.items()},
         "r": {pid: [p.nuts, p.lan] for pid, p in rules.profiles.items()},  # regions: see "o"
     }  # fmt: skip

@@ -341,6 +341,7 @@ def test_sources_and_fetch_errors_in_swedish(offline_db, tmp_path):
         "rules/eligibility.toml: key 'positive' must be a list of non-empty strings",
         "rules/eligibility.toml: key 'literal.phrases': 'x' is not a phrase of 'positive' or 'negative'",
         "rules/eligibility.toml: key 'alone.phrases': 'x' is not a phrase of 'negative'",
+        "rules/eligibility.toml: key 'alone.phrases': 'x' is also in 'strong'",
         "rules/themes.toml: key 'mobilitet.literal': 'x' is not a term of 'mobilitet'",
         "unknown municipality 'umeo'; did you mean 'Umeå'? (known: Umeå, Uppsala)",
         "x: extraction looks broken (only 40% of calls have a title); the source may have "

@@ -390,6 +390,32 @@ def test_alone_phrases_beside_a_positive_one_are_shown_as_uncounted(matcher):
     assert "+ 'public organisations' (description)" in a.eligibility_evidence
 
 
+def test_uncounted_phrases_come_after_the_ones_that_counted(matcher):
+    # found in review: the eligibility section is read first, so its [alone] phrases came
+    # before the deciding positive phrase and filled explain's two-line "why"
+    a = matcher.analyse(
+        {
+            "title": "Utlysning",
+            "eligibility": "Research organisations and companies.",
+            "description": "Kommuner kan söka.",
+        }
+    )
+    assert a.eligibility == "eligible"
+    assert a.eligibility_evidence[0] == "+ 'kommuner' (description)"
+    assert all("uncounted" in e for e in a.eligibility_evidence[1:])
+
+
+def test_alone_phrases_without_a_positive_one_count_and_are_not_marked(matcher):
+    a = matcher.analyse(
+        {
+            "title": "Utlysning",
+            "description": "Funding for research organisations and companies.",
+        }
+    )
+    assert a.eligibility == "not eligible"
+    assert not any("uncounted" in e for e in a.eligibility_evidence)
+
+
 def test_uncounted_evidence_reads_in_swedish():
     from callwatch.show_text import evidence_line
 

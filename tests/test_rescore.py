@@ -131,3 +131,21 @@ def test_literal_list_edits_rescore_exactly(setup):
     stats = scoring.refresh(db, rules_mod.load(folder))
     assert 0 < stats.read < stats.total
     assert _scores(db) == _full(tmp_path, folder)
+
+
+def test_alone_list_edit_reweighs_the_calls_holding_its_phrases(setup):
+    """Emptying the eligibility [alone] list changes how its phrases count (found by the
+    review: the stored verdicts and evidence stayed as they were): the calls that hold them are
+    re-weighed from their stored findings, and the scores equal a full re-score."""
+    db, folder, tmp_path = setup
+    _edit(
+        folder / "eligibility.toml",
+        r'^phrases = \[\n  "förening", "trossamfund",[^\]]*\]\n',
+        "phrases = []\n",
+    )
+    before = _scores(db)
+    stats = scoring.refresh(db, rules_mod.load(folder))
+    assert stats.read == 0  # a weight-like change: no text is read
+    after = _scores(db)
+    assert after != before
+    assert after == _full(tmp_path, folder)

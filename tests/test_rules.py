@@ -126,6 +126,12 @@ def _copy(tmp_path):
             '  "kommuner", "trossamfund",',
             "eligibility.toml: key 'alone.phrases': 'kommuner' is not a phrase of 'negative'",
         ),
+        (
+            "eligibility.toml",
+            '  "förening", "trossamfund",',
+            '  "förening", "trossamfund", "only companies",',
+            "eligibility.toml: key 'alone.phrases': 'only companies' is also in 'strong'",
+        ),
     ],
 )
 def test_broken_rules_name_file_and_key(tmp_path, file, old, new, message):
