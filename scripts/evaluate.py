@@ -20,7 +20,7 @@ For each split separately:
   weight x BM25(theme name); relevant = gain >= 1.5.
 
     python scripts/evaluate.py [--json] [--split tune|heldout] [--diagnose THEME|KOMMUN]
-    python scripts/evaluate.py --pool fresh|fresh2|...|fresh8 [--json] [--diagnose ...]
+    python scripts/evaluate.py --pool NAME[+NAME...] [--json] [--diagnose ...]  (NAME: a key of POOLS)
 
 --pool reads one of the later pools alone (POOLS; each with its own two labellers' files). Every
 pool was evaluated once untouched and then became development data, except the held-out ones
@@ -353,9 +353,23 @@ def evaluate(splits: tuple[str, ...] = SPLITS, pool: str = "themes") -> dict:
     return out
 
 
+def held_out() -> list[str]:
+    """The pools whose items and labels are never printed (POOLS' third field)."""
+    return [p for p, (_, _, held) in POOLS.items() if held]
+
+
+def check_pool(pool: str) -> None:
+    """Refuse a pool name that is neither "themes" nor POOLS keys joined by "+"."""
+    if pool != "themes" and not all(p in POOLS for p in pool.split("+")):
+        raise ValueError(
+            f"unknown pool {pool!r}: themes or " + ", ".join(POOLS) + ", joined by '+'"
+        )
+
+
 def diagnose(name: str, pool: str = "themes", split: str | None = None) -> None:
     """Top ten and missed relevant development items for one theme or municipality profile."""
-    if any(POOLS[p][2] for p in pool.split("+") if p in POOLS):
+    check_pool(pool)
+    if any(p in held_out() for p in pool.split("+")):
         raise SystemExit(f"pool {pool} is held out: its items are never printed")
     c = compute(pool)
     rules = c["rules"]
@@ -399,13 +413,17 @@ def main() -> None:
         "--pool",
         default="themes",
         help="themes (default), or one of " + ", ".join(POOLS) + ": later pools, each evaluated "
-        "once untouched; the held-out ones (fresh6, fresh9, fresh9nd) give aggregate figures "
-        "only, no --diagnose; several joined by '+' are read as one pool (fresh9+fresh9nd: the "
-        "last held-out pool whole)",
+        "once untouched; the held-out ones (" + ", ".join(held_out()) + ") give aggregate "
+        "figures only, no --diagnose; several joined by '+' are read as one pool "
+        "(fresh9+fresh9nd: the last held-out pool whole)",
     )
     args = ap.parse_args()
-    if args.pool != "themes" and not all(p in POOLS for p in args.pool.split("+")):
-        ap.error(f"unknown pool {args.pool!r}: themes or " + ", ".join(POOLS) + ", joined by '+'")
+    try:
+        check_pool(args.pool)
+    except ValueError as e:
+        ap.error(str(e))
+    if args.split and args.pool != "themes":
+        ap.error("--split applies to the themes pool only")
     if args.diagnose:
         diagnose(args.diagnose, args.pool, args.split)
         return
