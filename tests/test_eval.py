@@ -61,14 +61,14 @@ def test_development_pools_do_not_regress(pool, themes, profiles):
 
 def test_held_out_pools_are_the_ones_never_printed():
     mod = _evaluate_module()
-    assert mod.held_out() == ["fresh6", "fresh9", "fresh9nd"]
+    assert mod.held_out() == ["fresh6", "fresh9", "fresh9nd", "fresh10"]
     # a held-out part refuses --diagnose before anything is computed, alone or joined
     for pool in ("fresh9", "fresh5+fresh9nd"):
         with pytest.raises(SystemExit, match="held out"):
             mod.diagnose("klimat", pool)
 
 
-@pytest.mark.parametrize("pool", ["fresh5+", "themes+fresh5", "fresh10", ""])
+@pytest.mark.parametrize("pool", ["fresh5+", "themes+fresh5", "fresh99", ""])
 def test_unknown_pools_are_refused(pool):
     mod = _evaluate_module()
     with pytest.raises(ValueError, match="unknown pool"):
