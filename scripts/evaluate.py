@@ -126,6 +126,8 @@ def load_pool(
         file, labels, _ = POOLS[part]
         for line in (EVAL / file).read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
+            if r["id"] in docs:  # pools joined by "+" must not share an item
+                raise SystemExit(f"{file}: item {r['id']!r} is also in another pool of {name}")
             docs[r["id"]] = {"title": r["title"], "description": r["text"]}
             split[r["id"]] = name
         g, m = _labels(labels)

@@ -74,3 +74,9 @@ def test_unknown_pools_are_refused(pool):
     with pytest.raises(ValueError, match="unknown pool"):
         mod.check_pool(pool)
     mod.check_pool("fresh5+fresh7")  # any known pools joined by "+"
+
+
+def test_a_pool_joined_with_itself_is_refused():
+    mod = _evaluate_module()
+    with pytest.raises(SystemExit, match="also in another pool"):
+        mod.load_pool("fresh5+fresh5")

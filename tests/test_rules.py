@@ -132,6 +132,12 @@ def _copy(tmp_path):
             '  "förening", "trossamfund", "only companies",',
             "eligibility.toml: key 'alone.phrases': 'only companies' is also in 'strong'",
         ),
+        (
+            "eligibility.toml",
+            'phrases = [\n  "förening", "trossamfund",',
+            'phrases = "förening"\nx = [\n  "förening", "trossamfund",',
+            "eligibility.toml: key 'alone.phrases' must be a list of non-empty strings",
+        ),
     ],
 )
 def test_broken_rules_name_file_and_key(tmp_path, file, old, new, message):
